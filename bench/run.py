@@ -1,0 +1,108 @@
+"""Run every benchmark and print one table of figures, each against a baseline from this run.
+
+    .venv/bin/python bench/run.py [--rounds N] [--starts N]
+
+Baselines: a bare Kivy window with two screens and a button (bench/bare_window.py), started
+and driven the same way as the kiosk, in the same Xvfb, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.ui.harness import start_xvfb  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def _env(data_dir: Path, ready: Path) -> dict:
+    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_READY_FILE": str(ready),
+           "KIOSK_EXIT_AFTER_READY": "1", "SDL_AUDIODRIVER": "dummy", "KIVY_NO_FILELOG": "1"}
+    env.pop("KIOSK_CONFIG", None)
+    return env
+
+
+def time_to_first_frame(cmd: list[str], data_dir: Path) -> tuple[float, int]:
+    ready = data_dir / "ready.json"
+    ready.unlink(missing_ok=True)
+    start = time.time()
+    subprocess.run(cmd, env=_env(data_dir, ready), check=True, timeout=120,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    info = json.loads(ready.read_text())
+    return info["time"] - start, info["rss_kib"]
+
+
+def probe(kind: str, data_dir: Path, rounds: int) -> dict:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "ui_probe.py"), kind,
+                          str(data_dir), str(rounds)], env=_env(data_dir, data_dir / "r.json"),
+                         capture_output=True, text=True, timeout=600)
+    for line in out.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"{kind} probe failed:\n{out.stderr[-3000:]}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--starts", type=int, default=5, help="process starts per side")
+    ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
+    args = ap.parse_args()
+    xvfb = start_xvfb()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            kiosk_dir, bare_dir = Path(tmp, "kiosk"), Path(tmp, "bare")
+            kiosk_cmd = [sys.executable, "-m", "kiosk", "run", "--windowed"]
+            bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_window.py"), str(bare_dir)]
+            bare_dir.mkdir()
+            cold, _ = time_to_first_frame(kiosk_cmd, kiosk_dir)  # creates DB, loads content
+            bare_start, kiosk_start = [], []
+            for _ in range(args.starts):
+                bare_start.append(time_to_first_frame(bare_cmd, bare_dir)[0])
+                kiosk_start.append(time_to_first_frame(kiosk_cmd, kiosk_dir)[0])
+            bare = probe("bare", bare_dir, args.rounds)
+            kiosk = probe("kiosk", kiosk_dir, args.rounds)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+
+    rows = []
+    b50 = statistics.median(bare_start)
+    k50 = statistics.median(kiosk_start)
+    rows.append(("start -> first Home frame (median)", f"{k50 * 1000:.0f} ms",
+                 f"{b50 * 1000:.0f} ms", f"{k50 / b50:.2f}x"))
+    rows.append(("first start ever (creates DB, loads content)", f"{cold * 1000:.0f} ms",
+                 f"{b50 * 1000:.0f} ms", f"{cold / b50:.2f}x"))
+    bt = bare["taps"]
+    for name, values in kiosk["steps"].items():
+        for q, label in ((0.5, "p50"), (0.95, "p95")):
+            k, b = pct(values, q), pct(bt, q)
+            rows.append((f"tap -> drawn: {name.replace('_', ' ')} {label}",
+                         f"{k * 1000:.1f} ms", f"{b * 1000:.1f} ms", f"{k / b:.2f}x"))
+    rows.append(("RSS after visiting every screen", f"{kiosk['rss_kib'] / 1024:.0f} MiB",
+                 f"{bare['rss_kib'] / 1024:.0f} MiB", f"{kiosk['rss_kib'] / bare['rss_kib']:.2f}x"))
+    widths = [max(len(r[i]) for r in rows + [("measure", "kiosk", "bare Kivy", "ratio")])
+              for i in range(4)]
+    header = ("measure", "kiosk", "bare Kivy", "ratio")
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

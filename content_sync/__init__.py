@@ -1,0 +1,1 @@
+"""Central content database tools and the nightly sync (see the sync issue)."""

@@ -1,0 +1,56 @@
+"""Open the kiosk's database and content the way `kiosk run` and the other commands need it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.config import KioskConfig
+from kiosk.content import ContentService
+from kiosk.content_format import read_content
+from kiosk.content_store import active_revision, apply_bundle
+from kiosk.db import make_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    """Everything the UI and the command line reach the core through."""
+
+    config: KioskConfig
+    engine: Engine
+    Session: sessionmaker[Session]
+    content: ContentService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
+    config.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.paths.effective_database_url)
+    upgrade(engine)
+    Session_ = session_factory(engine)
+    if load_bundled:
+        ensure_bundled_content(Session_, config)
+    return Core(config, engine, Session_, ContentService(Session_))
+
+
+def ensure_bundled_content(Session_: sessionmaker[Session], config: KioskConfig) -> int | None:
+    """Load the configured content folder when the kiosk has none, or when that folder (not a
+    sync) supplied the active revision and has changed since. Returns the new revision id."""
+    source = str(config.paths.content_dir)
+    with Session_() as s:
+        rev = active_revision(s)
+        current = (rev.source, rev.checksum) if rev else None
+    if current is not None and current[0] != source:
+        return None
+    bundle = read_content(config.paths.content_dir)
+    if current is not None and current[1] == bundle.checksum:
+        return None
+    log.info("loading content %s from %s", bundle.revision, source)
+    return apply_bundle(Session_, bundle)

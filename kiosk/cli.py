@@ -1,0 +1,186 @@
+"""The `kiosk` command line. Exit codes: 0 fine, 1 needs staff attention, 2 bad usage or
+configuration, 3 invalid content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import ConfigError, KioskConfig, config_as_dict, load_config
+from kiosk.content_format import ContentError, read_content
+
+EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_CONTENT = 0, 1, 2, 3
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_run(args, cfg: KioskConfig) -> int:
+    screen = cfg.screen
+    if args.windowed:
+        screen = replace(screen, fullscreen=False, show_cursor=True)
+    if args.landscape:
+        screen = replace(screen, width=max(screen.width, screen.height),
+                         height=min(screen.width, screen.height))
+    cfg = replace(cfg, screen=screen)
+    from screens.app import run_kiosk  # Kivy is imported only here
+
+    return run_kiosk(cfg)
+
+
+def cmd_status(args, cfg: KioskConfig) -> int:
+    from kiosk.bootstrap import open_core
+
+    core = open_core(cfg)
+    try:
+        st = core.content.status()
+    finally:
+        core.close()
+    problems = [] if st.revision else ["no content loaded"]
+    data = {
+        "version": __version__,
+        "ok": not problems,
+        "problems": problems,
+        "database": cfg.paths.effective_database_url,
+        "content": {"revision": st.revision, "revision_id": st.revision_id,
+                    "loaded_at": st.loaded_at, "checksum": st.checksum, "counts": st.counts},
+    }
+    if args.json:
+        _print_json(data)
+    else:
+        print(f"BOM kiosk {__version__}")
+        print(f"database:  {data['database']}")
+        print(f"content:   {st.revision or '-'} (loaded {st.loaded_at or '-'})")
+        for name, n in st.counts.items():
+            print(f"  {name:<17}{n}")
+        for p in problems:
+            print(f"PROBLEM: {p}")
+    return EXIT_ATTENTION if problems else EXIT_OK
+
+
+def cmd_content_validate(args, cfg: KioskConfig) -> int:
+    path = Path(args.path) if args.path else cfg.paths.content_dir
+    try:
+        bundle = read_content(path)
+    except ContentError as exc:
+        if args.json:
+            _print_json({"ok": False, "problems": [str(p) for p in exc.problems]})
+        else:
+            print(exc, file=sys.stderr)
+        return EXIT_CONTENT
+    counts = {k: len(getattr(bundle, k)) for k in (
+        "categories", "procedures", "departments", "forms", "rates", "announcements",
+        "queue_categories")}
+    if args.json:
+        _print_json({"ok": True, "revision": bundle.revision, "counts": counts})
+    else:
+        print(f"{path}: valid, revision {bundle.revision}: "
+              + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    return EXIT_OK
+
+
+def cmd_content_load(args, cfg: KioskConfig) -> int:
+    from kiosk.bootstrap import open_core
+    from kiosk.content_store import apply_bundle
+
+    path = Path(args.path) if args.path else cfg.paths.content_dir
+    try:
+        bundle = read_content(path)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("Nothing was changed: the kiosk keeps its current content.", file=sys.stderr)
+        return EXIT_CONTENT
+    core = open_core(cfg, load_bundled=False)
+    try:
+        rid = apply_bundle(core.Session, bundle)
+    finally:
+        core.close()
+    print(f"loaded revision {bundle.revision} (id {rid}) from {path}")
+    return EXIT_OK
+
+
+def _toml_value(value) -> str:
+    if value is None:
+        return '""  # not set'
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, tuple):
+        value = list(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def cmd_config_show(args, cfg: KioskConfig) -> int:
+    data = config_as_dict(cfg)
+    if args.json:
+        _print_json({"source": cfg.source, **data})
+        return EXIT_OK
+    print(f"# configuration from: {cfg.source or 'built-in defaults'}")
+    for section, values in data.items():
+        print(f"[{section}]")
+        for key, value in values.items():
+            print(f"{key} = {_toml_value(value)}")
+        print()
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kiosk", description="BOM kiosk of the City Hall of Piotrków Trybunalski.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--config", metavar="FILE",
+                   help="TOML configuration file (default: $KIOSK_CONFIG, else built-in defaults)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser("run", help="start the kiosk (full screen)",
+                         description="Start the kiosk. With no configuration it uses a SQLite "
+                         "database in the user data folder filled from the bundled sample content.")
+    run.add_argument("--windowed", action="store_true",
+                     help="a normal window with a mouse cursor, for development")
+    run.add_argument("--landscape", action="store_true", help="1920x1080 instead of portrait")
+    run.set_defaults(func=cmd_run)
+
+    st = sub.add_parser("status", help="content revision and counts; exit 1 if staff must act")
+    st.add_argument("--json", action="store_true", help="machine-readable output")
+    st.set_defaults(func=cmd_status)
+
+    content = sub.add_parser("content", help="check or load content in the YAML format")
+    csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    v = csub.add_parser("validate", help="check a content folder; list every problem")
+    v.add_argument("path", nargs="?", help="content folder (default: configured content_dir)")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_content_validate)
+    ld = csub.add_parser("load", help="validate a content folder and make it the kiosk's content")
+    ld.add_argument("path", nargs="?", help="content folder (default: configured content_dir)")
+    ld.set_defaults(func=cmd_content_load)
+
+    conf = sub.add_parser("config", help="show the effective configuration")
+    csub2 = conf.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    show = csub2.add_parser("show", help="every key with its value")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_config_show)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        cfg = load_config(args.config)
+        return args.func(args, cfg)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONTENT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Kiosk configuration: one TOML file, every key optional, defaults documented in
+docs/configuration.md and assets/kiosk.example.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+from kiosk import SAMPLE_CONTENT_DIR
+
+LANGUAGES = ("pl", "en", "uk")
+CONFIG_ENV = "KIOSK_CONFIG"
+DATA_DIR_ENV = "KIOSK_DATA_DIR"
+MIN_IDLE_WARNING_S = 20
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file and key."""
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else Path(platformdirs.user_data_dir("bom-kiosk", appauthor=False))
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    data_dir: Path = field(default_factory=default_data_dir)
+    # None means "<data_dir>/kiosk.sqlite3".
+    database_url: str | None = None
+    content_dir: Path = SAMPLE_CONTENT_DIR
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kiosk.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    fullscreen: bool = True
+    width: int = 1080
+    height: int = 1920
+    show_cursor: bool = False
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    default: str = "pl"
+    available: tuple[str, ...] = LANGUAGES
+
+
+@dataclass(frozen=True)
+class TimeoutConfig:
+    idle_seconds: int = 90
+    idle_warning_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    name: str = "Urząd Miasta Piotrkowa Trybunalskiego"
+    timezone: str = "Europe/Warsaw"
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    screen: ScreenConfig = field(default_factory=ScreenConfig)
+    languages: LanguageConfig = field(default_factory=LanguageConfig)
+    timeouts: TimeoutConfig = field(default_factory=TimeoutConfig)
+    office: OfficeConfig = field(default_factory=OfficeConfig)
+    source: Path | None = None
+
+
+_SECTIONS = {f.name: f for f in fields(KioskConfig) if f.name != "source"}
+
+
+def _coerce(section: str, key: str, default, value, where: str):
+    """Convert a TOML value to the type of the default, or explain what is wrong."""
+    expected = type(default)
+    if isinstance(default, Path) or (section == "paths" and key in ("data_dir", "content_dir")):
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: [{section}] {key} must be a path string")
+        return Path(value).expanduser()
+    if default is None:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: [{section}] {key} must be a string")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: [{section}] {key} must be a list of strings")
+        return tuple(value)
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: [{section}] {key} must be true or false")
+        return value
+    if expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: [{section}] {key} must be a whole number")
+        return value
+    if not isinstance(value, expected):
+        raise ConfigError(f"{where}: [{section}] {key} must be a {expected.__name__}")
+    return value
+
+
+def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
+    langs = cfg.languages
+    unknown = [lang for lang in langs.available if lang not in LANGUAGES]
+    if unknown:
+        raise ConfigError(f"{where}: [languages] available: unknown language {unknown[0]!r} "
+                          f"(supported: {', '.join(LANGUAGES)})")
+    if "pl" not in langs.available:
+        raise ConfigError(f"{where}: [languages] available must include 'pl'")
+    if langs.default not in langs.available:
+        raise ConfigError(f"{where}: [languages] default {langs.default!r} is not in available")
+    t = cfg.timeouts
+    if t.idle_warning_seconds < MIN_IDLE_WARNING_S:
+        raise ConfigError(f"{where}: [timeouts] idle_warning_seconds must be at least "
+                          f"{MIN_IDLE_WARNING_S} (residents need time to answer)")
+    if t.idle_seconds < 10:
+        raise ConfigError(f"{where}: [timeouts] idle_seconds must be at least 10")
+    s = cfg.screen
+    if s.width < 480 or s.height < 480:
+        raise ConfigError(f"{where}: [screen] width and height must be at least 480")
+    return cfg
+
+
+def parse_config(data: dict, where: str = "config") -> KioskConfig:
+    cfg = KioskConfig()
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{section}] "
+                              f"(known: {', '.join(_SECTIONS)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        current = getattr(cfg, section)
+        known = {f.name: getattr(current, f.name) for f in fields(current)}
+        changes = {}
+        for key, raw in value.items():
+            if key not in known:
+                raise ConfigError(f"{where}: [{section}] unknown key {key!r} "
+                                  f"(known: {', '.join(known)})")
+            changes[key] = _coerce(section, key, known[key], raw, where)
+        cfg = replace(cfg, **{section: replace(current, **changes)})
+    return _validate(cfg, where)
+
+
+def load_config(path: Path | str | None = None) -> KioskConfig:
+    """Load the TOML file given, or $KIOSK_CONFIG, or return the embedded defaults."""
+    path = path or os.environ.get(CONFIG_ENV)
+    if not path:
+        return _validate(KioskConfig(), "defaults")
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return replace(parse_config(data, str(path)), source=path)
+
+
+def config_as_dict(cfg: KioskConfig) -> dict:
+    """Every key with its value, as the example file documents them."""
+    out: dict = {}
+    for section in _SECTIONS:
+        sec = getattr(cfg, section)
+        out[section] = {f.name: getattr(sec, f.name) for f in fields(sec)}
+    return out

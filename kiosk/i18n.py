@@ -1,0 +1,94 @@
+"""UI catalogues (gettext, .po sources in assets/locale) and locale-aware formatting.
+
+The .po files are the only source: they are compiled in memory with Babel when first used, so
+no .mo file is ever committed or left stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from decimal import Decimal
+from functools import lru_cache
+
+from kiosk import ASSETS_DIR
+from kiosk.money import format_money
+
+LOCALE_DIR = ASSETS_DIR / "locale"
+DOMAIN = "kiosk"
+BABEL_LOCALES = {"pl": "pl_PL", "en": "en_GB", "uk": "uk_UA"}
+LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
+
+
+def po_path(lang: str):
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=None)
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = po_path(lang)
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=BABEL_LOCALES.get(lang, lang))
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+class Translator:
+    """UI strings and formatting for one language. Immutable: switching language makes a new one."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._t = _catalogue(lang)
+        self.locale = BABEL_LOCALES.get(lang, "pl_PL")
+
+    def _(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def money(self, amount: Decimal) -> str:
+        return format_money(amount, self.lang)
+
+    def date(self, value: dt.date) -> str:
+        from babel.dates import format_date
+
+        return format_date(value, format="long", locale=self.locale)
+
+    def time(self, value: dt.time) -> str:
+        return value.strftime("%H:%M")
+
+    def weekday(self, index: int) -> str:
+        from babel.dates import get_day_names
+
+        return get_day_names("wide", locale=self.locale)[index]
+
+    def floor(self, floor: int | None) -> str | None:
+        if floor is None:
+            return None
+        if floor == 0:
+            return self._("ground floor")
+        if floor < 0:
+            return self._("basement")
+        return self._("floor {n}").format(n=floor)
+
+    def days(self, n: int) -> str:
+        return self.ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str) -> Translator:
+    return Translator(lang)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is translated later (e.g. a table of names)."""
+    return message

@@ -1,0 +1,251 @@
+"""SQLAlchemy 2 models: content (replaced whole by each revision) and kiosk-local state.
+
+Every content row belongs to a content revision. Loading a revision inserts a complete new set
+of rows and then moves the `active` mark in the same transaction, so a reader sees the whole old
+revision or the whole new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Integer, String, Text, Time,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kiosk.money import from_grosze, to_grosze
+from kiosk.texts import LocalText
+
+SCHEMA_VERSION = 1
+
+
+class LocalTextType(TypeDecorator):
+    """A LocalText stored as a small JSON object {"pl": ..., "en": ..., "uk": ...}."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else value.to_json()
+
+    def process_result_value(self, value, dialect):
+        return LocalText.from_json(value)
+
+
+class MoneyType(TypeDecorator):
+    """A Decimal amount in złoty stored as whole grosze, exact on SQLite and PostgreSQL."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect):
+        return None if value is None else to_grosze(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else from_grosze(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ContentRevision(Base):
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+    schema_version: Mapped[int]
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(500))
+    checksum: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(default=False, index=True)
+
+
+class _Content:
+    """Columns every content table shares."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("content_revision.id", ondelete="CASCADE"), index=True)
+    unconfirmed: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Category(_Content, Base):
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("revision_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    icon: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    description: Mapped[LocalText | None] = mapped_column(LocalTextType)
+
+
+class Department(_Content, Base):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("revision_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    building: Mapped[str] = mapped_column(String(120))
+    entrance: Mapped[str | None] = mapped_column(String(20))
+    floor: Mapped[int | None]
+    room: Mapped[str | None] = mapped_column(String(20))
+    phones: Mapped[list[str]] = mapped_column(JSON, default=list)
+    email: Mapped[str | None] = mapped_column(String(120))
+    scope: Mapped[LocalText] = mapped_column(LocalTextType)
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    hours: Mapped[list[OpeningHours]] = relationship(
+        cascade="all, delete-orphan", order_by="(OpeningHours.weekday, OpeningHours.opens)")
+
+
+class OpeningHours(Base):
+    __tablename__ = "opening_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 = Monday
+    opens: Mapped[dt.time] = mapped_column(Time)
+    closes: Mapped[dt.time] = mapped_column(Time)
+
+
+class QueueCategory(_Content, Base):
+    __tablename__ = "queue_category"
+    __table_args__ = (UniqueConstraint("revision_id", "letter"),)
+
+    letter: Mapped[str] = mapped_column(String(1))
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    department_code: Mapped[str] = mapped_column(String(6))
+
+
+class Form(_Content, Base):
+    __tablename__ = "form"
+    __table_args__ = (UniqueConstraint("revision_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[LocalText] = mapped_column(LocalTextType)
+    department_code: Mapped[str] = mapped_column(String(6))
+    description: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    url: Mapped[str | None] = mapped_column(String(500))
+    fields: Mapped[list[FormField]] = relationship(
+        cascade="all, delete-orphan", order_by="FormField.position")
+
+
+class FormField(Base):
+    __tablename__ = "form_field"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("form.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    label: Mapped[LocalText] = mapped_column(LocalTextType)
+    guide: Mapped[LocalText] = mapped_column(LocalTextType)
+    example: Mapped[str | None] = mapped_column(String(200))
+
+
+class LocalRate(_Content, Base):
+    __tablename__ = "local_rate"
+    __table_args__ = (UniqueConstraint("revision_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int]
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    amount: Mapped[Decimal] = mapped_column(MoneyType)
+    unit: Mapped[LocalText] = mapped_column(LocalTextType)
+    year: Mapped[int]
+    resolution: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[LocalText | None] = mapped_column(LocalTextType)
+
+
+class Announcement(_Content, Base):
+    __tablename__ = "announcement"
+    __table_args__ = (UniqueConstraint("revision_id", "code"),)
+
+    code: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int]
+    title: Mapped[LocalText] = mapped_column(LocalTextType)
+    body: Mapped[LocalText] = mapped_column(LocalTextType)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Procedure(_Content, Base):
+    __tablename__ = "procedure"
+    __table_args__ = (UniqueConstraint("revision_id", "symbol"),)
+
+    symbol: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int]
+    category_code: Mapped[str] = mapped_column(String(40), index=True)
+    department_code: Mapped[str] = mapped_column(String(6))
+    queue_letter: Mapped[str | None] = mapped_column(String(1))
+    title: Mapped[LocalText] = mapped_column(LocalTextType)
+    summary: Mapped[LocalText] = mapped_column(LocalTextType)
+    who_may_apply: Mapped[LocalText] = mapped_column(LocalTextType)
+    fee_exemptions: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    payment_methods: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    deadline: Mapped[LocalText] = mapped_column(LocalTextType)
+    deadline_days: Mapped[int | None]
+    place_building: Mapped[str] = mapped_column(String(120))
+    place_entrance: Mapped[str | None] = mapped_column(String(20))
+    place_floor: Mapped[int | None]
+    place_room: Mapped[str | None] = mapped_column(String(20))
+    place_desk: Mapped[str | None] = mapped_column(String(20))
+    legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)
+    appeal_to: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    appeal_days: Mapped[int | None]
+    appeal_how: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    appeal_none: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    notes: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    last_reviewed: Mapped[dt.date] = mapped_column(Date)
+    source_url: Mapped[str] = mapped_column(String(500))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    steps: Mapped[list[ProcedureStep]] = relationship(
+        cascade="all, delete-orphan", order_by="ProcedureStep.position")
+    documents: Mapped[list[ProcedureDocument]] = relationship(
+        cascade="all, delete-orphan", order_by="ProcedureDocument.position")
+    fees: Mapped[list[ProcedureFee]] = relationship(
+        cascade="all, delete-orphan", order_by="ProcedureFee.position")
+
+
+class ProcedureStep(Base):
+    __tablename__ = "procedure_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    text: Mapped[LocalText] = mapped_column(LocalTextType)
+
+
+class ProcedureDocument(Base):
+    __tablename__ = "procedure_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    form_code: Mapped[str | None] = mapped_column(String(40))
+    optional: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[LocalText | None] = mapped_column(LocalTextType)
+
+
+class ProcedureFee(Base):
+    __tablename__ = "procedure_fee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[LocalText] = mapped_column(LocalTextType)
+    amount: Mapped[Decimal] = mapped_column(MoneyType)
+    legal_basis: Mapped[str | None] = mapped_column(String(300))
+
+
+CONTENT_TABLES = (Category, Department, QueueCategory, Form, LocalRate, Announcement, Procedure)

@@ -1,0 +1,1 @@
+"""ESC/POS printing of tickets and information cards (see the printing issue)."""

@@ -1,0 +1,69 @@
+"""The kiosk App: a thin adapter over the core. Screens ask `app.core` for plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from typing import Callable
+
+from kiosk.config import KioskConfig
+
+log = logging.getLogger(__name__)
+
+
+def configure_kivy(cfg: KioskConfig) -> None:
+    """Settings Kivy reads once, before its window exists."""
+    cfg.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    # Kivy keeps its own logger and leaves Python logging (alembic, sqlalchemy) alone.
+    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    os.environ.setdefault("KIVY_HOME", str(cfg.paths.data_dir / "kivy"))
+    os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
+    from kivy.config import Config
+
+    s = cfg.screen
+    Config.set("graphics", "width", str(s.width))
+    Config.set("graphics", "height", str(s.height))
+    Config.set("graphics", "fullscreen", "auto" if s.fullscreen else "0")
+    Config.set("graphics", "borderless", "1" if s.fullscreen else "0")
+    Config.set("graphics", "resizable", "0" if s.fullscreen else "1")
+    Config.set("graphics", "show_cursor", "1" if s.show_cursor else "0")
+    # Kiosk: Escape never leaves, no red multitouch dots from a mouse, no settings panel.
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "pause_on_minimize", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("kivy", "log_level", os.environ.get("KIOSK_KIVY_LOG_LEVEL", "warning"))
+
+
+def office_clock(cfg: KioskConfig) -> Callable[[], dt.datetime]:
+    """Local wall-clock time of the office, whatever the machine's own time zone is."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(cfg.office.timezone)
+    return lambda: dt.datetime.now(tz).replace(tzinfo=None)
+
+
+def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monotonic,
+              today: Callable[[], dt.datetime] | None = None):
+    configure_kivy(cfg)
+    from screens.kiosk_app import KioskApp
+
+    if core is None:
+        from kiosk.bootstrap import open_core
+
+        core = open_core(cfg)
+    return KioskApp(cfg, core, now=now, today=today or office_clock(cfg))
+
+
+def run_kiosk(cfg: KioskConfig) -> int:
+    app = build_app(cfg)
+    try:
+        app.run()
+    finally:
+        app.core.close()
+    return 0
+
+
+

@@ -1,0 +1,48 @@
+"""One department: where it is, phones, hours this week, and what it deals with."""
+
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.places import open_now_line, place_lines, week_lines
+from screens.widgets import TitleLabel
+
+
+class DepartmentScreen(KioskScreen):
+    def _dept(self, code):
+        return next(d for d in self.app.core.content.departments() if d.code == code)
+
+    def crumb(self, code: str) -> str:
+        return code
+
+    def render(self, code: str) -> None:
+        d = self._dept(code)
+        tr = self.app.i18n
+        self.clear()
+        self.add(TitleLabel(text=f"{self.tx(d.name)} ({d.code})"))
+        where = self.card()
+        self.heading(self._("Where"), where)
+        for line in place_lines(d.place, tr):
+            self.para(line, where)
+        self.unconfirmed_note(d.unconfirmed, "place", where)
+        hours = self.card()
+        self.heading(self._("Opening hours"), hours)
+        is_open, status = open_now_line(d, self.app.today(), tr)
+        self.para(status, hours, bold=True, color=theme.rgba(theme.OK if is_open else theme.WARN))
+        for line in week_lines(d, tr):
+            self.para(line, hours)
+        self.unconfirmed_note(d.unconfirmed, "hours", hours)
+        contact = self.card()
+        self.heading(self._("Contact"), contact)
+        if d.phones:
+            self.para(self._("Phone: {numbers}").format(numbers=", ".join(d.phones)), contact)
+        if d.email:
+            self.para(self._("E-mail: {address}").format(address=d.email), contact)
+        if not d.phones and not d.email:
+            self.para(self._("Ask at the information point."), contact)
+        scope = self.card()
+        self.heading(self._("What we deal with"), scope)
+        self.para(self.tx(d.scope), scope)
+        self.finish()
+
+
+SCREEN = DepartmentScreen
+load_kv(__file__)

@@ -1,0 +1,31 @@
+"""One form, field by field: what to write and an example."""
+
+from screens.base import KioskScreen, load_kv
+from screens.widgets import TitleLabel
+
+
+class FormScreen(KioskScreen):
+    def crumb(self, code: str) -> str:
+        return code
+
+    def render(self, code: str) -> None:
+        f = self.app.core.content.form(code)
+        self.clear()
+        self.add(TitleLabel(text=self.tx(f.title)))
+        if f.description:
+            self.para(self.tx(f.description))
+        if f.url:
+            self.small(self._("Download: {url}").format(url=f.url))
+        self.small(self._("Where to get it: at the information point or the department ({code}).")
+                   .format(code=f.department_code))
+        for i, field in enumerate(f.fields, start=1):
+            box = self.card()
+            self.heading(f"{i}. {self.tx(field.label)}", box)
+            self.para(self.tx(field.guide), box)
+            if field.example:
+                self.small(self._("Example: {example}").format(example=field.example), box)
+        self.finish()
+
+
+SCREEN = FormScreen
+load_kv(__file__)

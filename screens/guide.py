@@ -1,0 +1,199 @@
+"""The procedure guide: one short screen per question, then a summary.
+
+Steps follow the office's own plain-language headings: what it is and who may apply; what to
+prepare (a checklist the resident ticks); how much it costs; where to go and when; how long it
+takes and how to appeal; a summary with what is still missing.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.places import open_now_line, place_lines, today_hours_line
+from screens.widgets import CheckRow, PrimaryButton, TitleLabel
+
+STEPS = ("about", "documents", "fees", "where", "time", "summary")
+STEP_TITLES = {
+    "about": N_("What is it and who may apply?"),
+    "documents": N_("What do you need to prepare?"),
+    "fees": N_("How much will you pay?"),
+    "where": N_("Where do you go?"),
+    "time": N_("How long will you wait? Can you appeal?"),
+    "summary": N_("Summary"),
+}
+
+
+class GuideScreen(KioskScreen):
+    def crumb(self, symbol: str, step: int = 0) -> str:
+        return symbol
+
+    def render(self, symbol: str, step: int = 0) -> None:
+        self.guide = g = self.app.core.content.guide(symbol)
+        self.step = step = max(0, min(step, len(STEPS) - 1))
+        name = STEPS[step]
+        self.ids.progress.text = self._("Step {n} of {total}").format(n=step + 1,
+                                                                       total=len(STEPS))
+        self.ids.prev_button.disabled = step == 0
+        last = step == len(STEPS) - 1
+        self.ids.next_button.text = (self._("Finish") if last else self._("Next") + "  ›")
+        self.clear()
+        self.add(TitleLabel(text=self.tx(g.title), font_size=theme.FONT_HEADING))
+        self.small(f"{g.symbol} · {self._(STEP_TITLES[name])}")
+        getattr(self, f"_step_{name}")(g)
+        self.finish()
+
+    # --- navigation within the guide -------------------------------------------------------
+    def goto_step(self, step: int) -> None:
+        # The step lives in the history entry, so a language switch or Back keeps the place.
+        name, params = self.app.history[-1]
+        self.app.history[-1] = (name, {**params, "step": step})
+        self.show(**self.app.history[-1][1])
+
+    def next_step(self) -> None:
+        if self.step >= len(STEPS) - 1:
+            self.app.home()
+        else:
+            self.goto_step(self.step + 1)
+
+    def prev_step(self) -> None:
+        self.goto_step(max(0, self.step - 1))
+
+    # --- the steps ---------------------------------------------------------------------------
+    def _step_about(self, g) -> None:
+        self.para(self.tx(g.summary))
+        who = self.card()
+        self.heading(self._("Who may apply"), who)
+        self.para(self.tx(g.who_may_apply), who)
+        how = self.card()
+        self.heading(self._("How it goes"), how)
+        for i, text in enumerate(g.steps, start=1):
+            self.para(f"{i}. {self.tx(text)}", how)
+        if g.online_url:
+            self.small(self._("You can also do it online: {url}").format(url=g.online_url))
+
+    def _step_documents(self, g) -> None:
+        if not g.documents:
+            self.para(self._("You do not need to bring any documents."))
+            return
+        self.para(self._("Tap each document you have with you."))
+        for d in g.documents:
+            detail = []
+            if d.optional:
+                detail.append(self._("Only if it applies to you."))
+            if d.note:
+                detail.append(self.tx(d.note))
+            if d.form_code:
+                detail.append(self._("Form: {code}").format(code=d.form_code))
+            row = CheckRow(text=self.tx(d.name), detail=" ".join(detail), index=d.index)
+            self._sync_row(row)
+            row.bind(on_release=self._toggle)
+            self.add(row)
+
+    def _sync_row(self, row: CheckRow) -> None:
+        row.checked = self.app.session.has(self.guide.symbol, row.index)
+        row.state_text = self._("I have it") if row.checked else self._("Missing")
+
+    def _toggle(self, row: CheckRow) -> None:
+        self.app.session.toggle(self.guide.symbol, row.index)
+        self._sync_row(row)
+
+    def _step_fees(self, g) -> None:
+        tr = self.app.i18n
+        if not g.fees:
+            self.para(self._("This matter is free of charge."), bold=True)
+        else:
+            box = self.card()
+            for f in g.fees:
+                self.para(f"{self.tx(f.name)}: {tr.money(f.amount)}", box)
+                if f.legal_basis:
+                    self.small(f.legal_basis, box)
+            if len(g.fees) > 1:
+                self.para(self._("Together at most: {amount}").format(
+                    amount=tr.money(g.total_fee)), box, bold=True)
+        self.unconfirmed_note(g.unconfirmed, "fees")
+        if g.fee_exemptions:
+            box = self.card()
+            self.heading(self._("Who pays nothing"), box)
+            self.para(self.tx(g.fee_exemptions), box)
+        if g.payment_methods:
+            box = self.card()
+            self.heading(self._("How to pay"), box)
+            self.para(self.tx(g.payment_methods), box)
+
+    def _step_where(self, g) -> None:
+        tr = self.app.i18n
+        box = self.card()
+        self.heading(self.tx(g.department.name), box)
+        for line in place_lines(g.place, tr):
+            self.para(line, box)
+        self.unconfirmed_note(g.unconfirmed, "place", box)
+        hours = self.card()
+        self.heading(self._("When"), hours)
+        now = self.app.today()
+        is_open, status = open_now_line(g.department, now, tr)
+        self.para(status, hours, bold=True,
+                  color=theme.rgba(theme.OK if is_open else theme.WARN))
+        if g.department.hours:
+            self.para(today_hours_line(g.department, now, tr), hours)
+        self.unconfirmed_note(g.department.unconfirmed, "hours", hours)
+        if g.department.phones:
+            self.para(self._("Phone: {numbers}").format(numbers=", ".join(g.department.phones)))
+
+    def _step_time(self, g) -> None:
+        box = self.card()
+        self.heading(self._("How long will you wait?"), box)
+        self.para(self.tx(g.deadline), box)
+        box = self.card()
+        self.heading(self._("Can you appeal?"), box)
+        if g.appeal:
+            self.para(self._("Yes. You have {days} to appeal.").format(
+                days=self.app.i18n.days(g.appeal.days)), box, bold=True)
+            self.para(self._("To: {body}").format(body=self.tx(g.appeal.to)), box)
+            if g.appeal.how:
+                self.para(self.tx(g.appeal.how), box)
+        else:
+            self.para(self.tx(g.appeal_none) if g.appeal_none
+                      else self._("There is no appeal in this matter."), box)
+        if g.legal_basis:
+            box = self.card()
+            self.heading(self._("Legal basis"), box)
+            for line in g.legal_basis:
+                self.small(line, box)
+        if g.notes:
+            box = self.card()
+            self.heading(self._("Good to know"), box)
+            self.para(self.tx(g.notes), box)
+
+    def _step_summary(self, g) -> None:
+        tr = self.app.i18n
+        missing = self.app.session.missing(g.symbol, [d.index for d in g.documents
+                                                      if not d.optional])
+        box = self.card()
+        self.heading(self._("Documents"), box)
+        if not g.documents:
+            self.para(self._("You do not need to bring any documents."), box)
+        elif missing:
+            self.para(self._("You still need:"), box, bold=True,
+                      color=theme.rgba(theme.WARN))
+            for i in missing:
+                self.para("•  " + self.tx(g.documents[i].name), box)
+        else:
+            self.para(self._("You have all the required documents."), box, bold=True,
+                      color=theme.rgba(theme.OK))
+        box = self.card()
+        self.heading(self._("Fee"), box)
+        self.para(tr.money(g.total_fee) if g.fees else self._("Free of charge"), box)
+        box = self.card()
+        self.heading(self._("Where"), box)
+        self.para(", ".join([self.tx(g.department.name), *place_lines(g.place, tr)]), box)
+        self.small(self._("Information checked on {date}. Source: {url}").format(
+            date=tr.date(g.last_reviewed), url=g.source_url))
+        self.button(self._("Print information card"),
+                    lambda: self.app.coming_soon("print"), cls=PrimaryButton)
+        self.button(self._("Take a queue ticket"),
+                    lambda: self.app.coming_soon("ticket"), cls=PrimaryButton)
+
+
+SCREEN = GuideScreen
+load_kv(__file__)

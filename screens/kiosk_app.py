@@ -1,0 +1,184 @@
+"""KioskApp: navigation, the resident's session, the idle reset and kiosk lock-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty, StringProperty
+
+from kiosk.i18n import translator
+from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
+from kiosk.session import IdleState, IdleWatch, ResidentSession
+from kiosk.texts import LocalText
+from screens import widgets  # noqa: F401  (registers the shared kv rules)
+from screens.widgets import IdleWarning
+
+log = logging.getLogger(__name__)
+
+SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
+                  "forms", "form", "coming_soon")
+
+
+class KioskApp(App):
+    i18n = ObjectProperty(None, rebind=True)
+    lang = StringProperty("pl")
+    breadcrumb = StringProperty("")
+    title = "BOM"
+
+    def __init__(self, cfg, core, *, now: Callable[[], float],
+                 today: Callable[[], dt.datetime], **kwargs):
+        self.cfg, self.core, self.today = cfg, core, today
+        self.session = ResidentSession(lang=cfg.languages.default)
+        self.idle = IdleWatch(cfg.timeouts.idle_seconds, cfg.timeouts.idle_warning_seconds,
+                              now=now)
+        self.history: list[tuple[str, dict]] = []
+        self._idle_popup: IdleWarning | None = None
+        super().__init__(**kwargs)
+        self.lang = self.session.lang
+        self.i18n = translator(self.lang)
+
+    # --- building -------------------------------------------------------------------------
+    def build(self):
+        import importlib
+
+        for name in SCREEN_MODULES:
+            importlib.import_module(f"screens.{name}")
+        root = Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+        for name in SCREEN_MODULES:
+            cls = importlib.import_module(f"screens.{name}").SCREEN
+            root.ids.manager.add_widget(cls(name=name))
+        Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key_down)
+        Window.clearcolor = (0.957, 0.965, 0.973, 1)
+        Clock.schedule_interval(self._check_idle, 0.5)
+        return root
+
+    def on_start(self):
+        self.home()
+        if os.environ.get(READY_FILE_ENV):
+            Window.bind(on_flip=self._report_ready)
+
+    def _report_ready(self, *_args):
+        """Write when the first Home frame reached the screen (start-up probes, benchmarks)."""
+        Window.unbind(on_flip=self._report_ready)
+        write_ready_file(Path(os.environ[READY_FILE_ENV]), screen=self.manager.current)
+        if os.environ.get(EXIT_AFTER_READY_ENV):
+            Clock.schedule_once(lambda *_: self.stop(), 0)
+
+    # --- kiosk lock-down ------------------------------------------------------------------
+    def open_settings(self, *args):
+        return False  # the settings panel (F1) is never shown to residents
+
+    def _on_key_down(self, _window, key, *_args):
+        self.idle.touch()
+        # Escape (27) and Android back (1001) must not leave the app; Back is a screen button.
+        return key in (27, 1001, 282)
+
+    # --- navigation -----------------------------------------------------------------------
+    @property
+    def manager(self):
+        return self.root.ids.manager
+
+    def go(self, name: str, **params) -> None:
+        self.history.append((name, params))
+        self._show(name, params, "left")
+
+    def back(self) -> None:
+        if len(self.history) > 1:
+            self.history.pop()
+        name, params = self.history[-1]
+        self._show(name, params, "right")
+
+    def home(self) -> None:
+        self.history = [("home", {})]
+        self._show("home", {}, "right")
+
+    def _show(self, name: str, params: dict, direction: str) -> None:
+        screen = self.manager.get_screen(name)
+        try:
+            screen.show(**params)
+        except Exception:  # a broken record must never strand a resident
+            log.exception("screen %s failed with %r", name, params)
+            if name != "home":
+                self.history = [("home", {})]
+                self.manager.get_screen("home").show()
+                name = "home"
+        self.manager.transition.direction = direction
+        self.manager.current = name
+        self._update_breadcrumb()
+
+    def _update_breadcrumb(self) -> None:
+        parts = []
+        for name, params in self.history:
+            crumb = self.manager.get_screen(name).crumb(**params)
+            if crumb:
+                parts.append(crumb)
+        self.breadcrumb = "  ›  ".join(parts)
+
+    def refresh_breadcrumb(self) -> None:
+        self._update_breadcrumb()
+
+    # --- language and text ----------------------------------------------------------------
+    def set_lang(self, lang: str) -> None:
+        self.session.lang = lang
+        self.lang = lang
+        self.i18n = translator(lang)
+        self.manager.current_screen.refresh()
+        self._update_breadcrumb()
+
+    def t(self, text: LocalText | None) -> str:
+        return "" if text is None else text.get(self.lang)
+
+    def is_fallback(self, text: LocalText | None) -> bool:
+        return text is not None and text.show(self.lang).fallback
+
+    def coming_soon(self, feature: str) -> None:
+        self.go("coming_soon", feature=feature)
+
+    # --- idle reset -----------------------------------------------------------------------
+    def _on_any_touch(self, *_args):
+        self.idle.touch()
+        return False
+
+    def keep_session(self) -> None:
+        self.idle.touch()
+        self._check_idle()
+
+    def _check_idle(self, *_args) -> None:
+        state = self.idle.state()
+        if state is IdleState.ACTIVE:
+            if self._idle_popup is not None:
+                self._idle_popup.dismiss(animation=False)
+                self._idle_popup = None
+            return
+        if state is IdleState.WARNING:
+            if self._idle_popup is None and not self._at_rest():
+                self._idle_popup = IdleWarning()
+                self._idle_popup.open(animation=False)
+            if self._idle_popup is not None:
+                self._idle_popup.seconds_left = self.idle.seconds_left()
+            return
+        self.reset_session()
+
+    def _at_rest(self) -> bool:
+        """Home with nothing to forget: no need to ask anyone anything."""
+        return (self.history == [("home", {})] and not self.session.ticked
+                and self.session.lang == self.cfg.languages.default)
+
+    def reset_session(self) -> None:
+        if self._idle_popup is not None:
+            self._idle_popup.dismiss(animation=False)
+            self._idle_popup = None
+        self.session = ResidentSession(lang=self.cfg.languages.default)
+        if self.lang != self.session.lang:
+            self.lang = self.session.lang
+            self.i18n = translator(self.lang)
+        self.idle.touch()
+        self.home()

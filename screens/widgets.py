@@ -1,0 +1,89 @@
+"""Shared widgets: wrapped labels, big buttons, tiles, cards and the document tick row."""
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
+
+from screens import theme
+
+
+class KLabel(Label):
+    """Text that wraps to its width and grows in height: nothing is ever cut off."""
+
+
+class Heading(KLabel):
+    pass
+
+
+class TitleLabel(Heading):
+    pass
+
+
+class SmallLabel(KLabel):
+    pass
+
+
+class NoteLabel(KLabel):
+    """A highlighted note: unconfirmed facts, Polish-only text, announcements."""
+
+
+class KButton(Button):
+    """Secondary button: at least theme.BUTTON_HEIGHT px high, text wraps inside."""
+
+    role = StringProperty("secondary")
+
+
+class PrimaryButton(KButton):
+    role = StringProperty("primary")
+
+
+class Tile(ButtonBehavior, BoxLayout):
+    """A large Home or category tile: a title and a line under it."""
+
+    title = StringProperty("")
+    subtitle = StringProperty("")
+
+
+class TileGrid(GridLayout):
+    """Tiles in two columns in portrait, three in landscape."""
+
+
+class BodyScroll(ScrollView):
+    """The scrolling column every screen fills; `body` is the column."""
+
+    @property
+    def body(self):
+        return self.ids.body
+
+
+class Card(BoxLayout):
+    """A white panel that grows with what it holds."""
+
+    bg = ListProperty(theme.rgba(theme.SURFACE))
+
+
+class CheckRow(ButtonBehavior, BoxLayout):
+    """A document the resident ticks as "I have it". State is said in words, not only colour."""
+
+    text = StringProperty("")
+    detail = StringProperty("")
+    state_text = StringProperty("")
+    checked = BooleanProperty(False)
+    index = NumericProperty(0)
+
+
+class IdleWarning(ModalView):
+    """'Are you still there?' with a countdown; any touch keeps the session."""
+
+    seconds_left = NumericProperty(0)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

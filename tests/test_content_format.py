@@ -1,0 +1,122 @@
+"""The bundled sample content is complete, and bad content is refused with a clear message."""
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from kiosk import SAMPLE_CONTENT_DIR
+from kiosk.content_format import ContentError, read_content
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read_content(SAMPLE_CONTENT_DIR)
+
+
+def test_sample_content_is_as_large_as_promised(sample):
+    assert len(sample.procedures) >= 40
+    assert len(sample.categories) >= 8
+    assert len(sample.departments) >= 9
+    assert len(sample.forms) >= 10
+    assert all(len(f["fields"]) >= 1 for f in sample.forms)
+    assert len(sample.announcements) >= 2
+    kinds = {r["kind"] for r in sample.rates}
+    assert {"property_tax", "waste_fee", "dog_fee", "market_fee"} <= kinds
+
+
+def test_every_category_has_procedures_and_every_procedure_cites_its_source(sample):
+    per_cat = Counter(p["category_code"] for p in sample.procedures)
+    for c in sample.categories:
+        assert per_cat[c["code"]] >= 1, c["code"]
+    for p in sample.procedures:
+        assert p["source_url"].startswith("https://"), p["symbol"]
+        assert p["last_reviewed"] is not None, p["symbol"]
+
+
+def test_sourced_fees_arrive_as_exact_decimals(sample):
+    by_symbol = {p["symbol"]: p for p in sample.procedures}
+    usc1 = [f["amount"] for f in by_symbol["USC I"]["fees"]]
+    assert Decimal("22.00") in usc1 and Decimal("33.00") in usc1
+    licence = [p for p in sample.procedures
+               if any(f["amount"] == Decimal("100.50") for f in p["fees"])]
+    assert licence, "the driving licence fee 100.50 zł is in the sample"
+
+
+def _edit(content_copy, rel, fn):
+    path = content_copy / rel
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fn(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _first_proc_file(content_copy):
+    return sorted((content_copy / "procedures").glob("*.yaml"))[0].relative_to(content_copy)
+
+
+def _problems(content_copy):
+    with pytest.raises(ContentError) as err:
+        read_content(content_copy)
+    return [str(p) for p in err.value.problems]
+
+
+def test_missing_required_field_names_file_record_and_field(content_copy):
+    rel = _first_proc_file(content_copy)
+    symbol = {}
+    def drop(data):
+        symbol["s"] = data["procedures"][0]["symbol"]
+        del data["procedures"][0]["deadline"]
+    _edit(content_copy, rel, drop)
+    assert f"{rel}: procedure '{symbol['s']}': deadline: required field is missing" in \
+        _problems(content_copy)
+
+
+def test_unknown_category_is_refused(content_copy):
+    rel = _first_proc_file(content_copy)
+    _edit(content_copy, rel, lambda d: d["procedures"][0].update(category="astrology"))
+    assert any("category: unknown category 'astrology'" in p for p in _problems(content_copy))
+
+
+@pytest.mark.parametrize("amount", ["22,5O", "-3", "12.345", True, "abc"])
+def test_malformed_amount_is_refused(content_copy, amount):
+    def bad(data):
+        data["rates"][0]["amount"] = amount
+    _edit(content_copy, "rates.yaml", bad)
+    problems = _problems(content_copy)
+    assert any(re.search(r"rates\.yaml: rate '.*': amount: not an amount", p) for p in problems)
+
+
+def test_ten_thousand_character_field_is_refused(content_copy):
+    rel = _first_proc_file(content_copy)
+    _edit(content_copy, rel, lambda d: d["procedures"][0].update(title="A" * 10_000))
+    assert any("title.pl: too long (10000 characters, at most 200)" in p
+               for p in _problems(content_copy))
+
+
+def test_markup_is_kept_as_literal_text_and_control_characters_removed(content_copy):
+    rel = _first_proc_file(content_copy)
+    def markup(data):
+        data["procedures"][0]["summary"] = "[b]Ważne[/b] [ref=x]kliknij[/ref]\x07\x1b"
+    _edit(content_copy, rel, markup)
+    bundle = read_content(content_copy)
+    first = next(p for p in bundle.procedures if p["summary"].pl.startswith("[b]"))
+    assert first["summary"].pl == "[b]Ważne[/b] [ref=x]kliknij[/ref]"
+
+
+def test_unsupported_schema_version_aborts(content_copy):
+    (content_copy / "content.yaml").write_text("schema_version: 99\nrevision: x\n")
+    assert any("version 99 is not supported" in p for p in _problems(content_copy))
+
+
+def test_broken_yaml_names_the_file(content_copy):
+    (content_copy / "forms.yaml").write_text("forms: [unclosed\n")
+    assert any(p.startswith("forms.yaml: not valid YAML") for p in _problems(content_copy))
+
+
+def test_all_problems_are_listed_at_once(content_copy):
+    _edit(content_copy, "rates.yaml", lambda d: d["rates"][0].update(amount="x"))
+    _edit(content_copy, "forms.yaml", lambda d: d["forms"][0].update(title=None))
+    problems = _problems(content_copy)
+    assert any("rates.yaml" in p for p in problems) and any("forms.yaml" in p for p in problems)

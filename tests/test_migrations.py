@@ -1,0 +1,22 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from kiosk.db import make_engine, upgrade
+from kiosk.models import Base
+
+
+def test_migrations_build_exactly_the_model_schema(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(ctx, Base.metadata) == []
+    assert "procedure" in inspect(engine).get_table_names()
+
+
+def test_upgrade_twice_is_harmless(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    upgrade(engine)
+    upgrade(engine)
+    assert "alembic_version" in inspect(engine).get_table_names()

@@ -1,0 +1,219 @@
+"""Drive the real kiosk window with real touch events, the way kivy/tests/common.py does.
+
+One Kivy window per process: the app is built once per test session and every test starts
+from Home with a fresh resident session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+SCREENSHOT_DIR = Path(os.environ.get("KIOSK_SCREENSHOT_DIR", "test-artifacts/screenshots"))
+
+
+def start_xvfb() -> subprocess.Popen | None:
+    """Start a private Xvfb big enough for portrait and landscape, unless told to use $DISPLAY."""
+    if os.environ.get("KIOSK_TEST_DISPLAY"):
+        os.environ["DISPLAY"] = os.environ["KIOSK_TEST_DISPLAY"]
+        return None
+    if not shutil.which("Xvfb"):
+        raise RuntimeError("Xvfb is not installed: run scripts/setup.sh (apt-get install xvfb)")
+    for n in range(90, 190):
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+            break
+    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp",
+                             "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{n}").exists():
+            break
+        if proc.poll() is not None:
+            raise RuntimeError(f"Xvfb :{n} exited with {proc.returncode}")
+        time.sleep(0.05)
+    os.environ["DISPLAY"] = f":{n}"
+    return proc
+
+
+class FakeClock:
+    """Monotonic seconds the idle reset reads; tests move it instead of sleeping 90 s."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+class Driver:
+    def __init__(self, app, clock: FakeClock):
+        from kivy.base import EventLoop
+        from kivy.core.window import Window
+
+        self.app, self.clock, self.loop, self.window = app, clock, EventLoop, Window
+
+    # --- time ---------------------------------------------------------------------------
+    def frames(self, n: int = 3) -> None:
+        for _ in range(n):
+            self.loop.idle()
+
+    def pump(self, seconds: float) -> None:
+        """Run the real event loop for a while (Clock intervals fire in real time)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.loop.idle()
+
+    # --- finding what a resident sees ---------------------------------------------------
+    def _walk(self, widget):
+        yield widget
+        for child in widget.children:
+            yield from self._walk(child)
+
+    def visible_roots(self):
+        """The window's top-level widgets: the app root and any open modal."""
+        return list(reversed(self.window.children))
+
+    def widgets(self):
+        for root in self.visible_roots():
+            yield from self._walk(root)
+
+    def on_screen(self, widget) -> bool:
+        """Inside the window and not scrolled out of its ScrollView."""
+        from kivy.uix.scrollview import ScrollView
+
+        x, y = widget.to_window(*widget.pos)
+        if x + widget.width <= 0 or y + widget.height <= 0:
+            return False
+        if x >= self.window.width or y >= self.window.height:
+            return False
+        parent = widget.parent
+        while parent is not None and parent is not self.window:
+            if isinstance(parent, ScrollView):
+                px, py = parent.to_window(*parent.pos)
+                if y + widget.height <= py or y >= py + parent.height:
+                    return False
+            parent = parent.parent
+        return True
+
+    def texts(self) -> list[str]:
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.widgets()
+                if isinstance(w, Label) and w.text and w.opacity > 0
+                and self._in_current_screen(w)]
+
+    def _in_current_screen(self, widget) -> bool:
+        from kivy.uix.screenmanager import Screen
+
+        parent = widget
+        while parent is not None and parent is not self.window:
+            if isinstance(parent, Screen):
+                return parent is self.app.manager.current_screen
+            parent = parent.parent
+        return True
+
+    def find(self, text: str, cls=None):
+        """The widget a resident would tap for `text`: a button or tile with that label."""
+        from kivy.uix.behaviors import ButtonBehavior
+
+        matches = []
+        for w in self.widgets():
+            if not self._in_current_screen(w) or not isinstance(w, ButtonBehavior):
+                continue
+            if cls is not None and not isinstance(w, cls):
+                continue
+            label = getattr(w, "text", None) or getattr(w, "title", None)
+            if label == text or (label and text in label):
+                matches.append(w)
+        if not matches:
+            raise AssertionError(f"nothing to tap labelled {text!r}; on screen: {self.texts()}")
+        return matches[0]
+
+    # --- acting -------------------------------------------------------------------------
+    def reveal(self, widget) -> None:
+        """Scroll the widget into view, as a resident would before tapping it."""
+        from kivy.uix.scrollview import ScrollView
+
+        parent = widget.parent
+        while parent is not None and parent is not self.window:
+            if isinstance(parent, ScrollView) and not self._fully_inside(widget, parent):
+                parent.scroll_to(widget, padding=40, animate=False)
+                self.frames(2)
+            parent = parent.parent
+
+    @staticmethod
+    def _fully_inside(widget, scroll) -> bool:
+        _x, y = widget.to_window(*widget.pos)
+        _sx, sy = scroll.to_window(*scroll.pos)
+        return y >= sy and y + widget.height <= sy + scroll.height
+
+    def tap(self, target, *, reveal: bool = True) -> None:
+        from kivy.tests.common import UnitTestTouch
+
+        widget = self.find(target) if isinstance(target, str) else target
+        if reveal:
+            self.reveal(widget)
+        assert not widget.disabled, f"{getattr(widget, 'text', widget)!r} is disabled"
+        x, y = widget.to_window(*widget.center)
+        assert 0 <= x < self.window.width and 0 <= y < self.window.height, "off screen"
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(3)
+
+    def tap_at(self, x: float, y: float) -> None:
+        from kivy.tests.common import UnitTestTouch
+
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+        self.frames(3)
+
+    @property
+    def screen(self) -> str:
+        return self.app.manager.current
+
+    def home(self) -> None:
+        self.app.reset_session()
+        self.frames(3)
+
+    def resize(self, width: int, height: int) -> None:
+        self.window.size = (width, height)
+        self.pump(0.3)
+        self.app.manager.current_screen.refresh()
+        self.frames(5)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        self.frames(3)
+        made = self.window.screenshot(name=str(SCREENSHOT_DIR / "shot.png"))
+        target = SCREENSHOT_DIR / f"{name}.png"
+        Path(made).replace(target)
+        return target
+
+    # --- checks ---------------------------------------------------------------------------
+    def clipped(self) -> list[str]:
+        """Labels whose text does not fit them, or that stick out of the window sideways."""
+        from kivy.uix.label import Label
+
+        bad = []
+        self.frames(2)
+        for w in self.widgets():
+            if not isinstance(w, Label) or not w.text or w.opacity == 0:
+                continue
+            if not self._in_current_screen(w) or getattr(w, "shorten", False):
+                continue
+            tw, th = w.texture_size
+            if tw > w.width + 2 or th > w.height + 2:
+                bad.append(f"{w.text[:40]!r} text {tw}x{th} in {w.width:.0f}x{w.height:.0f}")
+                continue
+            x, _y = w.to_window(*w.pos)
+            if x < -1 or x + w.width > self.window.width + 1:
+                bad.append(f"{w.text[:40]!r} outside the window at x={x:.0f}")
+        return bad
