@@ -31,10 +31,13 @@ def pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def _env(data_dir: Path, ready: Path) -> dict:
-    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_READY_FILE": str(ready),
-           "KIOSK_EXIT_AFTER_READY": "1", "SDL_AUDIODRIVER": "dummy", "KIVY_NO_FILELOG": "1"}
-    env.pop("KIOSK_CONFIG", None)
+def _env(data_dir: Path, ready: Path | None = None) -> dict:
+    env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "SDL_AUDIODRIVER": "dummy",
+           "KIVY_NO_FILELOG": "1"}
+    for key in ("KIOSK_CONFIG", "KIOSK_READY_FILE", "KIOSK_EXIT_AFTER_READY"):
+        env.pop(key, None)
+    if ready is not None:  # start-up runs: report the first frame, then quit
+        env.update(KIOSK_READY_FILE=str(ready), KIOSK_EXIT_AFTER_READY="1")
     return env
 
 
@@ -50,7 +53,7 @@ def time_to_first_frame(cmd: list[str], data_dir: Path) -> tuple[float, int]:
 
 def probe(kind: str, data_dir: Path, rounds: int) -> dict:
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "ui_probe.py"), kind,
-                          str(data_dir), str(rounds)], env=_env(data_dir, data_dir / "r.json"),
+                          str(data_dir), str(rounds)], env=_env(data_dir),
                          capture_output=True, text=True, timeout=600)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):

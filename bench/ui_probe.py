@@ -35,11 +35,13 @@ class FrameTimer:
         from kivy.tests.common import UnitTestTouch
 
         x, y = widget.to_window(*widget.center)
-        start = time.perf_counter()
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        touch.touch_up()
+        self.loop.idle()
+        # Buttons act on release: the clock starts when the finger lifts.
         self.flipped_at = None
+        start = time.perf_counter()
+        touch.touch_up()
         while time.perf_counter() - start < timeout:
             self.loop.idle()
             if self.manager.current == screen and self.flipped_at is not None:

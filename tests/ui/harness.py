@@ -71,7 +71,7 @@ class Driver:
     # --- finding what a resident sees ---------------------------------------------------
     def _walk(self, widget):
         yield widget
-        for child in widget.children:
+        for child in reversed(widget.children):  # in the order they were added: top first
             yield from self._walk(child)
 
     def visible_roots(self):
