@@ -109,10 +109,6 @@ class ProcedureGuide:
     source_url: str
     unconfirmed: tuple[str, ...]
 
-    @property
-    def total_fee(self) -> Decimal:
-        return sum((f.amount for f in self.fees), Decimal("0.00"))
-
 
 @dataclass(frozen=True)
 class FormFieldView:
@@ -137,6 +133,7 @@ class RateView:
     kind: str
     name: LocalText
     amount: Decimal
+    percent: bool
     unit: LocalText
     year: int
     resolution: str | None
@@ -287,7 +284,7 @@ class ContentService:
             rid = self._rev(s)
             rows = s.scalars(select(m.LocalRate).where(m.LocalRate.revision_id == rid)
                              .order_by(m.LocalRate.position))
-            return [RateView(r.code, r.kind, r.name, r.amount, r.unit, r.year, r.resolution,
+            return [RateView(r.code, r.kind, r.name, r.amount, r.percent, r.unit, r.year, r.resolution,
                              r.notes, tuple(r.unconfirmed or ())) for r in rows]
 
     def announcements(self, today: dt.date) -> list[AnnouncementView]:

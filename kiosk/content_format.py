@@ -30,6 +30,15 @@ _URL = re.compile(r"^https?://[^\s]+$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
+# Field names an `unconfirmed:` list may name, per record type.
+_DEPT_FIELDS = frozenset("code name building entrance floor room phones email hours scope "
+                         "place source_url".split())
+_RATE_FIELDS = frozenset("amount percent unit year resolution name notes kind".split())
+_PROC_FIELDS = frozenset("symbol category department queue_category title summary who_may_apply "
+                         "steps documents fees fee_exemptions payment_methods deadline "
+                         "deadline_days place legal_basis appeal appeal_none notes online_url "
+                         "valid_from source_url".split())
+
 
 @dataclass(frozen=True)
 class ContentProblem:
@@ -230,8 +239,12 @@ class _Reader:
                 out.append(s)
         return out
 
-    def unconfirmed(self) -> list[str]:
-        return self.strings("unconfirmed", max_len=60)
+    def unconfirmed(self, known: frozenset[str] = frozenset()) -> list[str]:
+        names = self.strings("unconfirmed", max_len=60)
+        for name in names:
+            if known and name not in known:
+                self.fail("unconfirmed", f"names no field of this record: {name!r}")
+        return names
 
 
 def _hours(r: _Reader) -> list[tuple[int, dt.time, dt.time]]:
@@ -339,7 +352,7 @@ def read_content(root: Path | str) -> ContentBundle:
             scope=r.text("scope", max_len=2000),
             source_url=r.url("source_url"),
             hours=_hours(r),
-            unconfirmed=r.unconfirmed(),
+            unconfirmed=r.unconfirmed(_DEPT_FIELDS),
         ))
 
     for r in _records(root / "queue_categories.yaml", "queue_categories", "queue category",
@@ -382,11 +395,12 @@ def read_content(root: Path | str) -> ContentBundle:
             code=r.string("code", pattern=_CODE, max_len=60), kind=kind, position=i,
             name=r.text("name", max_len=200),
             amount=r.amount("amount"),
+            percent=r.boolean("percent"),
             unit=r.text("unit", max_len=120),
             year=r.integer("year", required=True, low=2000, high=2100),
             resolution=r.string("resolution", required=False, max_len=300),
             notes=r.text("notes", required=False, max_len=1000),
-            unconfirmed=r.unconfirmed(),
+            unconfirmed=r.unconfirmed(_RATE_FIELDS),
         ))
 
     for i, r in enumerate(_records(root / "announcements.yaml", "announcements", "announcement",
@@ -498,7 +512,7 @@ def _procedure(r: _Reader, position: int) -> dict:
         last_reviewed=r.date("last_reviewed"),
         source_url=r.url("source_url", required=True),
         keywords=r.strings("keywords", max_len=60),
-        unconfirmed=r.unconfirmed(),
+        unconfirmed=r.unconfirmed(_PROC_FIELDS),
         _where=(r.file, r.record),
     )
 

@@ -58,6 +58,11 @@ class Translator:
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.lang)
 
+    def percent(self, value: Decimal) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale) + "%"
+
     def date(self, value: dt.date) -> str:
         from babel.dates import format_date
 

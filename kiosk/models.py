@@ -154,6 +154,7 @@ class LocalRate(_Content, Base):
     position: Mapped[int]
     name: Mapped[LocalText] = mapped_column(LocalTextType)
     amount: Mapped[Decimal] = mapped_column(MoneyType)
+    percent: Mapped[bool] = mapped_column(default=False)
     unit: Mapped[LocalText] = mapped_column(LocalTextType)
     year: Mapped[int]
     resolution: Mapped[str | None] = mapped_column(String(300))

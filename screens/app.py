@@ -19,6 +19,7 @@ def configure_kivy(cfg: KioskConfig) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     # Kivy keeps its own logger and leaves Python logging (alembic, sqlalchemy) alone.
     os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
     os.environ.setdefault("KIVY_HOME", str(cfg.paths.data_dir / "kivy"))
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
     from kivy.config import Config

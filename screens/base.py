@@ -77,8 +77,9 @@ class KioskScreen(Screen):
         btn.bind(on_release=lambda *_: on_release())
         return self.add(btn, parent)
 
-    def unconfirmed_note(self, fields: tuple[str, ...], field: str, parent=None) -> None:
-        if field in fields:
+    def unconfirmed_note(self, unconfirmed: tuple[str, ...], *fields: str, parent=None) -> None:
+        """Say so when any of these facts still awaits the office's confirmation."""
+        if any(f in unconfirmed for f in fields):
             self.note(self._("To be confirmed at the office."), parent)
 
     def finish(self) -> None:

@@ -22,14 +22,15 @@ class DepartmentScreen(KioskScreen):
         self.heading(self._("Where"), where)
         for line in place_lines(d.place, tr):
             self.para(line, where)
-        self.unconfirmed_note(d.unconfirmed, "place", where)
+        self.unconfirmed_note(d.unconfirmed, "place", "building", "entrance", "floor", "room",
+                              parent=where)
         hours = self.card()
         self.heading(self._("Opening hours"), hours)
         is_open, status = open_now_line(d, self.app.today(), tr)
         self.para(status, hours, bold=True, color=theme.rgba(theme.OK if is_open else theme.WARN))
         for line in week_lines(d, tr):
             self.para(line, hours)
-        self.unconfirmed_note(d.unconfirmed, "hours", hours)
+        self.unconfirmed_note(d.unconfirmed, "hours", parent=hours)
         contact = self.card()
         self.heading(self._("Contact"), contact)
         if d.phones:
@@ -38,9 +39,11 @@ class DepartmentScreen(KioskScreen):
             self.para(self._("E-mail: {address}").format(address=d.email), contact)
         if not d.phones and not d.email:
             self.para(self._("Ask at the information point."), contact)
+        self.unconfirmed_note(d.unconfirmed, "phones", "email", parent=contact)
         scope = self.card()
         self.heading(self._("What we deal with"), scope)
         self.para(self.tx(d.scope), scope)
+        self.unconfirmed_note(d.unconfirmed, "scope", "name", "code", parent=scope)
         self.finish()
 
 

@@ -71,6 +71,7 @@ class GuideScreen(KioskScreen):
             self.para(f"{i}. {self.tx(text)}", how)
         if g.online_url:
             self.small(self._("You can also do it online: {url}").format(url=g.online_url))
+        self.unconfirmed_note(g.unconfirmed, "symbol", "summary", "who_may_apply", "steps")
 
     def _step_documents(self, g) -> None:
         if not g.documents:
@@ -89,6 +90,7 @@ class GuideScreen(KioskScreen):
             self._sync_row(row)
             row.bind(on_release=self._toggle)
             self.add(row)
+        self.unconfirmed_note(g.unconfirmed, "documents")
 
     def _sync_row(self, row: CheckRow) -> None:
         row.checked = self.app.session.has(self.guide.symbol, row.index)
@@ -108,10 +110,7 @@ class GuideScreen(KioskScreen):
                 self.para(f"{self.tx(f.name)}: {tr.money(f.amount)}", box)
                 if f.legal_basis:
                     self.small(f.legal_basis, box)
-            if len(g.fees) > 1:
-                self.para(self._("Together at most: {amount}").format(
-                    amount=tr.money(g.total_fee)), box, bold=True)
-        self.unconfirmed_note(g.unconfirmed, "fees")
+        self.unconfirmed_note(g.unconfirmed, "fees", "fee_exemptions", "payment_methods")
         if g.fee_exemptions:
             box = self.card()
             self.heading(self._("Who pays nothing"), box)
@@ -127,7 +126,7 @@ class GuideScreen(KioskScreen):
         self.heading(self.tx(g.department.name), box)
         for line in place_lines(g.place, tr):
             self.para(line, box)
-        self.unconfirmed_note(g.unconfirmed, "place", box)
+        self.unconfirmed_note(g.unconfirmed, "place", "department", parent=box)
         hours = self.card()
         self.heading(self._("When"), hours)
         now = self.app.today()
@@ -136,7 +135,7 @@ class GuideScreen(KioskScreen):
                   color=theme.rgba(theme.OK if is_open else theme.WARN))
         if g.department.hours:
             self.para(today_hours_line(g.department, now, tr), hours)
-        self.unconfirmed_note(g.department.unconfirmed, "hours", hours)
+        self.unconfirmed_note(g.department.unconfirmed, "hours", parent=hours)
         if g.department.phones:
             self.para(self._("Phone: {numbers}").format(numbers=", ".join(g.department.phones)))
 
@@ -144,6 +143,7 @@ class GuideScreen(KioskScreen):
         box = self.card()
         self.heading(self._("How long will you wait?"), box)
         self.para(self.tx(g.deadline), box)
+        self.unconfirmed_note(g.unconfirmed, "deadline", parent=box)
         box = self.card()
         self.heading(self._("Can you appeal?"), box)
         if g.appeal:
@@ -155,6 +155,7 @@ class GuideScreen(KioskScreen):
         else:
             self.para(self.tx(g.appeal_none) if g.appeal_none
                       else self._("There is no appeal in this matter."), box)
+        self.unconfirmed_note(g.unconfirmed, "appeal", "appeal_none", parent=box)
         if g.legal_basis:
             box = self.card()
             self.heading(self._("Legal basis"), box)
@@ -183,7 +184,11 @@ class GuideScreen(KioskScreen):
                       color=theme.rgba(theme.OK))
         box = self.card()
         self.heading(self._("Fee"), box)
-        self.para(tr.money(g.total_fee) if g.fees else self._("Free of charge"), box)
+        if not g.fees:
+            self.para(self._("Free of charge"), box)
+        # Fees are listed, never summed: many are alternatives (a short or a full copy).
+        for f in g.fees:
+            self.para(f"{self.tx(f.name)}: {tr.money(f.amount)}", box)
         box = self.card()
         self.heading(self._("Where"), box)
         self.para(", ".join([self.tx(g.department.name), *place_lines(g.place, tr)]), box)

@@ -15,14 +15,14 @@ class RatesScreen(KioskScreen):
         for r in self.app.core.content.rates():
             box = self.card()
             self.heading(self.tx(r.name), box)
-            self.para(f"{tr.money(r.amount)} {self.tx(r.unit)}", box, bold=True)
+            amount = tr.percent(r.amount) if r.percent else tr.money(r.amount)
+            self.para(f"{amount} {self.tx(r.unit)}", box, bold=True)
             self.para(self._("Year: {year}").format(year=r.year), box)
             if r.resolution:
                 self.small(self._("Set by: {resolution}").format(resolution=r.resolution), box)
             if r.notes:
                 self.para(self.tx(r.notes), box)
-            if "amount" in r.unconfirmed or "resolution" in r.unconfirmed:
-                self.note(self._("To be confirmed at the office."), box)
+            self.unconfirmed_note(r.unconfirmed, "amount", "resolution", "unit", parent=box)
         self.finish()
 
 

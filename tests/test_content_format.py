@@ -120,3 +120,10 @@ def test_all_problems_are_listed_at_once(content_copy):
     _edit(content_copy, "forms.yaml", lambda d: d["forms"][0].update(title=None))
     problems = _problems(content_copy)
     assert any("rates.yaml" in p for p in problems) and any("forms.yaml" in p for p in problems)
+
+
+def test_unconfirmed_must_name_a_real_field(content_copy):
+    _edit(content_copy, "departments.yaml",
+          lambda d: d["departments"][0].update(unconfirmed=["hours", "colour"]))
+    assert any("unconfirmed: names no field of this record: 'colour'" in p
+               for p in _problems(content_copy))

@@ -106,6 +106,7 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('name', sa.JSON(), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('percent', sa.Boolean(), nullable=False),
     sa.Column('unit', sa.JSON(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('resolution', sa.String(length=300), nullable=True),
