@@ -62,17 +62,24 @@ def _button(root, text):
     raise LookupError(text)
 
 
-def run_bare(data_dir: Path, rounds: int) -> dict:
-    from bare_window import build_bare_app
+def _start(app) -> FrameTimer:
+    """Open the app's window without entering its main loop; the probe drives the loop."""
     from kivy.base import runTouchApp
     from kivy.core.window import Window
 
-    app = build_bare_app(data_dir)
     app._run_prepare()
     runTouchApp(embedded=True)
     timer = FrameTimer(Window, app.manager)
     for _ in range(5):
         timer.loop.idle()
+    return timer
+
+
+def run_bare(data_dir: Path, rounds: int) -> dict:
+    from bare_window import build_bare_app
+
+    app = build_bare_app(data_dir)
+    timer = _start(app)
     taps = []
     for _ in range(rounds):
         taps.append(timer.tap_until(_button(app.manager.current_screen, "go to next"), "next"))
@@ -89,14 +96,7 @@ def run_kiosk(data_dir: Path, rounds: int) -> dict:
     cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=data_dir),
                   screen=ScreenConfig(fullscreen=False))
     app = build_app(cfg)
-    from kivy.base import runTouchApp
-    from kivy.core.window import Window
-
-    app._run_prepare()
-    runTouchApp(embedded=True)
-    timer = FrameTimer(Window, app.manager)
-    for _ in range(5):
-        timer.loop.idle()
+    timer = _start(app)
     content = app.core.content
     cat = content.categories()[0]
     proc = content.procedures_in(cat.code)[0]

@@ -128,3 +128,22 @@ def test_coming_soon_functions_say_so_plainly(kiosk):
     assert kiosk.screen == "home"
     kiosk.tap(kiosk.find("Język", cls=KButton))
     assert kiosk.screen == "coming_soon"
+
+
+def test_untranslated_content_is_marked_only_in_polish(kiosk):
+    core = kiosk.app.core
+    untranslated = next(p for c in core.content.categories() for p in core.content.procedures_in(c.code)
+                        if not p.title.has("en"))
+    translated = next(p for c in core.content.categories() for p in core.content.procedures_in(c.code)
+                      if p.title.has("en") and p.summary.has("en"))
+    kiosk.app.go("guide", symbol=translated.symbol, step=0)
+    kiosk.app.set_lang("en")
+    kiosk.frames(3)
+    texts = kiosk.texts()
+    assert translated.title.en in texts and "Only in Polish" not in texts
+    kiosk.app.go("guide", symbol=untranslated.symbol, step=0)
+    kiosk.frames(3)
+    texts = kiosk.texts()
+    assert untranslated.title.pl in texts and "Only in Polish" in texts
+    kiosk.app.reset_session()
+    assert kiosk.app.lang == "pl"
