@@ -264,6 +264,12 @@ class ContentService:
                              .where(m.Department.revision_id == rid).order_by(m.Department.id))
             return [_department_view(d) for d in rows]
 
+    def department(self, code: str) -> DepartmentView:
+        for d in self.departments():
+            if d.code == code:
+                return d
+        raise NotFound(f"department {code!r}")
+
     def forms(self) -> list[FormView]:
         with self._Session() as s:
             rid = self._rev(s)

@@ -7,14 +7,11 @@ from screens.widgets import TitleLabel
 
 
 class DepartmentScreen(KioskScreen):
-    def _dept(self, code):
-        return next(d for d in self.app.core.content.departments() if d.code == code)
-
     def crumb(self, code: str) -> str:
         return code
 
     def render(self, code: str) -> None:
-        d = self._dept(code)
+        d = self.app.core.content.department(code)
         tr = self.app.i18n
         self.clear()
         self.add(TitleLabel(text=f"{self.tx(d.name)} ({d.code})"))

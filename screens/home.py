@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.widgets import Card, Tile, TileGrid, TitleLabel
 
@@ -22,11 +23,6 @@ class HomeScreen(KioskScreen):
         search.bind(on_release=lambda *_: self.app.coming_soon("search"))
         quick.add_widget(ticket)
         quick.add_widget(search)
-
-        for a in content.announcements(self.app.today().date()):
-            box = self.add(Card(bg=[1, 0.957, 0.839, 1]))
-            self.para(self.tx(a.title), box, bold=True)
-            self.para(self.tx(a.body), box)
 
         self.heading(self._("Matters by topic"))
         grid = self.add(TileGrid())
@@ -49,6 +45,12 @@ class HomeScreen(KioskScreen):
             tile = Tile(title=title, subtitle=subtitle)
             tile.bind(on_release=lambda *_, t=target: self.app.go(t))
             more.add_widget(tile)
+
+        # Notices come after the ways in: residents come for their matter first.
+        for a in content.announcements(self.app.today().date()):
+            box = self.add(Card(bg=theme.rgba(theme.NOTE_BG)))
+            self.para(self.tx(a.title), box, bold=True)
+            self.para(self.tx(a.body), box)
         self.finish()
 
 

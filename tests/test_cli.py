@@ -54,3 +54,14 @@ def test_bad_config_file_exit_code_2(tmp_path):
     bad.write_text("[screen]\nwidth = 'wide'\n")
     r = kiosk("--config", str(bad), "status", data_dir=tmp_path)
     assert r.returncode == 2 and "width must be a whole number" in r.stderr
+
+
+def test_the_core_never_imports_kivy():
+    code = ("import sys, pkgutil, importlib, kiosk\n"
+            "for m in pkgutil.walk_packages(kiosk.__path__, 'kiosk.'):\n"
+            "    if '.migrations' not in m.name and m.name != 'kiosk.__main__':\n"
+            "        importlib.import_module(m.name)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] == 'kivy']\n"
+            "assert not bad, bad\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
