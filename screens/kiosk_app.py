@@ -40,6 +40,7 @@ class KioskApp(App):
         self.idle = IdleWatch(cfg.timeouts.idle_seconds, cfg.timeouts.idle_warning_seconds,
                               now=now)
         self.history: list[tuple[str, dict]] = []
+        self._crumbs: list[str] = []  # one per history entry, in the resident's language
         self._idle_popup: IdleWarning | None = None
         super().__init__(**kwargs)
         self.lang = self.session.lang
@@ -114,16 +115,14 @@ class KioskApp(App):
         self.manager.current = name
         self._update_breadcrumb()
 
-    def _update_breadcrumb(self) -> None:
-        parts = []
-        for name, params in self.history:
-            crumb = self.manager.get_screen(name).crumb(**params)
-            if crumb:
-                parts.append(crumb)
-        self.breadcrumb = "  ›  ".join(parts)
-
-    def refresh_breadcrumb(self) -> None:
-        self._update_breadcrumb()
+    def _update_breadcrumb(self, *, all_entries: bool = False) -> None:
+        """Name only the entries not named yet: earlier crumbs need no new content queries,
+        except after a language switch, when every crumb is named again."""
+        known = [] if all_entries else self._crumbs[:len(self.history) - 1]
+        for name, params in self.history[len(known):]:
+            known.append(self.manager.get_screen(name).crumb(**params))
+        self._crumbs = known
+        self.breadcrumb = "  ›  ".join(c for c in known if c)
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
@@ -131,7 +130,7 @@ class KioskApp(App):
         self.lang = lang
         self.i18n = translator(lang)
         self.manager.current_screen.refresh()
-        self._update_breadcrumb()
+        self._update_breadcrumb(all_entries=True)
 
     def t(self, text: LocalText | None) -> str:
         return "" if text is None else text.get(self.lang)
