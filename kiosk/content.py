@@ -151,6 +151,25 @@ class AnnouncementView:
 
 
 @dataclass(frozen=True)
+class QueueCategoryView:
+    """A ticket letter as content defines it; the queue service adds the live state."""
+
+    letter: str
+    name: LocalText
+    department_code: str
+    # The category's own hours, or its department's when it has none (empty: never open).
+    hours: tuple[Span, ...]
+    own_hours: bool
+    daily_limit: int | None
+    cutoff_minutes: int
+    priority: bool
+    booking_url: str | None
+    prepare: LocalText | None
+    procedures: tuple[str, ...]
+    unconfirmed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ContentStatus:
     revision: str | None
     revision_id: int | None
@@ -292,6 +311,37 @@ class ContentService:
                              .order_by(m.LocalRate.position))
             return [RateView(r.code, r.kind, r.name, r.amount, r.percent, r.unit, r.year, r.resolution,
                              r.notes, tuple(r.unconfirmed or ())) for r in rows]
+
+    def queue_categories(self) -> list[QueueCategoryView]:
+        with self._Session() as s:
+            rid = self._rev(s)
+            depts = {d.code: tuple((h.weekday, h.opens, h.closes) for h in d.hours)
+                     for d in s.scalars(select(m.Department)
+                                        .options(selectinload(m.Department.hours))
+                                        .where(m.Department.revision_id == rid))}
+            procs: dict[str, list[str]] = {}
+            for letter, symbol in s.execute(
+                    select(m.Procedure.queue_letter, m.Procedure.symbol)
+                    .where(m.Procedure.revision_id == rid, m.Procedure.queue_letter.is_not(None))
+                    .order_by(m.Procedure.position)):
+                procs.setdefault(letter, []).append(symbol)
+            rows = s.scalars(select(m.QueueCategory).where(m.QueueCategory.revision_id == rid)
+                             .order_by(m.QueueCategory.letter))
+            return [QueueCategoryView(
+                letter=q.letter, name=q.name, department_code=q.department_code,
+                hours=(tuple(sorted(q.hours)) if q.hours is not None
+                       else depts.get(q.department_code, ())),
+                own_hours=q.hours is not None, daily_limit=q.daily_limit,
+                cutoff_minutes=q.cutoff_minutes or 0, priority=bool(q.priority),
+                booking_url=q.booking_url, prepare=q.prepare,
+                procedures=tuple(procs.get(q.letter, ())),
+                unconfirmed=tuple(q.unconfirmed or ())) for q in rows]
+
+    def queue_category(self, letter: str) -> QueueCategoryView:
+        for q in self.queue_categories():
+            if q.letter == letter:
+                return q
+        raise NotFound(f"queue category {letter!r}")
 
     def announcements(self, today: dt.date) -> list[AnnouncementView]:
         with self._Session() as s:

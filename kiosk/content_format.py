@@ -34,6 +34,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _DEPT_FIELDS = frozenset("code name building entrance floor room phones email hours scope "
                          "place source_url".split())
 _RATE_FIELDS = frozenset("amount percent unit year resolution name notes kind".split())
+_QUEUE_FIELDS = frozenset("letter name department hours daily_limit cutoff_minutes priority "
+                          "booking_url prepare".split())
 _PROC_FIELDS = frozenset("symbol category department queue_category title summary who_may_apply "
                          "steps documents fees fee_exemptions payment_methods deadline "
                          "deadline_days place legal_basis appeal appeal_none notes online_url "
@@ -361,7 +363,15 @@ def read_content(root: Path | str) -> ContentBundle:
             letter=r.string("letter", pattern=re.compile(r"^[A-Z]$"), hint="one capital letter"),
             name=r.text("name", max_len=80),
             department_code=r.string("department", pattern=_DEPT),
-            unconfirmed=r.unconfirmed(),
+            # Absent: the department's hours. Present but empty ({}): no tickets on any day.
+            hours=None if r._raw("hours", False) is None else _hours(r),
+            # Three digits on the ticket ("A012"): more than 999 a day would change its look.
+            daily_limit=r.integer("daily_limit", low=1, high=999),
+            cutoff_minutes=r.integer("cutoff_minutes", low=0, high=240) or 0,
+            priority=r.boolean("priority"),
+            booking_url=r.url("booking_url"),
+            prepare=r.text("prepare", required=False, max_len=300),
+            unconfirmed=r.unconfirmed(_QUEUE_FIELDS),
         ))
 
     for r in _records(root / "forms.yaml", "forms", "form", "code", problems, root):

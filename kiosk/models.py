@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Integer, String, Time,
-                        TypeDecorator, UniqueConstraint)
+                        TypeDecorator, UniqueConstraint, false, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kiosk.money import from_grosze, to_grosze
@@ -44,6 +44,26 @@ class MoneyType(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else from_grosze(value)
+
+
+class HoursType(TypeDecorator):
+    """Weekly hours [(weekday, opens, closes), ...] stored as JSON [[0, "08:00", "15:30"], ...].
+
+    Used where a small list belongs to one row (a queue category's own hours); departments keep
+    their hours in a child table from the first schema."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return [[w, o.strftime("%H:%M"), c.strftime("%H:%M")] for w, o, c in value]
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return [(int(w), dt.time.fromisoformat(o), dt.time.fromisoformat(c)) for w, o, c in value]
 
 
 class Base(DeclarativeBase):
@@ -119,6 +139,17 @@ class QueueCategory(_Content, Base):
     letter: Mapped[str] = mapped_column(String(1))
     name: Mapped[LocalText] = mapped_column(LocalTextType)
     department_code: Mapped[str] = mapped_column(String(6))
+    # Added in schema 0002. None: the department's hours apply.
+    hours: Mapped[list[tuple[int, dt.time, dt.time]] | None] = mapped_column(HoursType)
+    # None: no daily limit.
+    daily_limit: Mapped[int | None]
+    # No new ticket during the last N minutes before closing.
+    cutoff_minutes: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Whether priority tickets (pregnant women, people with disabilities...) are offered.
+    priority: Mapped[bool] = mapped_column(default=False, server_default=false())
+    booking_url: Mapped[str | None] = mapped_column(String(500))
+    # What to have ready, printed on the ticket ("Przygotuj dowód osobisty").
+    prepare: Mapped[LocalText | None] = mapped_column(LocalTextType)
 
 
 class Form(_Content, Base):
