@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,8 +26,26 @@ class Core:
     engine: Engine
     Session: sessionmaker[Session]
     content: ContentService
+    _queue: object | None = field(default=None, repr=False)
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def queue(self):
+        """The queue service (kiosk.queue.QueueService), opened on first use: a kiosk whose
+        shared queue database is unreachable still starts and shows its content."""
+        with self._queue_lock:
+            if self._queue is None:
+                from kiosk.queue import open_queue
+
+                cfg = self.config
+                self._queue = open_queue(cfg.queue.effective_url(cfg.paths.data_dir),
+                                         self.content, kiosk_id=cfg.queue.kiosk_id,
+                                         tz=cfg.office.timezone)
+            return self._queue
 
     def close(self) -> None:
+        if self._queue is not None:
+            self._queue.close()
         self.engine.dispose()
 
 

@@ -4,6 +4,8 @@ docs/configuration.md and assets/kiosk.example.toml."""
 from __future__ import annotations
 
 import os
+import re
+import socket
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -65,6 +67,23 @@ class OfficeConfig:
     timezone: str = "Europe/Warsaw"
 
 
+def default_kiosk_id() -> str:
+    return (socket.gethostname() or "kiosk")[:64]
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    # SQLAlchemy URL of the queue database (tickets, counters, desks). None means the embedded
+    # "<data_dir>/queue.sqlite3"; a hall with several kiosks and desks shares one PostgreSQL:
+    # "postgresql+psycopg://kiosk:secret@queue-db/bomqueue".
+    url: str | None = None
+    # Written on every ticket this kiosk issues (which machine, for reports and faults).
+    kiosk_id: str = field(default_factory=default_kiosk_id)
+
+    def effective_url(self, data_dir: Path) -> str:
+        return self.url or f"sqlite:///{data_dir / 'queue.sqlite3'}"
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     paths: PathsConfig = field(default_factory=PathsConfig)
@@ -72,6 +91,7 @@ class KioskConfig:
     languages: LanguageConfig = field(default_factory=LanguageConfig)
     timeouts: TimeoutConfig = field(default_factory=TimeoutConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    queue: QueueConfig = field(default_factory=QueueConfig)
     source: Path | None = None
 
 
@@ -125,6 +145,12 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
     s = cfg.screen
     if s.width < 480 or s.height < 480:
         raise ConfigError(f"{where}: [screen] width and height must be at least 480")
+    q = cfg.queue
+    if q.url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", q.url):
+        raise ConfigError(f"{where}: [queue] url must be a sqlite:/// or postgresql+psycopg:// "
+                          f"URL, not {q.url!r}")
+    if not 1 <= len(q.kiosk_id) <= 64:
+        raise ConfigError(f"{where}: [queue] kiosk_id must be 1 to 64 characters")
     return cfg
 
 
