@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = csub2.add_parser("show", help="every key with its value")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_config_show)
+
+    from kiosk.queue_cli import add_queue_commands
+    add_queue_commands(sub)  # ticket issue, desk call|recall|served|no-show|transfer, queue status
     return p
 
 
