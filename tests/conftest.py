@@ -32,3 +32,26 @@ def content_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT_DIR, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL cluster for the whole run (see tests/pg.py)."""
+    import os
+
+    from tests.pg import SKIP_ENV, PgServer, PgUnavailable
+
+    if os.environ.get(SKIP_ENV) == "1":
+        pytest.skip(f"${SKIP_ENV}=1: PostgreSQL tests skipped on request")
+    try:
+        server = PgServer()
+    except PgUnavailable as exc:
+        pytest.fail(f"{exc}\n(set {SKIP_ENV}=1 to skip the PostgreSQL tests deliberately)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty PostgreSQL database on the private server."""
+    return pg_server.new_database()
