@@ -21,11 +21,12 @@ import logging
 import math
 import os
 import statistics
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +54,7 @@ HISTORY_MAX = 50
 MIN_SAMPLES = 3
 MAX_SERVICE_MIN = 120  # longer "services" are desks left open over a break, not service times
 DESK_ACTIVE_MIN = 30
+CATEGORY_CACHE_S = 5.0
 
 TEST_NOW_ENV = "KIOSK_TEST_NOW"
 
@@ -307,6 +309,7 @@ class QueueService:
         self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
         self._now = now
         self._engine = engine
+        self._cats: tuple[float, dict[str, QueueCategoryView]] | None = None
 
     def close(self) -> None:
         if self._engine is not None:
@@ -322,10 +325,17 @@ class QueueService:
         return None if t is None else t.replace(tzinfo=dt.timezone.utc).astimezone(self.tz)
 
     def _categories(self) -> dict[str, QueueCategoryView]:
-        try:
-            return {c.letter: c for c in self._content.queue_categories()}
-        except NotFound:  # no content loaded: no letters
-            return {}
+        # Definitions change with a content load (nightly), while reading them costs as much as
+        # issuing a ticket: keep them a few seconds. Monotonic, not `now`: this is about
+        # staleness of content, not about office time.
+        t = time.monotonic()
+        if self._cats is None or t - self._cats[0] > CATEGORY_CACHE_S:
+            try:
+                cats = {c.letter: c for c in self._content.queue_categories()}
+            except NotFound:  # no content loaded: no letters
+                cats = {}
+            self._cats = (t, cats)
+        return self._cats[1]
 
     def _category(self, letter: str) -> QueueCategoryView | None:
         return self._categories().get(letter)
@@ -382,8 +392,8 @@ class QueueService:
     # issuing
 
     def _upsert_counter(self, s: Session, day: dt.date, letter: str) -> int:
-        insert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(QueueCounter).values(service_day=day, letter=letter, last_number=1)
+        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        stmt = upsert(QueueCounter).values(service_day=day, letter=letter, last_number=1)
         stmt = stmt.on_conflict_do_update(
             index_elements=[QueueCounter.service_day, QueueCounter.letter],
             set_={"last_number": QueueCounter.last_number + 1},
@@ -406,24 +416,26 @@ class QueueService:
             raise PriorityNotOffered(f"{letter}: priority tickets are not offered")
 
         def txn():
+            # Only the two statements that must be atomic run under the counter's lock; the
+            # people ahead and the estimate are read after the commit.
             with write_session(self._Session) as s:
                 number = self._upsert_counter(s, day, letter)
                 if cat.daily_limit is not None and number > cat.daily_limit:
                     raise _LimitReached  # rolls back: the number is given back, no gap
-                t = Ticket(service_day=day, letter=letter, number=number,
-                           code=f"{letter}{number:03d}", category=letter, priority=priority,
-                           department_code=cat.department_code, kiosk_id=self.kiosk_id,
-                           issued_at=_utc_naive(now), status=WAITING, recalls=0, printed=False)
-                s.add(t)
-                s.flush()
-                ahead = s.scalar(self._ahead_query(day, letter, t.id, priority))
-                return t.id, number, ahead
+                tid = s.execute(insert(Ticket).values(
+                    service_day=day, letter=letter, number=number,
+                    code=f"{letter}{number:03d}", category=letter, priority=priority,
+                    department_code=cat.department_code, kiosk_id=self.kiosk_id,
+                    issued_at=_utc_naive(now), status=WAITING, recalls=0, printed=False,
+                ).returning(Ticket.id)).scalar_one()
+                return tid, number
 
         try:
-            tid, number, ahead = retrying(txn)
+            tid, number = retrying(txn)
         except _LimitReached:
             raise QueueClosed(DAILY_LIMIT, self.availability(letter, now)) from None
         with self._Session() as s:
+            ahead = s.scalar(self._ahead_query(day, letter, tid, priority))
             estimate = self._estimate_for(s, letter, ahead, now)
         log.info("issued %s%03d (kiosk %s, %d ahead)", letter, number, self.kiosk_id, ahead)
         return IssuedTicket(tid, f"{letter}{number:03d}", number, letter, cat.name, day,
@@ -505,11 +517,11 @@ class QueueService:
 
     def _touch_desk(self, s: Session, desk: int, letters: tuple[str, ...] | None,
                     now: dt.datetime) -> None:
-        insert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
         values = {"desk": desk, "last_seen_at": _utc_naive(now)}
         if letters is not None:
             values["letters"] = ",".join(letters)
-        stmt = insert(Desk).values(**{"letters": "", **values})
+        stmt = upsert(Desk).values(**{"letters": "", **values})
         s.execute(stmt.on_conflict_do_update(
             index_elements=[Desk.desk],
             set_={k: getattr(stmt.excluded, k) for k in values if k != "desk"}))

@@ -55,9 +55,11 @@ def at(day: dt.date, hh: int, mm: int = 0, ss: int = 0) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=WARSAW)
 
 
-def service(url: str, content=None, clock=None, kiosk_id: str = "test") -> QueueService:
+def service(url: str, content=None, clock=None, kiosk_id: str = "test",
+            upgrade: bool = True) -> QueueService:
     engine = make_queue_engine(url)
-    upgrade_queue(engine)
+    if upgrade:
+        upgrade_queue(engine)
     return QueueService(queue_session_factory(engine), content or StaticContent(),
                         kiosk_id=kiosk_id, tz="Europe/Warsaw",
                         now=clock or Clock(at(MONDAY, 10)), engine=engine)
