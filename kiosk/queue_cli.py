@@ -65,10 +65,14 @@ def ticket_dict(t) -> dict | None:
 
 
 def _open(cfg):
-    from kiosk.bootstrap import open_core
+    from kiosk.bootstrap import ensure_bundled_content, open_core
 
-    core = open_core(cfg)
+    # Desks call these commands all day: parse the content folder (a second or more) only when
+    # the kiosk has no content yet; `kiosk run` and `kiosk content load` keep it current.
+    core = open_core(cfg, load_bundled=False)
     try:
+        if core.content.status().revision is None:
+            ensure_bundled_content(core.Session, cfg)
         return core, core.queue
     except Exception:
         core.close()
