@@ -508,6 +508,8 @@ class QueueService:
             .order_by(Ticket.served_at.desc()).limit(HISTORY_MAX)).all()
         durations = [m for c, e in rows
                      if 0 < (m := (e - c).total_seconds() / 60) <= MAX_SERVICE_MIN]
+        if len(durations) < MIN_SAMPLES:
+            return None
         desks = sum(1 for d in s.scalars(select(Desk).where(
             Desk.last_seen_at >= now_u - dt.timedelta(minutes=DESK_ACTIVE_MIN)))
             if not d.letters or category in d.letters.split(","))
