@@ -62,3 +62,28 @@ def test_queue_config_defaults_and_urls(tmp_path):
         parse_config({"queue": {"url": "db.example:5432"}})
     with pytest.raises(ConfigError, match="kiosk_id"):
         parse_config({"queue": {"kiosk_id": ""}})
+
+
+def _upgrade_after(url, barrier):
+    engine = make_queue_engine(url)
+    barrier.wait()
+    upgrade_queue(engine)
+    engine.dispose()
+
+
+def test_kiosks_starting_together_create_the_schema_once(queue_url):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(6)
+    procs = [ctx.Process(target=_upgrade_after, args=(queue_url, barrier)) for _ in range(6)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0] * 6
+    engine = make_queue_engine(queue_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(f"SELECT version_num FROM {QUEUE_VERSION_TABLE}").all() == \
+            [("q0001",)]
+    engine.dispose()
