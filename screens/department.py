@@ -2,7 +2,7 @@
 
 from screens import theme
 from screens.base import KioskScreen, load_kv
-from screens.places import open_now_line, place_lines, week_lines
+from kiosk.places import open_now_line, place_lines, week_lines
 from screens.widgets import TitleLabel
 
 
