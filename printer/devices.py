@@ -64,6 +64,9 @@ class NetworkDevice(Device):
         except Exception as exc:  # python-escpos wraps socket errors in its own types
             raise PrinterUnreachable(f"cannot connect to {self.name}: {exc}") from exc
         self._sock: socket.socket = self._p.device
+        # Status queries are 3 bytes: without this, Nagle holds each one for the peer's
+        # delayed ACK (40 ms on Linux) after a job's data.
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def send(self, data: bytes) -> None:
         self._sock.settimeout(self.job_timeout)

@@ -11,6 +11,7 @@ import itertools
 import threading
 
 from kivy.clock import Clock
+from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from printer.layouts import card_document
@@ -25,6 +26,10 @@ WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
 
 def new_job() -> int:
     return next(_job_ids)
+
+
+class SlotArrow(Widget):
+    """Points down at the paper slot."""
 
 
 class PrintingScreen(KioskScreen):
@@ -46,15 +51,13 @@ class PrintingScreen(KioskScreen):
             return
         if result.ok:
             self.add(TitleLabel(text=self._(result.message)))
-            self.para("↓", font_size=theme.FONT_TITLE * 2, halign="center", bold=True,
-                      color=theme.rgba(theme.PRIMARY))
+            self.add(SlotArrow())
         else:
             self.add(TitleLabel(text=self._("We could not print.")))
             self.para(self._(result.message), bold=True, color=theme.rgba(theme.WARN))
             self.para(self._("Please ask at the information point. Staff will be glad to "
                              "help."))
         self.button(self._("Back"), self.app.back, cls=PrimaryButton)
-        self.button(self._("Home"), self.app.home)
 
     def _start(self, what: str, job: int, params: dict) -> None:
         doc = self._document(what, params)

@@ -313,3 +313,29 @@ def test_alerts_are_kept_until_cleared(core):
     assert a.clear("printer") == 1
     assert [x.source for x in a.open()] == ["sync"]
     assert isinstance(a, Alerts) and dataclasses.is_dataclass(a.open()[0])
+
+
+def test_pictures_of_a_ticket_and_cards_as_printed(core):
+    """The PNGs the README shows, rendered from the very bytes the printer gets."""
+    from PIL import Image
+
+    from printer.escpos_render import render_png
+    from tests.ui.harness import SCREENSHOT_DIR
+
+    folder = SCREENSHOT_DIR.parent / "printouts"
+    folder.mkdir(parents=True, exist_ok=True)
+    model = _model()
+    docs = {"ticket-pl": ticket_document(_ticket({"pl": "Dowody osobiste i meldunki"}), "pl",
+                                         OFFICE),
+            "ticket-uk": ticket_document(_ticket({"pl": "Dowody osobiste i meldunki",
+                                                  "uk": "Посвідчення особи та реєстрація"}),
+                                         "uk", OFFICE),
+            "card-pl": _card(core, "pl")[1], "card-uk": _card(core, "uk")[1]}
+    for name, doc in docs.items():
+        path = render_png(encode(doc, model), folder / f"{name}.png", paper_px=model.width_px,
+                          codepages=model.codepages)
+        img = Image.open(path).convert("L")
+        assert img.width == model.width_px
+        # Ink on the paper: some black, mostly white.
+        hist = img.histogram()
+        assert 0.02 < sum(hist[:128]) / (img.width * img.height) < 0.5
