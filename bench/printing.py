@@ -39,7 +39,7 @@ def documents(lang: str):
     core.close()
     ticket = TicketSlip("A012", LocalText(pl="Dowody osobiste i meldunki",
                                           uk="Посвідчення особи та реєстрація"), NOW, 4, (10, 25),
-                        LocalText(pl="Sala obsługi, parter"),
+                        "Sala obsługi, parter",
                         LocalText(pl="Przygotuj dowód osobisty.", uk="Підготуйте паспорт."),
                         "https://www.piotrkow.pl/bom")
     return {"ticket": ticket_document(ticket, lang, cfg.office.name),

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kiosk.content import ProcedureGuide
+from typing import TYPE_CHECKING
+
+from kiosk.content import DepartmentView, ProcedureGuide
 from kiosk.i18n import Translator, translator
 from kiosk.places import place_lines, today_hours_line
 from kiosk.texts import LocalText
 from printer.document import NBSP, QR, Document, Feed, Rule, Text
+
+if TYPE_CHECKING:
+    from kiosk.queue import IssuedTicket
 
 PANGRAM_PL = "Zażółć gęślą jaźń. ZAŻÓŁĆ GĘŚLĄ JAŹŃ."
 PANGRAM_UK = "Ґава і ґудзик, єнот, іній, їжак. ҐЄІЇ."
@@ -28,9 +33,24 @@ class TicketSlip:
     issued_at: dt.datetime
     people_ahead: int | None = None
     wait_minutes: tuple[int, int] | None = None  # an honest range, or None: no estimate yet
-    place: LocalText | None = None  # where to wait / which desks
+    place: str | None = None  # where to go, already in the ticket's language
     prepare: LocalText | None = None  # one line of advice, e.g. "Przygotuj dowód osobisty"
     qr_url: str | None = None
+
+
+def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
+             qr_url: str | None) -> TicketSlip:
+    """What the ticket of an issued queue number says, in `lang`."""
+    tr = translator(lang)
+    place = None
+    if department is not None:
+        place = ", ".join([department.name.get(lang), *place_lines(department.place, tr)])
+    est = ticket.estimate
+    return TicketSlip(code=ticket.code, matter=ticket.name or LocalText(pl=ticket.letter),
+                      issued_at=ticket.issued_at.replace(tzinfo=None),
+                      people_ahead=ticket.people_ahead,
+                      wait_minutes=(est.low_minutes, est.high_minutes) if est else None,
+                      place=place, prepare=ticket.prepare, qr_url=qr_url)
 
 
 def spaced_code(code: str) -> str:
@@ -79,7 +99,7 @@ def ticket_document(t: TicketSlip, lang: str, office: str) -> Document:
     elif t.people_ahead:
         blocks.append(Text(_("No wait estimate yet.")))
     if t.place:
-        blocks.append(Text(_("Where: {place}").format(place=tx(t.place))))
+        blocks.append(Text(_("Where: {place}").format(place=t.place)))
     if t.prepare:
         blocks.append(Text(tx(t.prepare), bold=True))
     blocks.append(Text(_("Watch the screen in the hall for your number.")))

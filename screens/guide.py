@@ -199,7 +199,8 @@ class GuideScreen(KioskScreen):
                     lambda: self.app.go("printing", what="card", symbol=g.symbol,
                                         job=new_job()), cls=PrimaryButton)
         self.button(self._("Take a queue ticket"),
-                    lambda: self.app.coming_soon("ticket"), cls=PrimaryButton)
+                    lambda: self.app.go("ticket", letter=g.queue_letter, symbol=g.symbol),
+                    cls=PrimaryButton)
 
 
 SCREEN = GuideScreen

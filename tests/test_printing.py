@@ -33,7 +33,7 @@ UKRAINIAN_LETTERS = "ґєіїҐЄІЇ"
 def _ticket(lang_texts: dict[str, str] | None = None, **kw) -> TicketSlip:
     matter = LocalText(**(lang_texts or {"pl": "Zażółć gęślą jaźń", "uk": PANGRAM_UK}))
     base = dict(code="A012", matter=matter, issued_at=NOW, people_ahead=3, wait_minutes=(10, 25),
-                place=LocalText(pl="Sala obsługi, parter, stanowiska 1–6"),
+                place="Sala obsługi, parter, stanowiska 1–6",
                 prepare=LocalText(pl="Przygotuj dowód osobisty.", uk="Підготуйте паспорт."),
                 qr_url="https://www.piotrkow.pl/bom/karta/USC-I")
     return TicketSlip(**{**base, **kw})
