@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.alerts import Alerts
 from kiosk.config import KioskConfig
 from kiosk.content import ContentService
 from kiosk.content_format import read_content
 from kiosk.content_store import active_revision, apply_bundle
 from kiosk.db import make_engine, session_factory, upgrade
+
+if TYPE_CHECKING:
+    from printer.service import PrinterService
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ class Core:
     engine: Engine
     Session: sessionmaker[Session]
     content: ContentService
+    alerts: Alerts
+    printer: PrinterService
     _queue: object | None = field(default=None, repr=False)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -56,7 +63,11 @@ def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
     Session_ = session_factory(engine)
     if load_bundled:
         ensure_bundled_content(Session_, config)
-    return Core(config, engine, Session_, ContentService(Session_))
+    from printer.service import PrinterService
+
+    alerts = Alerts(Session_)
+    printer = PrinterService(config.printer, config.paths.data_dir, alerts=alerts)
+    return Core(config, engine, Session_, ContentService(Session_), alerts, printer)
 
 
 def ensure_bundled_content(Session_: sessionmaker[Session], config: KioskConfig) -> int | None:

@@ -105,6 +105,67 @@ def cmd_content_load(args, cfg: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_printer_status(args, cfg: KioskConfig) -> int:
+    from printer.service import PrinterService
+
+    svc = PrinterService(cfg.printer, cfg.paths.data_dir)
+    st = svc.status()
+    if args.json:
+        _print_json({"printer": cfg.printer.kind, "profile": cfg.printer.profile,
+                     "paper_mm": cfg.printer.paper_mm, **st.as_dict()})
+    else:
+        print(f"printer: {cfg.printer.kind} ({cfg.printer.profile}, {cfg.printer.paper_mm} mm)")
+        print(f"state:   {st.state.value} ({st.detail})")
+    return EXIT_ATTENTION if st.needs_staff else EXIT_OK
+
+
+def _report_print(result, args) -> int:
+    if args.json:
+        _print_json(result.as_dict())
+    elif result.ok:
+        where = f": {result.picture}" if result.picture else ""
+        print(f"printed ({result.bytes_sent} bytes, {result.seconds:.2f} s, printer "
+              f"{result.state.value}){where}")
+    else:
+        print(f"not printed: {result.state.value} ({result.detail})", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_ATTENTION
+
+
+def cmd_printer_test(args, cfg: KioskConfig) -> int:
+    import datetime as dt
+
+    from printer.layouts import printer_test_page
+    from printer.service import PrinterService
+
+    svc = PrinterService(cfg.printer, cfg.paths.data_dir)
+    doc = printer_test_page(cfg.office.name, dt.datetime.now(), cfg.printer.office_url,
+                    f"{cfg.printer.kind} {cfg.printer.profile}")
+    return _report_print(svc.print_document(doc), args)
+
+
+def cmd_print_card(args, cfg: KioskConfig) -> int:
+    from kiosk.bootstrap import open_core
+    from kiosk.content import NotFound
+    from kiosk.hours import office_now
+    from printer.layouts import card_document
+
+    core = open_core(cfg)
+    try:
+        try:
+            guide = core.content.guide(args.symbol)
+        except NotFound:
+            print(f"no procedure with the symbol {args.symbol!r} "
+                  "(see the symbols with: kiosk content validate --json)", file=sys.stderr)
+            return EXIT_USAGE
+        doc = card_document(guide, args.lang, cfg.office.name, have=None,
+                            now=office_now(cfg.office.timezone),
+                            revision=core.content.status().revision,
+                            fallback_url=cfg.printer.office_url)
+        return _report_print(core.printer.print_document(doc), args)
+    finally:
+        core.close()
+
+
 def _toml_value(value) -> str:
     if value is None:
         return '""  # not set'
@@ -165,6 +226,23 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_config_show)
 
+    pr = sub.add_parser("printer", help="the receipt printer: status and test page")
+    psub = pr.add_subparsers(dest="printer_command", metavar="ACTION", required=True)
+    ps = psub.add_parser("status", help="ask the printer how it is; exit 1 unless ready")
+    ps.add_argument("--json", action="store_true")
+    ps.set_defaults(func=cmd_printer_status)
+    pt = psub.add_parser("test", help="print a test page: every Polish and Ukrainian letter, "
+                         "a QR code and a cut")
+    pt.add_argument("--json", action="store_true")
+    pt.set_defaults(func=cmd_printer_test)
+
+    prn = sub.add_parser("print", help="print an information card")
+    prsub = prn.add_subparsers(dest="print_command", metavar="WHAT", required=True)
+    card = prsub.add_parser("card", help="the information card of a procedure")
+    card.add_argument("symbol", help='procedure symbol, e.g. "USC I"')
+    card.add_argument("--lang", choices=("pl", "en", "uk"), default="pl")
+    card.add_argument("--json", action="store_true")
+    card.set_defaults(func=cmd_print_card)
     from kiosk.queue_cli import add_queue_commands
     add_queue_commands(sub)  # ticket issue, desk call|recall|served|no-show|transfer, queue status
     return p

@@ -67,6 +67,31 @@ class OfficeConfig:
     timezone: str = "Europe/Warsaw"
 
 
+PRINTER_KINDS = ("preview", "network", "usb", "serial", "cups")
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    # "preview" writes each job's ESC/POS bytes and a PNG picture into preview_dir.
+    kind: str = "preview"
+    # escpos-printer-db profile: decides code pages, paper width in dots, QR and cutter support.
+    profile: str = "TM-T20II"
+    paper_mm: int = 80
+    host: str | None = None
+    port: int = 9100
+    usb_vendor: str | None = None
+    usb_product: str | None = None
+    serial_device: str | None = None
+    baudrate: int = 9600
+    cups_queue: str | None = None
+    # None means "<data_dir>/printouts".
+    preview_dir: Path | None = None
+    # Seconds for connecting, one status answer and a whole job; the UI never waits longer.
+    connect_timeout: float = 3.0
+    status_timeout: float = 1.0
+    job_timeout: float = 20.0
+    # Where a QR code points when a matter has no online card of its own.
+    office_url: str = "https://www.piotrkow.pl"
 def default_kiosk_id() -> str:
     return (socket.gethostname() or "kiosk")[:64]
 
@@ -91,17 +116,19 @@ class KioskConfig:
     languages: LanguageConfig = field(default_factory=LanguageConfig)
     timeouts: TimeoutConfig = field(default_factory=TimeoutConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     source: Path | None = None
 
 
+_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir"})
 _SECTIONS = {f.name: f for f in fields(KioskConfig) if f.name != "source"}
 
 
 def _coerce(section: str, key: str, default, value, where: str):
     """Convert a TOML value to the type of the default, or explain what is wrong."""
     expected = type(default)
-    if isinstance(default, Path) or (section == "paths" and key in ("data_dir", "content_dir")):
+    if isinstance(default, Path) or key in _PATH_KEYS:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{where}: [{section}] {key} must be a path string")
         return Path(value).expanduser()
@@ -121,6 +148,10 @@ def _coerce(section: str, key: str, default, value, where: str):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where}: [{section}] {key} must be a whole number")
         return value
+    if expected is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{where}: [{section}] {key} must be a number of seconds above 0")
+        return float(value)
     if not isinstance(value, expected):
         raise ConfigError(f"{where}: [{section}] {key} must be a {expected.__name__}")
     return value
@@ -145,6 +176,7 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
     s = cfg.screen
     if s.width < 480 or s.height < 480:
         raise ConfigError(f"{where}: [screen] width and height must be at least 480")
+    _validate_printer(cfg.printer, where)
     q = cfg.queue
     if q.url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", q.url):
         raise ConfigError(f"{where}: [queue] url must be a sqlite:/// or postgresql+psycopg:// "
@@ -152,6 +184,33 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
     if not 1 <= len(q.kiosk_id) <= 64:
         raise ConfigError(f"{where}: [queue] kiosk_id must be 1 to 64 characters")
     return cfg
+
+
+_PRINTER_NEEDS = {"network": ("host",), "usb": ("usb_vendor", "usb_product"),
+                  "serial": ("serial_device",), "cups": ("cups_queue",)}
+
+
+def _validate_printer(p: PrinterConfig, where: str) -> None:
+    if p.kind not in PRINTER_KINDS:
+        raise ConfigError(f"{where}: [printer] kind must be one of {', '.join(PRINTER_KINDS)}")
+    for key in _PRINTER_NEEDS.get(p.kind, ()):
+        if not getattr(p, key):
+            raise ConfigError(f"{where}: [printer] kind = {p.kind!r} needs {key}")
+    for key in ("usb_vendor", "usb_product"):
+        value = getattr(p, key)
+        if value is not None:
+            try:
+                int(value, 16)
+            except ValueError:
+                raise ConfigError(f"{where}: [printer] {key} must be a hexadecimal id "
+                                  f"such as \"0x04b8\"") from None
+    if p.paper_mm not in (58, 80):
+        raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80")
+    from printer.profiles import profile_names
+
+    if p.profile not in profile_names():
+        raise ConfigError(f"{where}: [printer] unknown profile {p.profile!r} "
+                          f"(see escpos-printer-db, e.g. TM-T20II, TM-T88V, NT-80-V-UL)")
 
 
 def parse_config(data: dict, where: str = "config") -> KioskConfig:

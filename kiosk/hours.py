@@ -32,3 +32,10 @@ def opening_status(hours: tuple[Span, ...] | list[Span], now: dt.datetime) -> Op
             next_open = (day, starts[0])
             break
     return OpenStatus(False, today, None, next_open)
+
+
+def office_now(timezone: str) -> dt.datetime:
+    """The office's wall-clock time (naive), whatever the machine's own time zone is."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)

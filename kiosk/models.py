@@ -281,3 +281,18 @@ class ProcedureFee(Base):
 
 
 CONTENT_TABLES = (Category, Department, QueueCategory, Form, LocalRate, Announcement, Procedure)
+
+
+# --- kiosk-local state (not content: kept across content revisions) --------------------------
+
+class StaffAlert(Base):
+    """Something staff must see: a printer fault, a failed sync. Shown on the admin side."""
+
+    __tablename__ = "staff_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    source: Mapped[str] = mapped_column(String(20))  # "printer", "sync", ...
+    kind: Mapped[str] = mapped_column(String(40))  # "paper_out", "print_fault", ...
+    detail: Mapped[str] = mapped_column(String(500))
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

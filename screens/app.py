@@ -40,10 +40,9 @@ def configure_kivy(cfg: KioskConfig) -> None:
 
 def office_clock(cfg: KioskConfig) -> Callable[[], dt.datetime]:
     """Local wall-clock time of the office, whatever the machine's own time zone is."""
-    from zoneinfo import ZoneInfo
+    from kiosk.hours import office_now
 
-    tz = ZoneInfo(cfg.office.timezone)
-    return lambda: dt.datetime.now(tz).replace(tzinfo=None)
+    return lambda: office_now(cfg.office.timezone)
 
 
 def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monotonic,

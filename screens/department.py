@@ -2,7 +2,7 @@
 
 from screens import theme
 from screens.base import KioskScreen, load_kv
-from screens.places import open_now_line, place_lines, week_lines
+from kiosk.places import open_now_line, place_lines, week_lines
 from screens.widgets import TitleLabel
 
 
@@ -25,7 +25,7 @@ class DepartmentScreen(KioskScreen):
         self.heading(self._("Opening hours"), hours)
         is_open, status = open_now_line(d, self.app.today(), tr)
         self.para(status, hours, bold=True, color=theme.rgba(theme.OK if is_open else theme.WARN))
-        for line in week_lines(d, tr):
+        for line in week_lines(d.hours, tr):
             self.para(line, hours)
         self.unconfirmed_note(d.unconfirmed, "hours", parent=hours)
         contact = self.card()

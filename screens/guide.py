@@ -10,7 +10,8 @@ from __future__ import annotations
 from kiosk.i18n import N_
 from screens import theme
 from screens.base import KioskScreen, load_kv
-from screens.places import open_now_line, place_lines, today_hours_line
+from screens.printing import new_job
+from kiosk.places import open_now_line, place_lines, today_hours_line
 from screens.widgets import CheckRow, PrimaryButton, TitleLabel
 
 STEPS = ("about", "documents", "fees", "where", "time", "summary")
@@ -195,9 +196,11 @@ class GuideScreen(KioskScreen):
         self.small(self._("Information checked on {date}. Source: {url}").format(
             date=tr.date(g.last_reviewed), url=g.source_url))
         self.button(self._("Print information card"),
-                    lambda: self.app.coming_soon("print"), cls=PrimaryButton)
+                    lambda: self.app.go("printing", what="card", symbol=g.symbol,
+                                        job=new_job()), cls=PrimaryButton)
         self.button(self._("Take a queue ticket"),
-                    lambda: self.app.coming_soon("ticket"), cls=PrimaryButton)
+                    lambda: self.app.go("ticket", letter=g.queue_letter, symbol=g.symbol),
+                    cls=PrimaryButton)
 
 
 SCREEN = GuideScreen

@@ -18,7 +18,7 @@ class HomeScreen(KioskScreen):
         quick = self.add(TileGrid())
         ticket = Tile(title=self._("Take a queue ticket"),
                       subtitle=self._("Get a number and wait to be called"))
-        ticket.bind(on_release=lambda *_: self.app.coming_soon("ticket"))
+        ticket.bind(on_release=lambda *_: self.app.go("ticket"))
         search = Tile(title=self._("Search"), subtitle=self._("Type what you need to do"))
         search.bind(on_release=lambda *_: self.app.coming_soon("search"))
         quick.add_widget(ticket)

@@ -40,6 +40,7 @@ FONT_HEADING = 44
 FONT_TITLE = 52
 FONT_BUTTON = 34
 FONT_TILE = 36
+FONT_TICKET = 150       # the ticket number on screen, readable at arm's length and beyond
 PRIMARY_BUTTON_HEIGHT = 112
 BUTTON_HEIGHT = 84       # every other touch target
 TILE_HEIGHT = 190

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.graphics.texture import Texture
+from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -11,6 +13,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from screens import theme
 
@@ -78,6 +81,30 @@ class CheckRow(ButtonBehavior, BoxLayout):
     state_text = StringProperty("")
     checked = BooleanProperty(False)
     index = NumericProperty(0)
+
+
+class QRCode(Widget):
+    """A QR code drawn from `data` as a crisp texture (one texel per module, scaled up)."""
+
+    data = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
+
+    def on_data(self, _instance, value: str) -> None:
+        if not value:
+            self.texture = None
+            return
+        import qrcode
+
+        qr = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        qr.add_data(value)
+        matrix = qr.get_matrix()
+        n = len(matrix)
+        # Rows bottom-up: GL textures start at the bottom-left corner.
+        buf = bytes(0 if cell else 255 for row in reversed(matrix) for cell in row)
+        tex = Texture.create(size=(n, n), colorfmt="luminance")
+        tex.mag_filter = tex.min_filter = "nearest"
+        tex.blit_buffer(buf, colorfmt="luminance", bufferfmt="ubyte")
+        self.texture = tex
 
 
 class IdleWarning(ModalView):

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "assets" / "locale"
 POT = LOCALE / "kiosk.pot"
-LANGS = {"pl": "pl_PL"}
+LANGS = {"pl": "pl_PL", "uk": "uk_UA"}
 
 
 def extract() -> None:

@@ -68,6 +68,15 @@ class Driver:
         while time.monotonic() < end:
             self.loop.idle()
 
+    def wait_until(self, condition, timeout: float = 10.0) -> None:
+        """Run the event loop until `condition()` holds (work handed back from threads)."""
+        end = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > end:
+                raise AssertionError(f"still waiting after {timeout} s; on screen: "
+                                     f"{self.texts()}")
+            self.loop.idle()
+
     # --- finding what a resident sees ---------------------------------------------------
     def _walk(self, widget):
         yield widget

@@ -49,10 +49,12 @@ def today_hours_line(dept: DepartmentView, now, tr: Translator) -> str:
     return tr._("Today: {hours}.").format(hours=text)
 
 
-def week_lines(dept: DepartmentView, tr: Translator) -> list[str]:
+def week_lines(hours, tr: Translator) -> list[str]:
+    """One line per open weekday, e.g. "Poniedziałek: 08:00–15:30"; `hours` as (weekday,
+    opens, closes) spans, from a department or a queue category."""
     lines = []
     for wd in range(7):
-        spans = [(o, c) for w, o, c in dept.hours if w == wd]
+        spans = [(o, c) for w, o, c in hours if w == wd]
         if spans:
             text = ", ".join(f"{tr.time(o)}–{tr.time(c)}" for o, c in spans)
             lines.append(f"{tr.weekday(wd).capitalize()}: {text}")

@@ -1,0 +1,162 @@
+"""Printing: progress, then "take it from the slot below", or what went wrong in plain words.
+
+The job runs on a worker thread (the printer may be slow or gone); its result comes back with
+Clock.schedule_once. Each job has its own number in the screen's parameters, so a language
+switch or Back to this screen shows the result again and never prints a second copy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+
+from kivy.clock import Clock
+from kivy.uix.widget import Widget
+
+from kiosk.content import NotFound
+from kiosk.i18n import N_
+from printer.layouts import card_document, slip_for, spaced_code, ticket_document
+from printer.service import PrintResult
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.widgets import PrimaryButton, QRCode, TitleLabel
+
+log = logging.getLogger(__name__)
+
+_job_ids = itertools.count(1)
+WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
+
+
+def new_job() -> int:
+    return next(_job_ids)
+
+
+class SlotArrow(Widget):
+    """Points down at the paper slot."""
+
+
+class PrintingScreen(KioskScreen):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.results: dict[int, PrintResult | None] = {}  # job -> result (None: printing)
+
+    def crumb(self, what: str, job: int, **_params) -> str:
+        return self._(WHAT.get(what, what))
+
+    def render(self, what: str, job: int, **params) -> None:
+        if job not in self.results:
+            self._start(what, job, params)
+        self.clear()
+        result = self.results[job]
+        if result is None:
+            self.add(TitleLabel(text=self._("Printing...")))
+            self.para(self._("Please wait a moment."))
+            return
+        if what == "ticket":
+            self._ticket_result(result, params["ticket"], params.get("symbol"))
+            return
+        if result.ok:
+            self.add(TitleLabel(text=self._(result.message)))
+            self.add(SlotArrow())
+        else:
+            self._fault(result)
+            self.para(self._("Please ask at the information point. Staff will be glad to "
+                             "help."))
+        self.button(self._("Back"), self.app.back, cls=PrimaryButton)
+
+    def _fault(self, result: PrintResult) -> None:
+        self.add(TitleLabel(text=self._("We could not print.")))
+        self.para(self._(result.message), bold=True, color=theme.rgba(theme.WARN))
+
+    def _ticket_result(self, result: PrintResult, ticket, symbol: str | None) -> None:
+        """The ticket is shown on screen in any case; without paper it is all the resident has,
+        and it is just as valid."""
+        if result.ok:
+            self.add(TitleLabel(text=self._(result.message)))
+        else:
+            self._fault(result)
+            self.para(self._("Your ticket is valid. Remember your number:"), bold=True)
+        box = self.card()
+        self.para(self._("Your number"), box, halign="center")
+        self.para(spaced_code(ticket.code), box, halign="center", bold=True,
+                  font_size=theme.FONT_TICKET, color=theme.rgba(theme.PRIMARY))
+        self.para(self.tx(ticket.name), box, halign="center", bold=True)
+        tr = self.app.i18n
+        n = ticket.people_ahead
+        self.para(tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", n)
+                  .format(n=n) if n else self._("Nobody is ahead of you."), box)
+        est = ticket.estimate
+        if est is not None:
+            self.para(self._("Expected wait: {low}–{high} minutes.").format(
+                low=est.low_minutes, high=est.high_minutes), box)
+        elif n:
+            self.para(self._("No wait estimate yet."), box)
+        if ticket.prepare:
+            self.para(self.tx(ticket.prepare), box, bold=True)
+        if not result.ok:
+            url = self._ticket_qr_url(ticket, symbol)
+            box.add_widget(QRCode(data=url, pos_hint={"center_x": 0.5}))
+            self.small(self._("What to bring: scan with your phone"), box)
+        self.para(self._("Watch the screen in the hall for your number."))
+        self.button(self._("Done"), self.app.home, cls=PrimaryButton)
+        self.finish()
+
+    def _start(self, what: str, job: int, params: dict) -> None:
+        doc = self._document(what, params)
+        self.results[job] = None
+        core = self.app.core
+        ticket = params.get("ticket")
+
+        def work() -> None:
+            result = core.printer.print_document(doc)
+            if ticket is not None:
+                try:
+                    core.queue.mark_printed(ticket.id, result.ok)
+                except Exception:  # the ticket stands whether or not this is recorded
+                    log.exception("could not record whether ticket %s was printed", ticket.code)
+            Clock.schedule_once(lambda _dt: self._finished(job, result))
+
+        threading.Thread(target=work, daemon=True, name=f"print-{what}-{job}").start()
+
+    def _document(self, what: str, params: dict):
+        app, core = self.app, self.app.core
+        if what == "card":
+            guide = core.content.guide(params["symbol"])
+            have = frozenset(app.session.ticked.get(guide.symbol, ()))
+            return card_document(guide, app.lang, core.config.office.name, have=have,
+                                 now=app.today(), revision=core.content.status().revision,
+                                 fallback_url=core.config.printer.office_url)
+        if what == "ticket":
+            ticket = params["ticket"]
+            dept = None
+            if ticket.department_code:
+                try:
+                    dept = core.content.department(ticket.department_code)
+                except NotFound:
+                    pass
+            slip = slip_for(ticket, app.lang, dept,
+                            self._ticket_qr_url(ticket, params.get("symbol")))
+            return ticket_document(slip, app.lang, core.config.office.name)
+        raise ValueError(f"nothing to print for {what!r}")
+
+    def _ticket_qr_url(self, ticket, symbol: str | None) -> str:
+        """The matter's online card when the resident came from a guide; otherwise the
+        office's page."""
+        core = self.app.core
+        if symbol:
+            try:
+                g = core.content.guide(symbol)
+                return g.online_url or g.source_url
+            except NotFound:
+                pass
+        return core.config.printer.office_url
+
+    def _finished(self, job: int, result: PrintResult) -> None:
+        self.results[job] = result
+        if self.manager and self.manager.current == self.name and self.params.get("job") == job:
+            self.refresh()
+
+
+SCREEN = PrintingScreen
+load_kv(__file__)

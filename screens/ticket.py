@@ -1,0 +1,199 @@
+"""Taking a queue ticket: choose the matter, see who is waiting, confirm; or learn plainly why
+no ticket can be taken now and what else there is (the hours, booking online, another day).
+
+The queue database may be a shared server across the hall: reading and issuing run on a worker
+thread and come back with Clock.schedule_once, so a slow network never freezes the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from kivy.clock import Clock
+
+from kiosk.i18n import N_
+from kiosk.places import week_lines
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.printing import new_job
+from screens.widgets import KButton, PrimaryButton, QRCode, Tile, TileGrid, TitleLabel
+
+log = logging.getLogger(__name__)
+
+CLOSED_LINES = {
+    "closed_today": N_("There are no tickets for this matter today."),
+    "before_opening": N_("Tickets for this matter are not given yet."),
+    "after_cutoff": N_("No more tickets for this matter today."),
+    "daily_limit": N_("All of today's tickets for this matter have been given out."),
+    "unknown_category": N_("There are no tickets for this matter at this kiosk."),
+}
+
+
+class TicketScreen(KioskScreen):
+    """`letter=None`: the list of matters; `letter="A"`: that matter, to confirm."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._request = 0  # only the newest background answer is shown
+
+    def crumb(self, letter: str | None = None, **_params) -> str:
+        return self._("Queue ticket") if letter is None else letter
+
+    def render(self, letter: str | None = None, symbol: str | None = None) -> None:
+        self.clear()
+        self.add(TitleLabel(text=self._("Which matter are you here for?") if letter is None
+                            else self._("Queue ticket")))
+        self.para(self._("Please wait a moment."))
+        self._in_background(_categories_and_queues,
+                            lambda got: self._show(*got, letter, symbol))
+
+    # --- background work -------------------------------------------------------------------
+    def _in_background(self, work, done) -> None:
+        self._request += 1
+        request = self._request
+        queue_of = lambda: self.app.core.queue  # noqa: E731  (opened on first use)
+
+        def run() -> None:
+            try:
+                result, error = work(queue_of()), None
+            except Exception as exc:  # the screen says so; nothing is lost
+                log.exception("queue request failed")
+                result, error = None, exc
+            Clock.schedule_once(lambda _dt: self._back_on_screen(request, done, result, error))
+
+        threading.Thread(target=run, daemon=True, name="queue-request").start()
+
+    def _back_on_screen(self, request, done, result, error) -> None:
+        if request != self._request or self.manager.current != self.name:
+            return  # the resident has moved on
+        if error is None:
+            done(result)
+        else:
+            self._unavailable(error)
+
+    def _unavailable(self, error: Exception) -> None:
+        from kiosk.queue import QueueClosed
+
+        if isinstance(error, QueueClosed):
+            self.refresh()  # closed in the meantime: show why
+            return
+        self.app.core.alerts.raise_("queue", "unreachable", str(error)[:300])
+        self.clear()
+        self.add(TitleLabel(text=self._("We cannot give out tickets right now.")))
+        self.para(self._("Please ask at the information point. Staff will be glad to help."))
+        self.button(self._("Back"), self.app.back, cls=PrimaryButton)
+
+    # --- what the resident sees ------------------------------------------------------------
+    def _show(self, cats, queues, letter, symbol) -> None:
+        self.queues = queues
+        self.clear()
+        if letter is None:
+            self._choose(cats)
+        else:
+            info = next((c for c in cats if c.letter == letter), None)
+            if info is None:
+                self.add(TitleLabel(text=self._("Queue ticket")))
+                self.para(self._(CLOSED_LINES["unknown_category"]))
+                self.button(self._("Back"), self.app.back, cls=PrimaryButton)
+            else:
+                self._matter(info, symbol)
+        self.finish()
+
+    def _choose(self, cats) -> None:
+        self.add(TitleLabel(text=self._("Which matter are you here for?")))
+        grid = self.add(TileGrid())
+        for c in cats:
+            tile = Tile(title=f"{c.letter}  ·  {self.tx(c.name)}", subtitle=self._line(c))
+            tile.bind(on_release=lambda _w, letter=c.letter: self.app.go("ticket", letter=letter))
+            grid.add_widget(tile)
+
+    def _line(self, c) -> str:
+        a = c.availability
+        if not a.is_open:
+            return self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"]))
+        return self._waiting(c.letter)
+
+    def _waiting(self, letter: str) -> str:
+        state = self.queues.get(letter)
+        n = state.waiting if state else 0
+        if n == 0:
+            return self._("Nobody is waiting.")
+        return self.app.i18n.ngettext("{n} person waiting.", "{n} people waiting.",
+                                      n).format(n=n)
+
+    def _estimate(self, letter: str) -> str:
+        state = self.queues.get(letter)
+        est = state.estimate if state else None
+        if est is None:
+            return self._("No wait estimate yet.")
+        return self._("Expected wait: {low}–{high} minutes.").format(low=est.low_minutes,
+                                                                     high=est.high_minutes)
+
+    def _matter(self, c, symbol) -> None:
+        a = c.availability
+        self.add(TitleLabel(text=f"{c.letter}  ·  {self.tx(c.name)}"))
+        if not a.is_open:
+            self._closed(c)
+            return
+        box = self.card()
+        self.para(self._waiting(c.letter), box, bold=True)
+        if self.queues.get(c.letter) and self.queues[c.letter].waiting:
+            self.para(self._estimate(c.letter), box)
+        if c.prepare:
+            self.para(self.tx(c.prepare), bold=True)
+        self.button(self._("Take a ticket"), lambda: self._issue(c.letter, False, symbol),
+                    cls=PrimaryButton)
+        if c.priority_offered:
+            self.button(self._("Priority ticket: pregnancy, disability, a small child with you"),
+                        lambda: self._issue(c.letter, True, symbol))
+        self.button(self._("Back"), self.app.back)
+
+    def _closed(self, c) -> None:
+        tr, a = self.app.i18n, c.availability
+        self.para(self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"])), bold=True,
+                  color=theme.rgba(theme.WARN))
+        if a.reason == "after_cutoff" and a.last_ticket_at:
+            self.para(self._("The last ticket is given at {time}.").format(
+                time=tr.time(a.last_ticket_at)))
+        if a.next_opening:
+            when = a.next_opening.replace(tzinfo=None)
+            if when.date() == self.app.today().date():
+                text = self._("today at {time}").format(time=tr.time(when.time()))
+            else:
+                text = self._("{weekday} at {time}").format(
+                    weekday=tr.weekday(when.weekday()), time=tr.time(when.time()))
+            self.para(self._("Next tickets: {when}.").format(when=text))
+        if a.hours:
+            box = self.card()
+            self.heading(self._("When"), box)
+            for line in week_lines(a.hours, tr):
+                self.para(line, box)
+        if a.booking_url:
+            box = self.card()
+            self.heading(self._("Book a visit online"), box)
+            self.para(a.booking_url, box)
+            box.add_widget(QRCode(data=a.booking_url, pos_hint={"center_x": 0.5}))
+            self.small(self._("Scan with your phone."), box)
+        self.button(self._("Back"), self.app.back, cls=PrimaryButton)
+
+    # --- issuing ---------------------------------------------------------------------------
+    def _issue(self, letter: str, priority: bool, symbol: str | None) -> None:
+        self.clear()
+        self.add(TitleLabel(text=self._("Please wait a moment.")))
+        self._in_background(lambda q: q.issue(letter, priority=priority),
+                            lambda ticket: self._issued(ticket, symbol))
+
+    def _issued(self, ticket, symbol) -> None:
+        # Back from the ticket must not lead to "take a ticket" again: the visit moves on.
+        self.app.history.pop()
+        self.app.go("printing", what="ticket", ticket=ticket, symbol=symbol, job=new_job())
+
+
+def _categories_and_queues(queue):
+    """The letters offered now, and how many wait in each (one round trip to the queue DB)."""
+    return queue.categories(), {c.letter: c for c in queue.status().categories}
+
+
+SCREEN = TicketScreen
+load_kv(__file__)
