@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,9 @@ class Core:
     content: ContentService
     alerts: Alerts
     printer: PrinterService
+    # Office-local aware time for the queue; None: the real clock. Tests and drills set it
+    # before the queue is first used, so the screens and the queue share one clock.
+    queue_clock: Callable[[], dt.datetime] | None = None
     _queue: object | None = field(default=None, repr=False)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -45,9 +49,10 @@ class Core:
                 from kiosk.queue import open_queue
 
                 cfg = self.config
+                extra = {"now": self.queue_clock} if self.queue_clock else {}
                 self._queue = open_queue(cfg.queue.effective_url(cfg.paths.data_dir),
                                          self.content, kiosk_id=cfg.queue.kiosk_id,
-                                         tz=cfg.office.timezone)
+                                         tz=cfg.office.timezone, **extra)
             return self._queue
 
     def close(self) -> None:

@@ -147,20 +147,16 @@ def cmd_print_card(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
     from kiosk.content import NotFound
     from kiosk.hours import office_now
-    from printer.layouts import card_document
+    from printer.jobs import card_job
 
     core = open_core(cfg)
     try:
         try:
-            guide = core.content.guide(args.symbol)
+            doc = card_job(core, args.symbol, args.lang, have=None,
+                           now=office_now(cfg.office.timezone))
         except NotFound:
-            print(f"no procedure with the symbol {args.symbol!r} "
-                  "(see the symbols with: kiosk content validate --json)", file=sys.stderr)
+            print(f"no procedure with the symbol {args.symbol!r}", file=sys.stderr)
             return EXIT_USAGE
-        doc = card_document(guide, args.lang, cfg.office.name, have=None,
-                            now=office_now(cfg.office.timezone),
-                            revision=core.content.status().revision,
-                            fallback_url=cfg.printer.office_url)
         return _report_print(core.printer.print_document(doc), args)
     finally:
         core.close()

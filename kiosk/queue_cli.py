@@ -79,8 +79,9 @@ def _open(cfg):
         raise
 
 
-def _run(cfg, action) -> int:
-    """Open the core and the queue, run `action(queue)`, map queue errors to exit codes."""
+def _run(cfg, action, *, with_core: bool = False) -> int:
+    """Open the core and the queue, run `action(queue)` (or `action(queue, core)`), map queue
+    errors to exit codes."""
     from sqlalchemy.exc import OperationalError
 
     from kiosk.queue import QueueError, UnknownCategory
@@ -90,7 +91,7 @@ def _run(cfg, action) -> int:
     except OperationalError as exc:
         return _fail(f"queue database unreachable: {exc.orig}", EXIT_REFUSED)
     try:
-        return action(queue)
+        return action(queue, core) if with_core else action(queue)
     except UnknownCategory as exc:
         return _fail(str(exc), EXIT_USAGE)
     except QueueError as exc:
@@ -104,7 +105,7 @@ def _run(cfg, action) -> int:
 def cmd_ticket_issue(args, cfg) -> int:
     from kiosk.queue import UNKNOWN_CATEGORY, QueueClosed
 
-    def action(queue):
+    def action(queue, core):
         try:
             t = queue.issue(args.letter, priority=args.priority)
         except QueueClosed as exc:
@@ -121,21 +122,32 @@ def cmd_ticket_issue(args, cfg) -> int:
                 "people_ahead": t.people_ahead, "estimate": estimate_dict(t.estimate),
                 "estimate_text": estimate_text(t.estimate), "department": t.department_code,
                 "prepare": t.prepare.pl if t.prepare else None, "kiosk_id": t.kiosk_id}
+        result = None
+        if args.print:
+            from printer.jobs import print_ticket, ticket_job
+
+            result = print_ticket(core, t, ticket_job(core, t, args.lang))
+            data["print"] = result.as_dict()
         if args.json:
             _print_json(data)
         else:
             print(f"{t.code}  {data['name'] or ''}{'  (priority)' if t.priority else ''}")
             print(f"people ahead: {t.people_ahead}")
             print(f"estimated wait: {estimate_text(t.estimate)}")
+            if result is not None:
+                print(f"printed: {result.picture or 'yes'}" if result.ok else
+                      f"NOT printed ({result.state.value}: {result.detail}); "
+                      "the ticket is valid")
+        # A ticket that did not print is still issued: exit 0, staff see the printer alert.
         return EXIT_OK
-    return _run(cfg, action)
+    return _run(cfg, action, with_core=True)
 
 
 def _desk_result(args, t, verb: str) -> int:
     if args.json:
         _print_json({"ok": True, "desk": args.desk, "ticket": ticket_dict(t)})
     else:
-        extra = f" (priority)" if t.priority else ""
+        extra = " (priority)" if t.priority else ""
         extra += f", from {t.transferred_from}" if verb == "transferred" else ""
         ahead = f", {t.people_ahead} ahead" if t.people_ahead is not None else ""
         print(f"desk {args.desk}: {t.code} {verb}{extra}{ahead}")
@@ -236,6 +248,10 @@ def add_queue_commands(sub) -> None:
     issue.add_argument("letter", metavar="LETTER", help="queue category letter, e.g. A")
     issue.add_argument("--priority", action="store_true",
                        help="priority ticket (pregnant women, people with disabilities)")
+    issue.add_argument("--print", action="store_true",
+                       help="print the ticket on the configured printer")
+    issue.add_argument("--lang", choices=("pl", "en", "uk"), default="pl",
+                       help="language of the printed ticket")
     issue.add_argument("--json", action="store_true", help="machine-readable output")
     issue.set_defaults(func=cmd_ticket_issue)
 

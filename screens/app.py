@@ -54,6 +54,12 @@ def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monot
         from kiosk.bootstrap import open_core
 
         core = open_core(cfg)
+    if today is not None and core.queue_clock is None:
+        # An injected office time (tests, drills) drives the queue too: one clock for all.
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(cfg.office.timezone)
+        core.queue_clock = lambda: today().replace(tzinfo=tz)
     return KioskApp(cfg, core, now=now, today=today or office_clock(cfg))
 
 

@@ -8,21 +8,18 @@ switch or Back to this screen shows the result again and never prints a second c
 from __future__ import annotations
 
 import itertools
-import logging
 import threading
 
 from kivy.clock import Clock
 from kivy.uix.widget import Widget
 
-from kiosk.content import NotFound
 from kiosk.i18n import N_
-from printer.layouts import card_document, slip_for, spaced_code, ticket_document
+from printer.jobs import card_job, print_ticket, ticket_job, ticket_qr_url
+from printer.layouts import spaced_code
 from printer.service import PrintResult
 from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, QRCode, TitleLabel
-
-log = logging.getLogger(__name__)
 
 _job_ids = itertools.count(1)
 WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
@@ -41,8 +38,8 @@ class PrintingScreen(KioskScreen):
         super().__init__(**kw)
         self.results: dict[int, PrintResult | None] = {}  # job -> result (None: printing)
 
-    def crumb(self, what: str, job: int, **_params) -> str:
-        return self._(WHAT.get(what, what))
+    def crumb(self, what: str, job: int, ticket=None, **_params) -> str:
+        return spaced_code(ticket.code) if ticket is not None else self._(WHAT.get(what, what))
 
     def render(self, what: str, job: int, **params) -> None:
         if job not in self.results:
@@ -95,7 +92,7 @@ class PrintingScreen(KioskScreen):
         if ticket.prepare:
             self.para(self.tx(ticket.prepare), box, bold=True)
         if not result.ok:
-            url = self._ticket_qr_url(ticket, symbol)
+            url = ticket_qr_url(self.app.core, symbol)
             box.add_widget(QRCode(data=url, pos_hint={"center_x": 0.5}))
             self.small(self._("What to bring: scan with your phone"), box)
         self.para(self._("Watch the screen in the hall for your number."))
@@ -103,54 +100,23 @@ class PrintingScreen(KioskScreen):
         self.finish()
 
     def _start(self, what: str, job: int, params: dict) -> None:
-        doc = self._document(what, params)
-        self.results[job] = None
-        core = self.app.core
+        app, core = self.app, self.app.core
         ticket = params.get("ticket")
+        if what == "ticket":
+            doc = ticket_job(core, ticket, app.lang, params.get("symbol"))
+        elif what == "card":
+            doc = card_job(core, params["symbol"], app.lang, now=app.today(),
+                           have=frozenset(app.session.ticked.get(params["symbol"], ())))
+        else:
+            raise ValueError(f"nothing to print for {what!r}")
+        self.results[job] = None
 
         def work() -> None:
-            result = core.printer.print_document(doc)
-            if ticket is not None:
-                try:
-                    core.queue.mark_printed(ticket.id, result.ok)
-                except Exception:  # the ticket stands whether or not this is recorded
-                    log.exception("could not record whether ticket %s was printed", ticket.code)
+            result = (print_ticket(core, ticket, doc) if ticket is not None
+                      else core.printer.print_document(doc))
             Clock.schedule_once(lambda _dt: self._finished(job, result))
 
         threading.Thread(target=work, daemon=True, name=f"print-{what}-{job}").start()
-
-    def _document(self, what: str, params: dict):
-        app, core = self.app, self.app.core
-        if what == "card":
-            guide = core.content.guide(params["symbol"])
-            have = frozenset(app.session.ticked.get(guide.symbol, ()))
-            return card_document(guide, app.lang, core.config.office.name, have=have,
-                                 now=app.today(), revision=core.content.status().revision,
-                                 fallback_url=core.config.printer.office_url)
-        if what == "ticket":
-            ticket = params["ticket"]
-            dept = None
-            if ticket.department_code:
-                try:
-                    dept = core.content.department(ticket.department_code)
-                except NotFound:
-                    pass
-            slip = slip_for(ticket, app.lang, dept,
-                            self._ticket_qr_url(ticket, params.get("symbol")))
-            return ticket_document(slip, app.lang, core.config.office.name)
-        raise ValueError(f"nothing to print for {what!r}")
-
-    def _ticket_qr_url(self, ticket, symbol: str | None) -> str:
-        """The matter's online card when the resident came from a guide; otherwise the
-        office's page."""
-        core = self.app.core
-        if symbol:
-            try:
-                g = core.content.guide(symbol)
-                return g.online_url or g.source_url
-            except NotFound:
-                pass
-        return core.config.printer.office_url
 
     def _finished(self, job: int, result: PrintResult) -> None:
         self.results[job] = result

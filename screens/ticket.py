@@ -17,7 +17,7 @@ from kiosk.places import week_lines
 from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
-from screens.widgets import KButton, PrimaryButton, QRCode, Tile, TileGrid, TitleLabel
+from screens.widgets import PrimaryButton, QRCode, Tile, TileGrid, TitleLabel
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class TicketScreen(KioskScreen):
         self.button(self._("Take a ticket"), lambda: self._issue(c.letter, False, symbol),
                     cls=PrimaryButton)
         if c.priority_offered:
-            self.button(self._("Priority ticket: pregnancy, disability, a small child with you"),
+            self.button(self._("Priority ticket: pregnancy or disability"),
                         lambda: self._issue(c.letter, True, symbol))
         self.button(self._("Back"), self.app.back)
 

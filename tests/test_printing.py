@@ -259,15 +259,18 @@ def test_preview_printer_writes_the_bytes_and_a_picture(tmp_path, core):
 
 # --- command line ----------------------------------------------------------------------------
 
-def _kiosk(tmp_path, *args, printer: dict | None = None):
+def _kiosk(tmp_path, *args, printer: dict | None = None, env: dict | None = None):
     conf = tmp_path / "kiosk.toml"
     lines = [f'[paths]\ndata_dir = "{tmp_path / "data"}"\n']
     if printer:
         lines.append("[printer]\n" + "".join(f"{k} = {json.dumps(v)}\n"
                                              for k, v in printer.items()))
     conf.write_text("".join(lines))
+    import os
+
     return subprocess.run([sys.executable, "-m", "kiosk", "--config", str(conf), *args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.mark.parametrize("scenario", ["ready", "paper_out", "cover_open", "silent"])
@@ -339,3 +342,22 @@ def test_pictures_of_a_ticket_and_cards_as_printed(core):
         # Ink on the paper: some black, mostly white.
         hist = img.histogram()
         assert 0.02 < sum(hist[:128]) / (img.width * img.height) < 0.5
+
+
+def test_cli_ticket_issue_prints_and_a_printer_fault_leaves_the_ticket_valid(tmp_path):
+    at_ten = {"KIOSK_TEST_NOW": "2026-11-24T10:00+01:00"}
+    r = _kiosk(tmp_path, "ticket", "issue", "A", "--print", "--lang", "uk", "--json", env=at_ten)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["print"]["ok"]
+    paper = decode(open(data["print"]["job_file"], "rb").read(), _model().codepages)
+    assert "A 001" in paper.lines and "Ваш номер" in paper.lines
+    with LoopbackPrinter("cover_open") as peer:
+        r = _kiosk(tmp_path, "ticket", "issue", "A", "--print", "--json", env=at_ten,
+                   printer={"kind": "network", "host": peer.host, "port": peer.port})
+    data = json.loads(r.stdout)
+    assert r.returncode == 0 and data["code"] == "A002" and not data["print"]["ok"]
+    assert data["print"]["state"] == "cover_open"
+    r = _kiosk(tmp_path, "queue", "status", "--json", env=at_ten)
+    a = next(c for c in json.loads(r.stdout)["categories"] if c["letter"] == "A")
+    assert a["waiting"] == 2  # the unprinted ticket still holds its place

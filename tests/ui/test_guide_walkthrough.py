@@ -121,7 +121,7 @@ def test_back_returns_to_the_category_and_ticks_survive_within_the_visit(kiosk):
 
 
 def test_coming_soon_functions_say_so_plainly(kiosk):
-    kiosk.tap("Pobierz bilet do kolejki")
+    kiosk.tap(kiosk.find("Szukaj"))
     assert kiosk.screen == "coming_soon"
     assert "Ta funkcja nie jest jeszcze dostępna w tym kiosku." in kiosk.texts()
     kiosk.tap("Wstecz", reveal=True)
