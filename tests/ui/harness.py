@@ -22,17 +22,22 @@ def start_xvfb() -> subprocess.Popen | None:
         return None
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is not installed: run scripts/setup.sh (apt-get install xvfb)")
+    # Several test runs may start at once (worktrees, CI): a display another Xvfb grabbed
+    # first makes ours exit at once, and then the next number is tried.
     for n in range(90, 190):
-        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists():
+        if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten",
+                                 "tcp", "-noreset"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            if proc.poll() is not None or Path(f"/tmp/.X11-unix/X{n}").exists():
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
             break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp",
-                             "-noreset"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{n}").exists():
-            break
-        if proc.poll() is not None:
-            raise RuntimeError(f"Xvfb :{n} exited with {proc.returncode}")
-        time.sleep(0.05)
+    else:
+        raise RuntimeError("no free X display for Xvfb")
     os.environ["DISPLAY"] = f":{n}"
     return proc
 
