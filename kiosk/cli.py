@@ -162,6 +162,69 @@ def cmd_print_card(args, cfg: KioskConfig) -> int:
         core.close()
 
 
+def cmd_speak(args, cfg: KioskConfig) -> int:
+    import shutil
+
+    from kiosk.speech.engines import EngineError
+    from kiosk.speech.normalise import normalise
+    from kiosk.speech.service import open_speech
+
+    if args.print_normalised:
+        print(normalise(args.text, args.lang))
+        if not args.out:
+            return EXIT_OK
+    speech = open_speech(cfg)
+    try:
+        clip = speech.clip(args.text, args.lang, args.speed, online=args.online)
+    except EngineError as exc:
+        print(f"could not speak: {exc}", file=sys.stderr)
+        return EXIT_ATTENTION
+    finally:
+        speech.cache.flush_counts()
+    if args.out:
+        shutil.copyfile(clip.path, args.out)
+    print(f"{clip.engine}{' (cached)' if clip.cached else ''}: {args.out or clip.path}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_audio_prerender(args, cfg: KioskConfig) -> int:
+    from kiosk.bootstrap import open_core
+    from kiosk.speech.prerender import content_texts, prerender_texts, ui_texts
+    from kiosk.speech.service import open_speech
+
+    core = open_core(cfg)
+    try:
+        texts = ui_texts() + content_texts(core.content)
+    finally:
+        core.close()
+    if args.limit:
+        texts = texts[:args.limit]
+    report = prerender_texts(texts, open_speech(cfg), online=not args.offline)
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(f"{report.texts} texts: {report.already} already cached, rendered "
+              f"{report.rendered or 'none'}, {len(report.failed)} failed")
+        for f in report.failed[:10]:
+            print(f"  failed: {f}")
+    return EXIT_ATTENTION if report.failed else EXIT_OK
+
+
+def cmd_audio_stats(args, cfg: KioskConfig) -> int:
+    from kiosk.speech.service import open_speech
+
+    st = open_speech(cfg).cache.stats()
+    data = {"hits": st.hits, "misses": st.misses, "hit_rate": round(st.hit_rate, 3),
+            "files": st.files, "bytes": st.bytes}
+    if args.json:
+        _print_json(data)
+    else:
+        print(f"audio cache: {st.files} files, {st.bytes / 1e6:.1f} MB; "
+              f"{st.hits} hits, {st.misses} misses ({st.hit_rate:.0%} hit rate)")
+    return EXIT_OK
+
+
 def _toml_value(value) -> str:
     if value is None:
         return '""  # not set'
@@ -221,6 +284,28 @@ def build_parser() -> argparse.ArgumentParser:
     show = csub2.add_parser("show", help="every key with its value")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_config_show)
+
+    sp = sub.add_parser("speak", help="say a text as audio mode would (normalised, cached)")
+    sp.add_argument("text")
+    sp.add_argument("--lang", choices=("pl", "en", "uk"), default="pl")
+    sp.add_argument("--speed", type=float, default=1.0, help="0.8 to 2.0")
+    sp.add_argument("--out", metavar="FILE", help="copy the audio here (WAV from espeak-ng)")
+    sp.add_argument("--print-normalised", action="store_true",
+                    help="print the text as it is spoken")
+    sp.add_argument("--online", action="store_true", help="allow gTTS (sends the text to Google)")
+    sp.set_defaults(func=cmd_speak)
+
+    au = sub.add_parser("audio", help="the audio cache: prerender and statistics")
+    asub = au.add_subparsers(dest="audio_command", metavar="ACTION", required=True)
+    apre = asub.add_parser("prerender", help="render every content and UI text in every "
+                           "language (gTTS when reachable, espeak-ng otherwise)")
+    apre.add_argument("--offline", action="store_true", help="espeak-ng only")
+    apre.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    apre.add_argument("--json", action="store_true")
+    apre.set_defaults(func=cmd_audio_prerender)
+    ast = asub.add_parser("stats", help="hits, misses and size of the audio cache")
+    ast.add_argument("--json", action="store_true")
+    ast.set_defaults(func=cmd_audio_stats)
 
     pr = sub.add_parser("printer", help="the receipt printer: status and test page")
     psub = pr.add_subparsers(dest="printer_command", metavar="ACTION", required=True)

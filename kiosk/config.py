@@ -59,6 +59,21 @@ class LanguageConfig:
 class TimeoutConfig:
     idle_seconds: int = 90
     idle_warning_seconds: int = 30
+    # Listening takes longer than reading: audio mode waits longer before the warning.
+    audio_idle_seconds: int = 180
+
+
+SPEECH_ENGINES = ("gtts", "espeak-ng")
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    # Order in which the nightly prerender asks the engines; the kiosk itself only plays the
+    # cache and synthesises misses with the offline engine.
+    engines: tuple[str, ...] = SPEECH_ENGINES
+    gtts_timeout: float = 5.0
+    # None means "<data_dir>/audio".
+    cache_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -117,11 +132,12 @@ class KioskConfig:
     timeouts: TimeoutConfig = field(default_factory=TimeoutConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     source: Path | None = None
 
 
-_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir"})
+_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir", "cache_dir"})
 _SECTIONS = {f.name: f for f in fields(KioskConfig) if f.name != "source"}
 
 

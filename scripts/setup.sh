@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: a virtual X server for tests, Mesa's software OpenGL for Kivy, fonts;
 # PostgreSQL server binaries for the shared-queue tests (they start a private server).
-DEB_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core
+DEB_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core espeak-ng
               python3-venv postgresql)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
