@@ -39,6 +39,7 @@ class Core:
     queue_clock: Callable[[], dt.datetime] | None = None
     _queue: object | None = field(default=None, repr=False)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _speech: object | None = field(default=None, repr=False)
 
     @property
     def queue(self):
@@ -55,7 +56,18 @@ class Core:
                                          tz=cfg.office.timezone, **extra)
             return self._queue
 
+    @property
+    def speech(self):
+        """The speech service (kiosk.speech.service.Speech), made on first use."""
+        if self._speech is None:
+            from kiosk.speech.service import open_speech
+
+            self._speech = open_speech(self.config)
+        return self._speech
+
     def close(self) -> None:
+        if self._speech is not None:
+            self._speech.cache.flush_counts()
         if self._queue is not None:
             self._queue.close()
         self.engine.dispose()

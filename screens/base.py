@@ -24,10 +24,23 @@ class KioskScreen(Screen):
     def _(self, message: str) -> str:
         return self.app.i18n._(message)
 
+    # A screen where typing on a physical keyboard means text, not "start audio mode".
+    accepts_typing = False
+
     def show(self, **params) -> None:
         self.params = params
         self._fallback_seen = False
         self.render(**params)
+        self.app.audio.screen_changed()
+
+    def audio_intro(self) -> str:
+        """What audio mode says on entering the screen: its title (override to say more)."""
+        from screens.widgets import TitleLabel
+
+        for w in self.body.walk(restrict=True):
+            if isinstance(w, TitleLabel) and w.text:
+                return w.text
+        return self.crumb(**self.params)
 
     def refresh(self) -> None:
         self.show(**self.params)
@@ -86,6 +99,7 @@ class KioskScreen(Screen):
         """Called at the end of render: adds the 'only in Polish' note where it applies."""
         if self._fallback_seen:
             self.body.add_widget(NoteLabel(text=self._("Only in Polish")), len(self.body.children))
+        self.app.audio.screen_changed()
 
 
 def load_kv(module_file: str) -> None:

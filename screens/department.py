@@ -24,7 +24,7 @@ class DepartmentScreen(KioskScreen):
         hours = self.card()
         self.heading(self._("Opening hours"), hours)
         is_open, status = open_now_line(d, self.app.today(), tr)
-        self.para(status, hours, bold=True, color=theme.rgba(theme.OK if is_open else theme.WARN))
+        self.para(status, hours, bold=True, color=self.app.pal.OK if is_open else self.app.pal.WARN)
         for line in week_lines(d.hours, tr):
             self.para(line, hours)
         self.unconfirmed_note(d.unconfirmed, "hours", parent=hours)

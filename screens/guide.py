@@ -39,7 +39,7 @@ class GuideScreen(KioskScreen):
         last = step == len(STEPS) - 1
         self.ids.next_button.text = (self._("Finish") if last else self._("Next") + "  ›")
         self.clear()
-        self.add(TitleLabel(text=self.tx(g.title), font_size=theme.FONT_HEADING))
+        self.add(TitleLabel(text=self.tx(g.title), font_size=theme.FONT_HEADING * self.app.font_scale))
         self.small(f"{g.symbol} · {self._(STEP_TITLES[name])}")
         getattr(self, f"_step_{name}")(g)
         self.finish()
@@ -133,7 +133,7 @@ class GuideScreen(KioskScreen):
         now = self.app.today()
         is_open, status = open_now_line(g.department, now, tr)
         self.para(status, hours, bold=True,
-                  color=theme.rgba(theme.OK if is_open else theme.WARN))
+                  color=self.app.pal.OK if is_open else self.app.pal.WARN)
         if g.department.hours:
             self.para(today_hours_line(g.department, now, tr), hours)
         self.unconfirmed_note(g.department.unconfirmed, "hours", parent=hours)
@@ -177,12 +177,12 @@ class GuideScreen(KioskScreen):
             self.para(self._("You do not need to bring any documents."), box)
         elif missing:
             self.para(self._("You still need:"), box, bold=True,
-                      color=theme.rgba(theme.WARN))
+                      color=self.app.pal.WARN)
             for i in missing:
                 self.para("•  " + self.tx(g.documents[i].name), box)
         else:
             self.para(self._("You have all the required documents."), box, bold=True,
-                      color=theme.rgba(theme.OK))
+                      color=self.app.pal.OK)
         box = self.card()
         self.heading(self._("Fee"), box)
         if not g.fees:

@@ -48,7 +48,7 @@ class HomeScreen(KioskScreen):
 
         # Notices come after the ways in: residents come for their matter first.
         for a in content.announcements(self.app.today().date()):
-            box = self.add(Card(bg=theme.rgba(theme.NOTE_BG)))
+            box = self.add(Card(note=True))
             self.para(self.tx(a.title), box, bold=True)
             self.para(self.tx(a.body), box)
         self.finish()

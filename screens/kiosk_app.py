@@ -12,25 +12,33 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.i18n import translator
 from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
 from kiosk.texts import LocalText
-from screens import widgets  # noqa: F401  (registers the shared kv rules)
+from screens import theme, widgets  # noqa: F401  (registers the shared kv rules)
+from screens.audio_mode import MODIFIERS, AudioMode
 from screens.widgets import IdleWarning
 
 log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
-                  "forms", "form", "ticket", "printing", "coming_soon")
+                  "forms", "form", "ticket", "printing", "accessibility", "coming_soon")
+CORNER_HOLD_S = 2.0
 
 
 class KioskApp(App):
     i18n = ObjectProperty(None, rebind=True)
     lang = StringProperty("pl")
     breadcrumb = StringProperty("")
+    # Accessibility settings of the session; the .kv rules follow them, the idle reset ends them.
+    pal = ObjectProperty(theme.NORMAL)
+    font_scale = NumericProperty(1.0)
+    low_reach = BooleanProperty(False)
+    audio_on = BooleanProperty(False)
+    privacy = BooleanProperty(False)
     title = "BOM"
 
     def __init__(self, cfg, core, *, now: Callable[[], float],
@@ -45,6 +53,7 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.lang = self.session.lang
         self.i18n = translator(self.lang)
+        self.audio = AudioMode(self)
 
     # --- building -------------------------------------------------------------------------
     def build(self):
@@ -56,8 +65,9 @@ class KioskApp(App):
         for name in SCREEN_MODULES:
             cls = importlib.import_module(f"screens.{name}").SCREEN
             root.ids.manager.add_widget(cls(name=name))
-        Window.bind(on_touch_down=self._on_any_touch, on_key_down=self._on_key_down)
-        Window.clearcolor = (0.957, 0.965, 0.973, 1)
+        Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch_up,
+                    on_key_down=self._on_key_down)
+        Window.clearcolor = self.pal.BACKGROUND
         Clock.schedule_interval(self._check_idle, 0.5)
         return root
 
@@ -77,8 +87,18 @@ class KioskApp(App):
     def open_settings(self, *args):
         return False  # the settings panel (F1) is never shown to residents
 
-    def _on_key_down(self, _window, key, *_args):
+    def _on_key_down(self, _window, key, _scancode=None, codepoint=None, _modifiers=None):
         self.idle.touch()
+        if self._idle_popup is not None:
+            self.keep_session()
+        if self.audio.active:
+            self.audio.key(key, codepoint)
+            return True
+        # Any key of a keypad or keyboard starts audio mode: a blind resident cannot find a
+        # button first. Not where the keyboard types text.
+        if key not in MODIFIERS and not self.manager.current_screen.accepts_typing:
+            self.audio.start()
+            return True
         # Escape (27) and Android back (1001) must not leave the app; Back is a screen button.
         return key in (27, 1001, 282)
 
@@ -142,9 +162,41 @@ class KioskApp(App):
         self.go("coming_soon", feature=feature)
 
     # --- idle reset -----------------------------------------------------------------------
-    def _on_any_touch(self, *_args):
+    def _on_any_touch(self, _window, touch):
         self.idle.touch()
+        if not self.audio.active and touch.x < theme.AUDIO_CORNER and touch.y < theme.AUDIO_CORNER:
+            # The marked corner: held for about 2 s it starts audio mode.
+            touch.ud["corner"] = Clock.schedule_once(lambda _dt: self.audio.start(),
+                                                     CORNER_HOLD_S)
         return False
+
+    def _on_any_touch_up(self, _window, touch):
+        event = touch.ud.pop("corner", None)
+        if event is not None:
+            event.cancel()
+        return False
+
+    # --- accessibility settings -----------------------------------------------------------
+    def set_palette(self, name: str) -> None:
+        self.pal = theme.PALETTES[name]
+        Window.clearcolor = self.pal.BACKGROUND
+        self.manager.current_screen.refresh()
+
+    def set_font_scale(self, scale: float) -> None:
+        self.font_scale = scale
+        self.manager.current_screen.refresh()
+
+    def set_low_reach(self, on: bool) -> None:
+        self.low_reach = on
+        self.manager.current_screen.refresh()
+
+    def _reset_accessibility(self) -> None:
+        self.audio.stop(silent=True)
+        if self.pal is not theme.NORMAL:
+            self.pal = theme.NORMAL
+            Window.clearcolor = self.pal.BACKGROUND
+        self.font_scale = 1.0
+        self.low_reach = False
 
     def keep_session(self) -> None:
         self.idle.touch()
@@ -159,8 +211,10 @@ class KioskApp(App):
             return
         if state is IdleState.WARNING:
             if self._idle_popup is None and not self._at_rest():
-                self._idle_popup = IdleWarning()
+                self._idle_popup = IdleWarning(seconds_left=self.idle.seconds_left())
                 self._idle_popup.open(animation=False)
+                if self.audio.active:
+                    self.audio.speaker.say(self._idle_popup.spoken())
             if self._idle_popup is not None:
                 self._idle_popup.seconds_left = self.idle.seconds_left()
             return
@@ -169,13 +223,15 @@ class KioskApp(App):
     def _at_rest(self) -> bool:
         """Home with nothing to forget: no need to ask anyone anything."""
         return (self.history == [("home", {})] and not self.session.ticked
-                and self.session.lang == self.cfg.languages.default)
+                and self.session.lang == self.cfg.languages.default and not self.audio_on
+                and self.pal is theme.NORMAL and self.font_scale == 1.0 and not self.low_reach)
 
     def reset_session(self) -> None:
         if self._idle_popup is not None:
             self._idle_popup.dismiss(animation=False)
             self._idle_popup = None
         self.session = ResidentSession(lang=self.cfg.languages.default)
+        self._reset_accessibility()
         if self.lang != self.session.lang:
             self.lang = self.session.lang
             self.i18n = translator(self.lang)

@@ -64,7 +64,7 @@ class PrintingScreen(KioskScreen):
 
     def _fault(self, result: PrintResult) -> None:
         self.add(TitleLabel(text=self._("We could not print.")))
-        self.para(self._(result.message), bold=True, color=theme.rgba(theme.WARN))
+        self.para(self._(result.message), bold=True, color=self.app.pal.WARN)
 
     def _ticket_result(self, result: PrintResult, ticket, symbol: str | None) -> None:
         """The ticket is shown on screen in any case; without paper it is all the resident has,
@@ -77,7 +77,7 @@ class PrintingScreen(KioskScreen):
         box = self.card()
         self.para(self._("Your number"), box, halign="center")
         self.para(spaced_code(ticket.code), box, halign="center", bold=True,
-                  font_size=theme.FONT_TICKET, color=theme.rgba(theme.PRIMARY))
+                  font_size=theme.FONT_TICKET * self.app.font_scale, color=self.app.pal.PRIMARY)
         self.para(self.tx(ticket.name), box, halign="center", bold=True)
         tr = self.app.i18n
         n = ticket.people_ahead
@@ -98,6 +98,30 @@ class PrintingScreen(KioskScreen):
         self.para(self._("Watch the screen in the hall for your number."))
         self.button(self._("Done"), self.app.home, cls=PrimaryButton)
         self.finish()
+
+    def audio_intro(self) -> str:
+        """After printing, what is on the paper that the resident needs, and where it is."""
+        result = self.results.get(self.params.get("job"))
+        if result is None:
+            return self._("Printing...")
+        ticket = self.params.get("ticket")
+        head = self._(result.message) if result.ok else " ".join(
+            [self._("We could not print."), self._(result.message)])
+        if ticket is None:
+            return head
+        tr = self.app.i18n
+        n = ticket.people_ahead
+        ahead = (tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", n)
+                 .format(n=n) if n else self._("Nobody is ahead of you."))
+        parts = [head, self._("Your number"), ticket.code + ".", self.tx(ticket.name) + ".",
+                 ahead]
+        if not result.ok:
+            parts.append(self._("Your ticket is valid. Remember your number:") + " "
+                         + ticket.code + ".")
+        if ticket.prepare:
+            parts.append(self.tx(ticket.prepare))
+        parts.append(self._("Watch the screen in the hall for your number."))
+        return " ".join(parts)
 
     def _start(self, what: str, job: int, params: dict) -> None:
         app, core = self.app, self.app.core

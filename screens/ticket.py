@@ -152,7 +152,7 @@ class TicketScreen(KioskScreen):
     def _closed(self, c) -> None:
         tr, a = self.app.i18n, c.availability
         self.para(self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"])), bold=True,
-                  color=theme.rgba(theme.WARN))
+                  color=self.app.pal.WARN)
         if a.reason == "after_cutoff" and a.last_ticket_at:
             self.para(self._("The last ticket is given at {time}.").format(
                 time=tr.time(a.last_ticket_at)))

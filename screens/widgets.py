@@ -70,7 +70,7 @@ class BodyScroll(ScrollView):
 class Card(BoxLayout):
     """A white panel that grows with what it holds."""
 
-    bg = ListProperty(theme.rgba(theme.SURFACE))
+    note = BooleanProperty(False)  # an announcement or note: the note colour
 
 
 class CheckRow(ButtonBehavior, BoxLayout):
@@ -88,6 +88,12 @@ class QRCode(Widget):
 
     data = StringProperty("")
     texture = ObjectProperty(None, allownone=True)
+
+    def audio_text(self) -> str:
+        from kivy.app import App
+
+        return App.get_running_app().i18n._("QR code with the address {url}").format(
+            url=self.data)
 
     def on_data(self, _instance, value: str) -> None:
         if not value:
@@ -107,10 +113,31 @@ class QRCode(Widget):
         self.texture = tex
 
 
+class AudioCorner(Widget):
+    """The marked bottom-left corner: held about 2 s, it starts audio mode."""
+
+    def audio_text(self) -> str:
+        from kivy.app import App
+
+        return App.get_running_app().i18n._("Audio mode corner.")
+
+
 class IdleWarning(ModalView):
     """'Are you still there?' with a countdown; any touch keeps the session."""
 
     seconds_left = NumericProperty(0)
+
+    def spoken(self) -> str:
+        """The warning as audio mode says it: any key or touch continues."""
+        from kivy.app import App
+
+        app = App.get_running_app()
+        _ = app.i18n._
+        return " ".join([_("Are you still there?"), app.i18n.ngettext(
+            "The kiosk will return to the start screen in {n} second.",
+            "The kiosk will return to the start screen in {n} seconds.",
+            int(self.seconds_left)).format(n=int(self.seconds_left)),
+            _("Press any key or touch the screen to continue.")])
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -181,6 +181,12 @@ class Driver:
         touch.touch_up()
         self.frames(3)
 
+    def key(self, key: int, codepoint: str | None = None, frames: int = 2) -> None:
+        """A key of a keyboard or keypad, as SDL delivers it to the window."""
+        self.window.dispatch("on_key_down", key, 0, codepoint, [])
+        self.window.dispatch("on_key_up", key, 0)
+        self.frames(frames)
+
     def tap_at(self, x: float, y: float) -> None:
         from kivy.tests.common import UnitTestTouch
 

@@ -20,7 +20,7 @@ def test_home_shows_every_category_and_way_in(kiosk):
     for cat in kiosk.app.core.content.categories():
         assert cat.name.pl in texts
     for label in ("Pobierz bilet do kolejki", "Szukaj", "Wydziały i pokoje",
-                  "Opłaty i podatki lokalne", "Formularze", "Język", "Tryb głosowy"):
+                  "Opłaty i podatki lokalne", "Formularze", "Język", "Ułatwienia"):
         assert kiosk.find(label)
     for a in kiosk.app.core.content.announcements(kiosk.now["value"].date()):
         assert a.title.pl in texts

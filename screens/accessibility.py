@@ -1,0 +1,80 @@
+"""Accessibility settings, one tap from every screen: audio mode, text size, high contrast,
+controls within reach, and in audio mode the privacy screen, volume and speech speed. Every
+setting says its state in words and ends with the session."""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+from kiosk.speech.service import SPEEDS, VOLUMES
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.widgets import KButton, PrimaryButton, TitleLabel
+
+TEXT_SIZES = {1.0: N_("Normal text"), 1.5: N_("Large text"), 2.0: N_("Very large text")}
+
+
+class AccessibilityScreen(KioskScreen):
+    def crumb(self, **_params) -> str:
+        return self._("Accessibility")
+
+    def _on_off(self, label: str, on: bool) -> str:
+        state = self._("on") if on else self._("off")
+        return f"{label}: {state}"
+
+    def render(self) -> None:
+        app = self.app
+        _ = self._
+        self.clear()
+        self.add(TitleLabel(text=_("Accessibility")))
+        self.para(_("Everything here goes back to normal when the kiosk returns to the start "
+                    "screen."))
+
+        box = self.card()
+        self.heading(_("Audio mode"), box)
+        self.para(_("The kiosk reads everything aloud. Use the headphones. Move with the keys "
+                    "or by swiping, choose with Enter or a double tap."), box)
+        self.button(self._on_off(_("Audio mode"), app.audio_on),
+                    lambda: app.audio.stop() if app.audio_on else app.audio.start(), box,
+                    cls=PrimaryButton)
+        if app.audio_on:
+            self.button(self._on_off(_("Hide the screen"), app.privacy),
+                        lambda: self._then_refresh(app.audio.set_privacy, not app.privacy), box)
+            self._stepper(box, _("Volume {n} of {total}.").format(
+                n=app.audio.speaker.volume_step + 1, total=len(VOLUMES)), app.audio.volume)
+            self._stepper(box, _("Speech speed {n} of {total}.").format(
+                n=app.audio.speaker.speed_step + 1, total=len(SPEEDS)), app.audio.speed)
+
+        box = self.card()
+        self.heading(_("Text size"), box)
+        for scale in theme.LARGE_TEXT_SCALES:
+            label = _(TEXT_SIZES[scale])
+            chosen = abs(app.font_scale - scale) < 0.01
+            text = _("{label} (chosen)").format(label=label) if chosen else label
+            self.button(text, lambda s=scale: app.set_font_scale(s), box,
+                        cls=PrimaryButton if chosen else KButton)
+
+        box = self.card()
+        self.heading(_("Contrast"), box)
+        high = app.pal is theme.HIGH_CONTRAST
+        self.button(self._on_off(_("High contrast"), high),
+                    lambda: app.set_palette("normal" if high else "high_contrast"), box)
+
+        box = self.card()
+        self.heading(_("Within reach"), box)
+        self.para(_("All buttons in the lower part of the screen, for a seated person."), box)
+        self.button(self._on_off(_("Buttons lower down"), app.low_reach),
+                    lambda: app.set_low_reach(not app.low_reach), box)
+        self.finish()
+
+    def _stepper(self, parent, label: str, change) -> None:
+        self.para(label, parent, bold=True)
+        self.button(self._("Less"), lambda: self._then_refresh(change, -1), parent)
+        self.button(self._("More"), lambda: self._then_refresh(change, 1), parent)
+
+    def _then_refresh(self, fn, arg) -> None:
+        fn(arg)
+        self.refresh()
+
+
+SCREEN = AccessibilityScreen
+load_kv(__file__)
