@@ -34,7 +34,7 @@ class KioskApp(App):
     lang = StringProperty("pl")
     breadcrumb = StringProperty("")
     # Accessibility settings of the session; the .kv rules follow them, the idle reset ends them.
-    pal = ObjectProperty(theme.NORMAL)
+    pal = ObjectProperty(theme.NORMAL, rebind=True)
     font_scale = NumericProperty(1.0)
     low_reach = BooleanProperty(False)
     audio_on = BooleanProperty(False)

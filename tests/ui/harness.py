@@ -233,6 +233,16 @@ class Driver:
             if tw > w.width + 2 or th > w.height + 2:
                 bad.append(f"{w.text[:40]!r} text {tw}x{th} in {w.width:.0f}x{w.height:.0f}")
                 continue
+            if w.width < 60 and len(w.text.strip()) > 2:
+                bad.append(f"{w.text[:40]!r} squeezed into {w.width:.0f} px")
+                continue
+            p = w.parent
+            if p is not None and p.parent is not None and not hasattr(p, "scroll_y"):
+                _wx, wy = w.to_window(*w.pos)
+                _px, py = p.to_window(*p.pos)
+                if wy < py - 1 or wy + w.height > py + p.height + 1:
+                    bad.append(f"{w.text[:40]!r} sticks out of its {type(p).__name__}")
+                    continue
             x, _y = w.to_window(*w.pos)
             if x < -1 or x + w.width > self.window.width + 1:
                 bad.append(f"{w.text[:40]!r} outside the window at x={x:.0f}")
