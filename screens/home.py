@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.widgets import Card, Tile, TileGrid, TitleLabel
 

@@ -14,7 +14,6 @@ from kivy.clock import Clock
 
 from kiosk.i18n import N_
 from kiosk.places import week_lines
-from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from screens.widgets import PrimaryButton, QRCode, Tile, TileGrid, TitleLabel

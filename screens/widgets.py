@@ -4,7 +4,7 @@ from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.graphics.texture import Texture
-from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
+from kivy.properties import (BooleanProperty, NumericProperty, ObjectProperty,
                              StringProperty)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -15,7 +15,6 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from screens import theme
 
 
 class KLabel(Label):

@@ -4,7 +4,6 @@ whole guide plus a ticket done with the keyboard alone while the screen is blank
 
 from __future__ import annotations
 
-import time
 import wave
 
 import pytest
