@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 DEFAULT_SPEED = SPEEDS.index(1.0)
 DEFAULT_VOLUME = len(VOLUMES) - 1
 SWIPE_PX = 90
+# A keypad key held down repeats only after this long (EN 301 549 5.7): a trembling hand
+# must not skip through the list.
+REPEAT_DELAY_S = 2.0
 
 KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT = 273, 274, 276, 275
 KEY_ENTER, KEY_KP_ENTER, KEY_SPACE, KEY_BACKSPACE = 13, 271, 32, 8
@@ -61,6 +64,7 @@ class Speaker:
         self.volume_step = DEFAULT_VOLUME
         self._generation = 0
         self.playing_generation = -1
+        self._last_parts: list[str] = []
 
     @property
     def answered(self) -> bool:
@@ -83,38 +87,52 @@ class Speaker:
         self.stop()
         self.speed_step, self.volume_step = DEFAULT_SPEED, DEFAULT_VOLUME
 
-    def say(self, text: str, lang: str | None = None) -> None:
+    def say(self, text: str | list[str], lang: str | None = None) -> None:
+        """Say `text`; a list is said part by part, each part its own cached clip, so an
+        item's content text and its role ("button") are both found in the prerendered cache."""
         self.stop()
-        text = " ".join(text.split())
-        if not text:
+        parts = [" ".join(p.split()) for p in ([text] if isinstance(text, str) else text)]
+        parts = [p for p in parts if p]
+        if not parts:
             return
-        self.last = text
-        self.said.append(text)
+        self.last = " ".join(parts)
+        self.said.append(self.last)
+        self._last_parts = parts
         generation = self._generation
         speech, speed = self.app.core.speech, self.speed
         lang = lang or self.app.lang
 
         def work() -> None:
-            try:
-                clip = speech.clip(text, lang, speed)
-            except EngineError as exc:
-                log.warning("cannot speak %r: %s", text[:40], exc)
-                return
-            except Exception:  # never let a speech fault end the worker silently
-                log.exception("speech failed for %r", text[:40])
-                return
-            Clock.schedule_once(lambda _dt: self._play(generation, clip))
+            clips = []
+            for part in parts:
+                try:
+                    clips.append(speech.clip(part, lang, speed))
+                except EngineError as exc:
+                    log.warning("cannot speak %r: %s", part[:40], exc)
+                except Exception:  # never let a speech fault end the worker silently
+                    log.exception("speech failed for %r", part[:40])
+                if generation != self._generation:
+                    return  # replaced while synthesising: don't bother with the rest
+            if clips:
+                Clock.schedule_once(lambda _dt: self._play(generation, clips))
 
         threading.Thread(target=work, daemon=True, name="speech").start()
 
-    def _play(self, generation: int, clip) -> None:
-        if generation != self._generation:
+    def repeat(self) -> None:
+        self.say(list(self._last_parts))
+
+    def _play(self, generation: int, clips: list) -> None:
+        if generation != self._generation or not clips:
             return  # something newer was asked for meanwhile, or a touch stopped it
+        clip, rest = clips[0], clips[1:]
         sound = SoundLoader.load(str(clip.path))
         if sound is None:
             log.warning("cannot play %s", clip.path)
             return
         sound.volume = self.volume
+        if rest:
+            sound.bind(on_stop=lambda *_a: Clock.schedule_once(
+                lambda _dt: self._play(generation, rest)))
         sound.play()
         self.sound = sound
         self.played.append(clip)
@@ -183,6 +201,7 @@ class AudioMode:
         self.strip: AudioStrip | None = None
         self.curtain: PrivacyCurtain | None = None
         self._rebuild = Clock.create_trigger(self._screen_ready, 0.05)
+        self._held: dict[int, float] = {}  # key -> when it went down
 
     @property
     def active(self) -> bool:
@@ -283,19 +302,23 @@ class AudioMode:
             yield from self._items_in(child)
 
     def describe(self, w) -> str:
+        return " ".join(self.describe_parts(w))
+
+    def describe_parts(self, w) -> list[str]:
+        """What an item is, as separate phrases: its text, details, state and role."""
         _ = self._
         custom = getattr(w, "audio_text", None)
         if callable(custom):
-            return custom()
+            return [custom()]
         button, checkbox = _("Button"), _("Checkbox")
         if hasattr(w, "state_text") and hasattr(w, "checked"):  # a document tick row
-            detail = f" {w.detail}." if w.detail else ""
-            return f"{w.text}.{detail} {w.state_text}. {checkbox}"
+            return [f"{w.text}.", *([f"{w.detail}."] if w.detail else []),
+                    f"{w.state_text}.", checkbox]
         if hasattr(w, "title") and hasattr(w, "subtitle"):  # a tile
-            return f"{w.title}. {w.subtitle}. {button}"
+            return [f"{w.title}.", f"{w.subtitle}.", button]
         if isinstance(w, ButtonBehavior):
-            return f"{getattr(w, 'text', '')}. {button}"
-        return w.text
+            return [f"{getattr(w, 'text', '')}.", button]
+        return [w.text]
 
     # --- moving and choosing ----------------------------------------------------------------
     def move(self, step: int) -> None:
@@ -316,7 +339,7 @@ class AudioMode:
         if self.ring is not None:
             self.ring.target = w
         self._reveal(w)
-        self.speaker.say(f"{prefix} {self.describe(w)}")
+        self.speaker.say([prefix, *self.describe_parts(w)])
 
     def _reveal(self, w) -> None:
         from kivy.uix.scrollview import ScrollView
@@ -339,7 +362,7 @@ class AudioMode:
             self.move(1)
             return
         if not isinstance(w, ButtonBehavior):
-            self.speaker.say(self.describe(w))
+            self.speaker.say(self.describe_parts(w))
             return
         if hasattr(w, "checked"):
             w.dispatch("on_press")
@@ -355,14 +378,14 @@ class AudioMode:
         if w is None:
             self.speaker.say(_(ORIENTATION))
         elif isinstance(w, ButtonBehavior):
-            self.speaker.say(f"{self.describe(w)} "
-                             + _("Double tap or press Enter to choose it."))
+            self.speaker.say([*self.describe_parts(w),
+                              _("Double tap or press Enter to choose it.")])
         else:
-            self.speaker.say(f"{self.describe(w)} " + _("This is text. Swipe right or press "
-                                                           "Down for the next item."))
+            self.speaker.say([*self.describe_parts(w), _("This is text. Swipe right or press "
+                                                         "Down for the next item.")])
 
     def repeat(self) -> None:
-        self.speaker.say(self.speaker.last)
+        self.speaker.repeat()
 
     def back(self) -> None:
         if len(self.app.history) > 1:
@@ -398,6 +421,14 @@ class AudioMode:
         return wx <= x <= wx + w.width and wy <= y <= wy + w.height
 
     # --- input ------------------------------------------------------------------------------
+    def pressed(self, key: int, now: float) -> bool:
+        """False for the auto-repeat of a key held down less than REPEAT_DELAY_S."""
+        since = self._held.setdefault(key, now)
+        return since == now or now - since >= REPEAT_DELAY_S
+
+    def released(self, key: int) -> None:
+        self._held.pop(key, None)
+
     def key(self, key: int, codepoint: str | None) -> bool:
         """A key in audio mode; True when audio mode used it."""
         self.speaker.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -66,7 +67,8 @@ class KioskApp(App):
             cls = importlib.import_module(f"screens.{name}").SCREEN
             root.ids.manager.add_widget(cls(name=name))
         Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch_up,
-                    on_key_down=self._on_key_down)
+                    on_key_down=self._on_key_down,
+                    on_key_up=lambda _w, key, *_a: self.audio.released(key))
         Window.clearcolor = self.pal.BACKGROUND
         Clock.schedule_interval(self._check_idle, 0.5)
         return root
@@ -92,7 +94,8 @@ class KioskApp(App):
         if self._idle_popup is not None:
             self.keep_session()
         if self.audio.active:
-            self.audio.key(key, codepoint)
+            if self.audio.pressed(key, time.monotonic()):
+                self.audio.key(key, codepoint)
             return True
         # Any key of a keypad or keyboard starts audio mode: a blind resident cannot find a
         # button first. Not where the keyboard types text.

@@ -251,3 +251,17 @@ def test_a_whole_guide_and_a_ticket_with_the_keyboard_alone_and_the_screen_blank
     assert f"{ticket.letter} " in clip.spoken and "Weź bilet z otworu poniżej." in clip.spoken
     assert audio.app.privacy  # the screen stayed blank throughout
     audio.key(KEY_BACKSPACE)
+
+
+def test_a_held_key_does_not_repeat_for_two_seconds(audio):
+    start_with_a_key(audio)
+    a = audio.app.audio
+    w = audio.window
+    w.dispatch("on_key_down", KEY_DOWN, 0, None, [])
+    first = a.index
+    for _ in range(5):  # the keyboard's auto-repeat while the key stays down
+        w.dispatch("on_key_down", KEY_DOWN, 0, None, [])
+    assert a.index == first
+    w.dispatch("on_key_up", KEY_DOWN, 0)
+    audio.key(KEY_DOWN)
+    assert a.index == first + 1
