@@ -100,8 +100,9 @@ def stem(word: str) -> str:
     for suffix in suffixes:
         if word.endswith(suffix):
             base = word[: -len(suffix)]
-            # A "k" ending must leave a real stem ("wieku" is "wiek", not "wie").
-            if len(base) >= (MIN_STEM + 1 if suffix in _K_SUFFIXES else MIN_STEM):
+            # A "k" ending must leave a real stem ("wieku" is "wiek", not "wie"; "prawko" is
+            # not "prawo").
+            if len(base) >= (MIN_STEM + 2 if suffix in _K_SUFFIXES else MIN_STEM):
                 return _alternation(base)
     return word
 
