@@ -24,7 +24,7 @@ from screens.widgets import IdleWarning
 log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
-                  "forms", "form", "ticket", "printing", "coming_soon")
+                  "forms", "form", "ticket", "printing", "coming_soon", "search")
 
 
 class KioskApp(App):
