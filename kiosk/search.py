@@ -48,7 +48,7 @@ W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY = 10.0, 10.0, 4.0, 1.0
 SYMBOL_BONUS = 50.0  # "USC I" typed as a symbol puts that procedure first
 Q_EXACT, Q_PREFIX, Q_FUZZY, Q_SYNONYM = 1.0, 0.9, 0.7, 0.9
 MAX_QUERY = 200
-CANDIDATES = 300
+CANDIDATES = 200
 
 
 # --- the index ---------------------------------------------------------------------------
@@ -226,9 +226,9 @@ class _Doc:
     kind: str
     ref: str
     position: int
-    label: LocalText
-    detail: LocalText | None
-    fields: tuple[list[str], list[str], list[str], list[str]]  # title, symbol, keywords, body
+    # title, symbol, keywords, body as " word word " (spaces at both ends): a word is
+    # f" {w} " in it, a prefix f" {p}" in it, both substring searches done in C.
+    fields: tuple[str, str, str, str]
 
 
 def _known(corpus: _Corpus, word: str, prefixes: tuple[str, ...]) -> bool:
@@ -325,17 +325,18 @@ def _synonym_at(words: list[str], i: int, corpus: _Corpus) -> tuple[int, list[st
 
 # --- scoring -------------------------------------------------------------------------------
 
-def _term_quality(term: Term, words: list[str], wordset: frozenset[str] | set[str]) -> float:
-    if not words:
+def _term_quality(term: Term, field_: str) -> float:
+    if len(field_) < 3:
         return 0.0
-    if not term.exact.isdisjoint(wordset):
-        return Q_EXACT
+    for w in term.exact:
+        if f" {w} " in field_:
+            return Q_EXACT
     for p in term.prefixes:
-        for w in words:
-            if w.startswith(p):
-                return Q_PREFIX
-    if term.fuzzy and not term.fuzzy.isdisjoint(wordset):
-        return Q_FUZZY
+        if f" {p}" in field_:
+            return Q_PREFIX
+    for w in term.fuzzy:
+        if f" {w} " in field_:
+            return Q_FUZZY
     return 0.0
 
 
@@ -343,7 +344,6 @@ _WEIGHTS = (W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY)
 
 
 def _score(doc: _Doc, concepts: list[Concept]) -> tuple[float, int]:
-    sets = [set(f) for f in doc.fields]
     total, matched = 0.0, 0
     for c in concepts:
         best = 0.0
@@ -352,7 +352,7 @@ def _score(doc: _Doc, concepts: list[Concept]) -> tuple[float, int]:
             for term in alt:
                 ts = 0.0
                 for fi, weight in enumerate(_WEIGHTS):
-                    q = _term_quality(term, doc.fields[fi], sets[fi])
+                    q = _term_quality(term, doc.fields[fi])
                     if q:
                         ts = max(ts, weight * q)
                         if term.symbol and fi == 1 and q == Q_EXACT:
@@ -474,18 +474,19 @@ class SearchService:
             self._corpora[(rid, lang)] = corpus
             return corpus
 
+    _DOC_COLUMNS = (SearchDoc.id, SearchDoc.kind, SearchDoc.ref, SearchDoc.position,
+                    SearchDoc.title, SearchDoc.symbol, SearchDoc.keywords, SearchDoc.body)
+
     @staticmethod
-    def _doc(row: SearchDoc) -> _Doc:
-        return _Doc(row.id, row.kind, row.ref, row.position, row.label, row.detail,
-                    (row.title.split(), row.symbol.split(), row.keywords.split(),
-                     row.body.split()))
+    def _doc(row) -> _Doc:
+        return _Doc(row[0], row[1], row[2], row[3], tuple(f" {f} " for f in row[4:8]))
 
     def _scan_docs(self, corpus: _Corpus) -> list[_Doc]:
         if corpus.docs is None:
             with self._Session() as s:
-                corpus.docs = [self._doc(r) for r in s.scalars(
-                    select(SearchDoc).where(SearchDoc.revision_id == corpus.revision_id,
-                                            SearchDoc.lang == corpus.lang))]
+                corpus.docs = [self._doc(r) for r in s.execute(
+                    select(*self._DOC_COLUMNS).where(SearchDoc.revision_id == corpus.revision_id,
+                                                     SearchDoc.lang == corpus.lang))]
         return corpus.docs
 
     # --- the query ----------------------------------------------------------------------
@@ -511,9 +512,11 @@ class SearchService:
         opens = self._opens([d.ref for d, _s, _n in scored if d.kind == "procedure"])
         scored.sort(key=lambda x: (-round(x[1], 3), -opens.get(x[0].ref, 0) if x[0].kind ==
                                    "procedure" else 0, _KIND_ORDER[x[0].kind], x[0].position))
-        hits = tuple(SearchHit(d.kind, d.ref, d.label, d.detail, round(sc, 3),
+        top = scored[:max(0, limit)]
+        texts = self._labels([d.id for d, _s, _n in top])
+        hits = tuple(SearchHit(d.kind, d.ref, *texts[d.id], round(sc, 3),
                                opens.get(d.ref, 0) if d.kind == "procedure" else 0)
-                     for d, sc, _n in scored[:max(0, limit)])
+                     for d, sc, _n in top)
         return SearchResults(query, lang, hits, len(scored), mode,
                              tuple(c.text for c in concepts))
 
@@ -531,7 +534,17 @@ class SearchService:
                     break
             if not ids:
                 return []
-            return [self._doc(r) for r in s.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))]
+            return [self._doc(r) for r in s.execute(select(*self._DOC_COLUMNS)
+                                                       .where(SearchDoc.id.in_(ids)))]
+
+    def _labels(self, ids: list[int]) -> dict[int, tuple[LocalText, LocalText | None]]:
+        """Titles and details of the hits shown (read last: only for the few shown)."""
+        if not ids:
+            return {}
+        with self._Session() as s:
+            return {i: (label, detail) for i, label, detail in s.execute(
+                select(SearchDoc.id, SearchDoc.label, SearchDoc.detail)
+                .where(SearchDoc.id.in_(ids)))}
 
     def _opens(self, symbols: list[str]) -> dict[str, int]:
         if not symbols:
