@@ -40,6 +40,16 @@ class Core:
     _queue: object | None = field(default=None, repr=False)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _speech: object | None = field(default=None, repr=False)
+    _search: object | None = field(default=None, repr=False)
+
+    @property
+    def search(self):
+        """The search service (kiosk.search.SearchService), made on first use."""
+        if self._search is None:
+            from kiosk.search import SearchService
+
+            self._search = SearchService(self.Session)
+        return self._search
 
     @property
     def queue(self):

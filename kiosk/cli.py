@@ -225,6 +225,32 @@ def cmd_audio_stats(args, cfg: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_search(args, cfg: KioskConfig) -> int:
+    from kiosk.bootstrap import open_core
+
+    if args.limit < 1:
+        print("--limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    core = open_core(cfg)
+    try:
+        res = core.search.search(args.query, lang=args.lang, limit=args.limit)
+    finally:
+        core.close()
+    rows = [{"rank": i, "kind": h.kind, "ref": h.ref, "title": h.title.get(args.lang),
+             "score": h.score, "opens": h.opens} for i, h in enumerate(res.hits, start=1)]
+    if args.json:
+        _print_json({"query": res.query, "lang": res.lang, "total": res.total,
+                     "mode": res.mode, "results": rows})
+    elif not rows:
+        print(f"no results for {args.query!r}")
+    else:
+        for r in rows:
+            print(f"{r['rank']:>3}. {r['kind']:<12} {r['ref']:<22} {r['title']}")
+        if res.total > len(rows):
+            print(f"     ... {res.total - len(rows)} more")
+    return EXIT_OK
+
+
 def _toml_value(value) -> str:
     if value is None:
         return '""  # not set'
@@ -324,6 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--lang", choices=("pl", "en", "uk"), default="pl")
     card.add_argument("--json", action="store_true")
     card.set_defaults(func=cmd_print_card)
+    se = sub.add_parser("search", help="search procedures, departments, forms, rates and notices",
+                        description="Search the kiosk's content as a resident would: without "
+                        "Polish letters, inflected, with typos, everyday words or symbols.")
+    se.add_argument("query", help='what to look for, e.g. "zaswiadczenie o zameldowaniu"')
+    se.add_argument("--lang", choices=("pl", "en", "uk"), default="pl")
+    se.add_argument("--limit", type=int, default=10, help="at most N results (default 10)")
+    se.add_argument("--json", action="store_true")
+    se.set_defaults(func=cmd_search)
     from kiosk.queue_cli import add_queue_commands
     add_queue_commands(sub)  # ticket issue, desk call|recall|served|no-show|transfer, queue status
     return p

@@ -79,6 +79,8 @@ class ContentBundle:
     rates: list[dict] = field(default_factory=list)
     announcements: list[dict] = field(default_factory=list)
     procedures: list[dict] = field(default_factory=list)
+    # synonyms.yaml (optional): everyday words for search, [{"words": [...], "means": [...]}]
+    synonyms: list[dict] = field(default_factory=list)
 
 
 class _Reader:
@@ -425,6 +427,10 @@ def read_content(root: Path | str) -> ContentBundle:
             r.fail("valid_to", "ends before it starts")
         bundle.announcements.append(item)
 
+    synonyms_file = root / "synonyms.yaml"
+    if synonyms_file.exists():
+        bundle.synonyms = _synonyms(synonyms_file, problems, root)
+
     proc_files = sorted((root / "procedures").glob("*.yaml"))
     if not proc_files:
         problems.append(ContentProblem("procedures/", "", "", "no procedure files (*.yaml)"))
@@ -438,8 +444,33 @@ def read_content(root: Path | str) -> ContentBundle:
     meta_files = [root / n for n in ("content.yaml", "categories.yaml", "departments.yaml",
                                      "queue_categories.yaml", "forms.yaml", "rates.yaml",
                                      "announcements.yaml")]
+    if synonyms_file.exists():
+        meta_files.append(synonyms_file)
     bundle.checksum = _checksum(root, meta_files + proc_files)
     return bundle
+
+
+def _synonyms(path: Path, problems: list[ContentProblem], root: Path) -> list[dict]:
+    from kiosk.search_text import tokens
+
+    out = []
+    for i, data in enumerate(_load_yaml(path, "synonyms", problems, root)):
+        words = data.get("words") if isinstance(data, dict) else None
+        first = words[0] if isinstance(words, list) and words else None
+        label = f"synonym {first!r}" if isinstance(first, str) else f"synonym #{i + 1}"
+        r = _Reader(problems, str(path.relative_to(root)), label, data)
+        entry = dict(position=i, words=r.strings("words", max_len=60),
+                     means=r.strings("means", max_len=100))
+        for key in ("words", "means"):
+            if not entry[key] and r._raw(key, False) is None:
+                r.fail(key, "required field is missing")
+            elif not entry[key]:
+                r.fail(key, "needs at least 1 item(s)")
+            for j, text in enumerate(entry[key]):
+                if not tokens(text):
+                    r.fail(f"{key}[{j}]", f"has no letters or digits: {text!r}")
+        out.append(entry)
+    return out
 
 
 def _load_meta(root: Path, problems: list[ContentProblem]):

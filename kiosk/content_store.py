@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import models as m
 from kiosk.content_format import ContentBundle
+from kiosk.search import build_index, drop_index
+from kiosk.search_models import SearchSynonym
 
 
 def active_revision(session: Session) -> m.ContentRevision | None:
@@ -53,7 +55,11 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
             proc.documents = [m.ProcedureDocument(**x) for x in p["documents"]]
             proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
             s.add(proc)
+        s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
         s.flush()
+        # The search index is part of the revision: built in this transaction, so residents
+        # never search an index of another revision than the one they read.
+        build_index(s, rid)
         s.execute(update(m.ContentRevision).values(active=m.ContentRevision.id == rid))
         old = s.scalars(select(m.ContentRevision.id).where(m.ContentRevision.id != rid)
                         .order_by(m.ContentRevision.id.desc())).all()
@@ -64,6 +70,7 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
 
 
 def _delete_revisions(s: Session, ids: list[int]) -> None:
+    drop_index(s, ids)  # search rows of these revisions (no ORM relationship to cascade)
     # Child rows first: ON DELETE CASCADE is not relied on because SQLite enforces it only
     # with the foreign_keys pragma, which a hand-made connection may lack.
     proc_ids = select(m.Procedure.id).where(m.Procedure.revision_id.in_(ids))

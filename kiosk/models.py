@@ -296,3 +296,7 @@ class StaffAlert(Base):
     kind: Mapped[str] = mapped_column(String(40))  # "paper_out", "print_fault", ...
     detail: Mapped[str] = mapped_column(String(500))
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# Search tables live in their own module; imported here so Base.metadata holds them.
+from kiosk import search_models  # noqa: E402,F401

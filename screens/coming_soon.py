@@ -6,7 +6,6 @@ from screens.widgets import TitleLabel
 
 FEATURES = {
     "ticket": N_("Queue tickets"),
-    "search": N_("Search"),
     "language": N_("Language"),
     "audio": N_("Audio mode"),
     "print": N_("Printing"),

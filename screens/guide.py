@@ -7,12 +7,17 @@ takes and how to appeal; a summary with what is still missing.
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from kiosk.i18n import N_
 from screens import theme
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from kiosk.places import open_now_line, place_lines, today_hours_line
 from screens.widgets import CheckRow, PrimaryButton, TitleLabel
+
+log = logging.getLogger(__name__)
 
 STEPS = ("about", "documents", "fees", "where", "time", "summary")
 STEP_TITLES = {
@@ -31,6 +36,7 @@ class GuideScreen(KioskScreen):
 
     def render(self, symbol: str, step: int = 0) -> None:
         self.guide = g = self.app.core.content.guide(symbol)
+        self._count_open(g.symbol)
         self.step = step = max(0, min(step, len(STEPS) - 1))
         name = STEPS[step]
         self.ids.progress.text = self._("Step {n} of {total}").format(n=step + 1,
@@ -43,6 +49,25 @@ class GuideScreen(KioskScreen):
         self.small(f"{g.symbol} · {self._(STEP_TITLES[name])}")
         getattr(self, f"_step_{name}")(g)
         self.finish()
+
+    def _count_open(self, symbol: str) -> None:
+        """Tell search that a resident opened this guide: once per resident and guide, since
+        steps, Back and a language switch render it again. Written off the UI thread."""
+        session = self.app.session
+        if getattr(self, "_counted_for", None) is not session:
+            self._counted_for, self._counted = session, set()
+        if symbol in self._counted:
+            return
+        self._counted.add(symbol)
+        search = self.app.core.search
+
+        def work():
+            try:
+                search.record_open(symbol)
+            except Exception:  # a counter must never disturb the guide
+                log.exception("could not count the opening of %s", symbol)
+
+        threading.Thread(target=work, daemon=True, name="search-open").start()
 
     # --- navigation within the guide -------------------------------------------------------
     def goto_step(self, step: int) -> None:

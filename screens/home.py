@@ -19,7 +19,7 @@ class HomeScreen(KioskScreen):
                       subtitle=self._("Get a number and wait to be called"))
         ticket.bind(on_release=lambda *_: self.app.go("ticket"))
         search = Tile(title=self._("Search"), subtitle=self._("Type what you need to do"))
-        search.bind(on_release=lambda *_: self.app.coming_soon("search"))
+        search.bind(on_release=lambda *_: self.app.go("search"))
         quick.add_widget(ticket)
         quick.add_widget(search)
 

@@ -26,7 +26,8 @@ from screens.widgets import IdleWarning
 log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
-                  "forms", "form", "ticket", "printing", "accessibility", "coming_soon")
+                  "forms", "form", "ticket", "printing", "accessibility", "search",
+                  "coming_soon")
 CORNER_HOLD_S = 2.0
 
 
@@ -93,13 +94,17 @@ class KioskApp(App):
         self.idle.touch()
         if self._idle_popup is not None:
             self.keep_session()
+        typing = self.manager.current_screen.accepts_typing
         if self.audio.active:
+            if typing and codepoint and codepoint.isprintable() and codepoint != " ":
+                self.audio.speaker.say(codepoint)  # the letter goes into the text; say it
+                return False
             if self.audio.pressed(key, time.monotonic()):
                 self.audio.key(key, codepoint)
             return True
         # Any key of a keypad or keyboard starts audio mode: a blind resident cannot find a
         # button first. Not where the keyboard types text.
-        if key not in MODIFIERS and not self.manager.current_screen.accepts_typing:
+        if key not in MODIFIERS and not typing:
             self.audio.start()
             return True
         # Escape (27) and Android back (1001) must not leave the app; Back is a screen button.

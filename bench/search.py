@@ -1,0 +1,144 @@
+"""Search latency (p50/p95) on the sample content and on 10,000 generated procedures, against a
+plain `LIKE '%word%'` scan over the same rows, measured in the same run (ratio = search / LIKE).
+
+    .venv/bin/python bench/search.py [--procedures 10000] [--rounds 3]
+
+Queries: the 100 resident queries of tests/search_queries.py, each run `rounds` times after one
+warm-up pass (the first query of a revision reads the index vocabulary). The LIKE baseline gets
+the same help the index has: the query folded (no diacritics, lower case) and matched against
+the folded words of search_doc, one `LIKE '%word%'` per word (ANDed), as a simple kiosk search
+would do it; it knows no stems, typos, synonyms or symbols, which its recall@3 shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+
+from kiosk.config import KioskConfig, PathsConfig  # noqa: E402
+from kiosk.search_models import SearchDoc  # noqa: E402
+from kiosk.search_text import STOPWORDS, tokens  # noqa: E402
+from tests.search_queries import QUERIES  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def generated(bundle, n: int, seed: int = 7):
+    """The sample bundle plus n procedures made of the sample's own words (realistic
+    vocabulary and lengths), symbols GEN 1..n; the real procedures stay in."""
+    rnd = random.Random(seed)
+    words = sorted({w for p in bundle.procedures for w in
+                    (p["title"].pl + " " + p["summary"].pl).split() if len(w) > 3})
+    out = []
+    for i in range(1, n + 1):
+        src = rnd.choice(bundle.procedures)
+        p = dict(src)
+        p["symbol"] = f"GEN {i}"
+        p["position"] = len(bundle.procedures) + i
+        title = " ".join(rnd.sample(words, 4)) + " " + src["title"].pl.split()[0]
+        p["title"] = type(src["title"])(pl=title[:200])
+        p["summary"] = type(src["summary"])(pl=" ".join(rnd.sample(words, 25))[:1000])
+        p["keywords"] = rnd.sample(words, 3)
+        p["steps"] = [dict(x) for x in src["steps"]]
+        p["documents"] = [dict(x) for x in src["documents"]]
+        p["fees"] = [dict(x) for x in src["fees"]]
+        out.append(p)
+    bundle.procedures = bundle.procedures + out
+    bundle.checksum = f"generated-{n}"
+    return bundle
+
+
+def like_search(Session_, rid: int, query: str, limit: int = 3) -> list[str]:
+    words = [w for w in tokens(query) if w not in STOPWORDS] or tokens(query)
+    if not words:
+        return []
+    haystack = SearchDoc.title + " " + SearchDoc.keywords + " " + SearchDoc.body
+    stmt = select(SearchDoc.ref).where(SearchDoc.revision_id == rid, SearchDoc.lang == "pl")
+    for w in words:
+        stmt = stmt.where(haystack.like(f"%{w}%"))
+    with Session_() as s:
+        return list(s.scalars(stmt.order_by(SearchDoc.kind, SearchDoc.position).limit(limit)))
+
+
+def measure(core, rounds: int) -> dict:
+    from kiosk.content_store import active_revision
+
+    with core.Session() as s:
+        rid = active_revision(s).id
+    for q, _ in QUERIES:  # warm-up: vocabulary, page cache
+        core.search.search(q, limit=10)
+        like_search(core.Session, rid, q)
+    ours, like = [], []
+    for _ in range(rounds):
+        for q, _ in QUERIES:
+            t = time.perf_counter()
+            core.search.search(q, limit=10)
+            ours.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            like_search(core.Session, rid, q, limit=10)
+            like.append((time.perf_counter() - t) * 1000)
+    r3_ours = sum(exp in [h.ref for h in core.search.search(q, limit=3).hits]
+                  for q, exp in QUERIES) / len(QUERIES)
+    r3_like = sum(exp in like_search(core.Session, rid, q) for q, exp in QUERIES) / len(QUERIES)
+    return {"ours": ours, "like": like, "r3_ours": r3_ours, "r3_like": r3_like}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--procedures", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+
+    from kiosk import SAMPLE_CONTENT_DIR
+    from kiosk.bootstrap import open_core
+    from kiosk.content_format import read_content
+    from kiosk.content_store import apply_bundle
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=Path(tmp) / "sample"))
+        core = open_core(cfg)
+        rows.append(("sample content (55 procedures)", measure(core, args.rounds), None))
+        core.close()
+
+        cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=Path(tmp) / "big"))
+        core = open_core(cfg, load_bundled=False)
+        bundle = generated(read_content(SAMPLE_CONTENT_DIR), args.procedures)
+        t = time.perf_counter()
+        apply_bundle(core.Session, bundle)
+        load_s = time.perf_counter() - t
+        rows.append((f"+ {args.procedures:,} generated procedures", measure(core, args.rounds),
+                     load_s))
+        core.close()
+
+    print(f"{len(QUERIES)} queries x {args.rounds} rounds; ratio = search / LIKE scan")
+    print(f"| content | search p50 | search p95 | LIKE p50 | LIKE p95 | ratio p50 | ratio p95 "
+          f"| recall@3 search | recall@3 LIKE |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r, _load in rows:
+        o50, o95 = pct(r["ours"], 0.5), pct(r["ours"], 0.95)
+        l50, l95 = pct(r["like"], 0.5), pct(r["like"], 0.95)
+        print(f"| {name} | {o50:.2f} ms | {o95:.2f} ms | {l50:.2f} ms | {l95:.2f} ms | "
+              f"{o50 / l50:.2f}x | {o95 / l95:.2f}x | {r['r3_ours']:.0%} | {r['r3_like']:.0%} |")
+    for name, _r, load in rows:
+        if load is not None:
+            print(f"loading and indexing {name.lstrip('+ ')} (one transaction): {load:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

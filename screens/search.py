@@ -1,0 +1,269 @@
+"""Search: a large on-screen keyboard, results that update with every key, and a helpful
+"nothing found" that offers the topics and the most-asked matters.
+
+The query is shown in a label rather than a TextInput: a TextInput loses its focus whenever a
+key of the on-screen keyboard is tapped, and with it the physical keyboard. Instead the screen
+listens to the window's keys while it is shown. Queries run on a worker thread (the first one
+after a content change reads the index vocabulary) and come back with Clock.schedule_once; a
+newer key press makes older answers stale.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.i18n import N_
+from screens import theme
+from screens.base import KioskScreen, load_kv
+from screens.widgets import KButton, TileGrid
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY = 80
+RESULTS = 12
+# A query that found nothing is kept for staff once the resident stops typing for this long
+# (or leaves the screen), not at every key on the way.
+UNANSWERED_AFTER = 1.5
+
+KIND_NAMES = {
+    "procedure": N_("Matter"),
+    "department": N_("Department"),
+    "form": N_("Form"),
+    "rate": N_("Fee or tax"),
+    "announcement": N_("Notice"),
+}
+
+# Keyboard rows per UI language. Polish letters have a row of their own, so nobody needs a
+# long press or a modifier; Ukrainian gets the ЙЦУКЕН layout; English plain Latin.
+LATIN = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+LAYOUTS = {
+    "pl": LATIN + ("ąćęłńóśźż",),
+    "en": LATIN,
+    "uk": ("1234567890", "йцукенгшщзхї", "фівапролджє", "ячсмитьбюґ'"),
+}
+
+
+class KeyButton(KButton):
+    """One key: a letter, a digit, or a command (space, delete, clear)."""
+
+
+class SearchKeyboard(BoxLayout):
+    """Rows of big keys; `on_key` gets a character, "\b" (delete) or "\x18" (clear)."""
+
+    lang = StringProperty("")
+
+    def build(self, lang: str, _, on_key) -> None:
+        self.on_key = on_key
+        if lang == self.lang and self.children:
+            self._label_commands(_)
+            return
+        self.lang = lang
+        self.clear_widgets()
+        for row in LAYOUTS.get(lang, LATIN):
+            box = BoxLayout(size_hint_y=None, height=theme.BUTTON_HEIGHT, spacing=8)
+            for ch in row:
+                key = KeyButton(text=ch)
+                key.bind(on_release=lambda _b, c=ch: self.on_key(c))
+                box.add_widget(key)
+            self.add_widget(box)
+        box = BoxLayout(size_hint_y=None, height=theme.BUTTON_HEIGHT, spacing=8)
+        self.space = KeyButton(size_hint_x=3)
+        self.delete = KeyButton(size_hint_x=1.5)
+        self.clear = KeyButton(size_hint_x=1.5)
+        for key, ch in ((self.space, " "), (self.delete, "\b"), (self.clear, "\x18")):
+            key.bind(on_release=lambda _b, c=ch: self.on_key(c))
+            box.add_widget(key)
+        self.add_widget(box)
+        self._label_commands(_)
+
+    def _label_commands(self, _) -> None:
+        self.space.text = _("Space")
+        self.delete.text = "‹ " + _("Delete")
+        self.clear.text = _("Clear")
+
+
+class ResultRow(ButtonBehavior, BoxLayout):
+    """One result: what it is (matter, department, form...) and its title."""
+
+    kind_text = StringProperty("")
+    title = StringProperty("")
+    detail = StringProperty("")
+
+
+class SearchScreen(KioskScreen):
+    query = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+        self._generation = 0
+        self._unanswered = None  # (query, lang) waiting to be recorded
+        self._record_ev = None
+        self.last_results = None  # what the resident sees now (tests read it)
+        self._listening = False
+
+    accepts_typing = True  # a physical keyboard types the query here
+
+    def crumb(self, query: str = "") -> str:
+        return self._("Search")
+
+    def render(self, query: str = "") -> None:
+        self.query = query[:MAX_QUERY]
+        self.ids.keyboard.build(self.app.lang, self._, self.press)
+        self._run()
+
+    # --- keys ----------------------------------------------------------------------------
+    def on_pre_enter(self, *_args) -> None:
+        if not self._listening:
+            Window.bind(on_textinput=self._on_textinput, on_key_down=self._on_key_down)
+            self._listening = True
+
+    def on_leave(self, *_args) -> None:
+        if self._listening:
+            Window.unbind(on_textinput=self._on_textinput, on_key_down=self._on_key_down)
+            self._listening = False
+        self._record_unanswered()
+
+    def _on_textinput(self, _window, text: str) -> bool:
+        self.app.idle.touch()
+        for ch in text:
+            if ch.isprintable():
+                self.press(ch)
+        return True
+
+    def _on_key_down(self, _window, key, *_args) -> bool:
+        if key == 8:  # Backspace
+            self.app.idle.touch()
+            self.press("\b")
+            return True
+        return False
+
+    def press(self, ch: str) -> None:
+        if ch == "\b":
+            query = self.query[:-1]
+        elif ch == "\x18":
+            query = ""
+        else:
+            query = (self.query + ch)[:MAX_QUERY]
+        if query == self.query:
+            return
+        self.query = query
+        # The query lives in the history entry: Back from a result comes back to it.
+        if self.app.history and self.app.history[-1][0] == "search":
+            self.app.history[-1] = ("search", {"query": query})
+        self._run()
+
+    # --- searching off the UI thread -------------------------------------------------------
+    def _run(self) -> None:
+        self._generation += 1
+        gen, query, lang = self._generation, self.query, self.app.lang
+        if self._record_ev is not None:
+            self._record_ev.cancel()
+            self._record_ev = None
+        self._unanswered = None
+        search = self.app.core.search
+
+        def work():
+            try:
+                if query.strip():
+                    result = search.search(query, lang, limit=RESULTS)
+                    asked = search.most_asked(5) if not result.hits else []
+                else:
+                    result, asked = None, search.most_asked(5)
+            except Exception:  # the resident must never see a traceback
+                log.exception("search failed for %r", query)
+                result, asked = None, []
+            Clock.schedule_once(lambda _dt: self._show(gen, query, result, asked))
+
+        self._pool.submit(work)
+
+    def _show(self, gen: int, query: str, result, asked) -> None:
+        if gen != self._generation:
+            return  # the resident has typed on since
+        self.last_results = result
+        self.clear()
+        if not query.strip():
+            self.para(self._("Type what you need to do, for example: ID card, registration, "
+                             "rubbish, car."))
+            self._most_asked(asked)
+        elif result is not None and result.hits:
+            self.small(self.app.i18n.ngettext("{n} result", "{n} results", result.total)
+                       .format(n=result.total))
+            for hit in result.hits:
+                self._row(hit)
+        else:
+            self._nothing_found(query, asked)
+        self.finish()
+
+    def _row(self, hit) -> None:
+        kind = self._(KIND_NAMES[hit.kind])
+        ref = hit.ref if hit.kind in ("procedure", "department", "form") else ""
+        detail = ""
+        if hit.kind == "announcement" and hit.detail is not None:
+            detail = self.tx(hit.detail)
+        row = ResultRow(kind_text=f"{kind} · {ref}" if ref else kind, title=self.tx(hit.title),
+                        detail=detail)
+        row.hit = hit
+        row.bind(on_release=lambda *_: self.open(hit))
+        self.add(row)
+
+    def _most_asked(self, asked) -> None:
+        if asked:
+            self.heading(self._("Most asked matters"))
+            for hit in asked:
+                self._row(hit)
+
+    def _nothing_found(self, query: str, asked) -> None:
+        self.para(self._("Nothing found for “{query}”.").format(query=query.strip()), bold=True)
+        self.para(self._("Check the spelling, try another word, or choose a topic:"))
+        grid = self.add(TileGrid())
+        for cat in self.app.core.content.categories():
+            btn = KButton(text=self.tx(cat.name))
+            btn.bind(on_release=lambda *_, c=cat.code: self.app.go("category", code=c))
+            grid.add_widget(btn)
+        self._most_asked(asked)
+        self._unanswered = (query, self.app.lang)
+        self._record_ev = Clock.schedule_once(lambda _dt: self._record_unanswered(),
+                                              UNANSWERED_AFTER)
+
+    def _record_unanswered(self) -> None:
+        if self._record_ev is not None:
+            self._record_ev.cancel()
+            self._record_ev = None
+        pending, self._unanswered = self._unanswered, None
+        if pending is None:
+            return
+        search = self.app.core.search
+
+        def work():
+            try:
+                search.record_unanswered(pending[0], pending[1], 0)
+            except Exception:
+                log.exception("could not record an unanswered query")
+
+        threading.Thread(target=work, daemon=True, name="search-unanswered").start()
+
+    # --- opening a result -----------------------------------------------------------------
+    def open(self, hit) -> None:
+        if hit.kind == "procedure":
+            self.app.go("guide", symbol=hit.ref, step=0)
+        elif hit.kind == "department":
+            self.app.go("department", code=hit.ref)
+        elif hit.kind == "form":
+            self.app.go("form", code=hit.ref)
+        elif hit.kind == "rate":
+            self.app.go("rates")
+        else:  # notices are shown on the start screen
+            self.app.home()
+
+
+SCREEN = SearchScreen
+load_kv(__file__)

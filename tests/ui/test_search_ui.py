@@ -1,0 +1,151 @@
+"""Search by touch in the real window: the on-screen keyboard key by key, results as you type,
+the Ukrainian layout, the physical keyboard, and a helpful "nothing found"."""
+
+from kivy.uix.label import Label
+
+from screens import theme
+from screens.search import KeyButton, ResultRow
+
+
+def keys(kiosk) -> dict[str, KeyButton]:
+    return {w.text: w for w in kiosk.widgets() if isinstance(w, KeyButton)
+            and kiosk._in_current_screen(w)}
+
+
+def type_by_touch(kiosk, text: str) -> None:
+    pad = keys(kiosk)
+    space = next(k for k in pad.values() if k.text == "Spacja" or k.text == "Пробіл")
+    for ch in text:
+        kiosk.tap(space if ch == " " else pad[ch], reveal=False)
+
+
+def results(kiosk) -> list[ResultRow]:
+    return [w for w in kiosk.widgets() if isinstance(w, ResultRow) and kiosk._in_current_screen(w)]
+
+
+def wait_for_result(kiosk, title: str) -> ResultRow:
+    kiosk.wait_until(lambda: any(r.title == title for r in results(kiosk)))
+    return next(r for r in results(kiosk) if r.title == title)
+
+
+def query_shown(kiosk) -> str:
+    return kiosk.app.manager.get_screen("search").ids.query_label.text
+
+
+def test_type_by_touch_find_the_certificate_and_open_its_guide(kiosk):
+    kiosk.tap(kiosk.find("Szukaj"))
+    assert kiosk.screen == "search"
+    assert "Wpisz tu, czego szukasz" in kiosk.texts()
+    kiosk.wait_until(lambda: "Najczęstsze sprawy" in kiosk.texts())
+    pad = keys(kiosk)
+    for ch in "ąćęłńóśźż" + "qwertyuiopasdfghjklzxcvbnm1234567890":
+        assert ch in pad, ch
+    assert all(k.height >= theme.BUTTON_HEIGHT for k in pad.values())
+    assert all(kiosk.on_screen(k) for k in pad.values())
+    kiosk.screenshot("search-empty")
+
+    type_by_touch(kiosk, "zaswiadczenie o zameldowaniu")
+    assert query_shown(kiosk) == "zaswiadczenie o zameldowaniu"
+    row = wait_for_result(kiosk, "Zaświadczenie o zameldowaniu")
+    assert row.kind_text == "Sprawa · DEL XII"
+    assert results(kiosk)[0] is row
+    kinds = {r.kind_text.split(" · ")[0] for r in results(kiosk)}
+    assert {"Sprawa", "Formularz"} <= kinds
+    assert kiosk.clipped() == []
+    kiosk.screenshot("search-results")
+
+    opens_before = dict(kiosk.app.core.search._opens(["DEL XII"])).get("DEL XII", 0)
+    kiosk.tap(row)
+    assert kiosk.screen == "guide"
+    assert "Zaświadczenie o zameldowaniu" in kiosk.texts()
+    kiosk.wait_until(lambda: kiosk.app.core.search._opens(["DEL XII"]).get("DEL XII", 0)
+                     == opens_before + 1)
+    # Back returns to the results with the query as it was.
+    kiosk.tap("Wstecz")
+    assert kiosk.screen == "search"
+    assert query_shown(kiosk) == "zaswiadczenie o zameldowaniu"
+    wait_for_result(kiosk, "Zaświadczenie o zameldowaniu")
+
+
+def test_results_follow_each_key_and_delete(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    type_by_touch(kiosk, "meld")
+    wait_for_result(kiosk, "Zameldowanie na pobyt stały")
+    kiosk.tap(keys(kiosk)["‹ Usuń"], reveal=False)
+    assert query_shown(kiosk) == "mel"
+    kiosk.tap(keys(kiosk)["Wyczyść"], reveal=False)
+    assert query_shown(kiosk) == "Wpisz tu, czego szukasz"
+    kiosk.wait_until(lambda: "Najczęstsze sprawy" in kiosk.texts())
+
+
+def test_ukrainian_layout_when_the_language_is_uk(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    kiosk.app.set_lang("uk")
+    kiosk.frames(3)
+    pad = keys(kiosk)
+    for ch in "йцукенгшщзхїфівапролджєячсмитьбюґ":
+        assert ch in pad, ch
+    assert "ą" not in pad and "q" not in pad
+    type_by_touch(kiosk, "паспорт")
+    wait_for_result(kiosk, "Видача посвідчення особи")
+    assert results(kiosk)[0].kind_text == "Справа · DEL I"
+    assert kiosk.clipped() == []
+    kiosk.screenshot("search-uk")
+    kiosk.app.set_lang("en")
+    kiosk.frames(3)
+    pad = keys(kiosk)
+    assert "q" in pad and "ą" not in pad and "й" not in pad
+
+
+def test_physical_keyboard_types_too(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    kiosk.window.dispatch("on_textinput", "rejestracja autx")
+    kiosk.window.dispatch("on_key_down", 8, 22, None, [])  # Backspace
+    kiosk.window.dispatch("on_textinput", "a")
+    kiosk.frames(2)
+    assert query_shown(kiosk) == "rejestracja auta"
+    row = wait_for_result(kiosk, "Rejestracja pojazdu kupionego w Polsce (nowego lub używanego)")
+    assert results(kiosk)[0] is row
+    # Keys typed elsewhere do not reach the search once the resident has left it.
+    kiosk.app.home()
+    kiosk.frames(2)
+    kiosk.window.dispatch("on_textinput", "x")
+    assert kiosk.app.manager.get_screen("search").query == "rejestracja auta"
+
+
+def test_nothing_found_offers_topics_and_records_the_query(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    kiosk.window.dispatch("on_textinput", "kwiatki 85010112345")
+    kiosk.wait_until(lambda: any(t.startswith("Nie znaleźliśmy nic") for t in kiosk.texts()))
+    texts = kiosk.texts()
+    assert "Nie znaleźliśmy nic dla „kwiatki 85010112345”." in texts
+    assert "Najczęstsze sprawy" in texts
+    for cat in kiosk.app.core.content.categories():
+        assert kiosk.find(cat.name.pl)
+    kiosk.screenshot("search-no-results")
+    kiosk.wait_until(lambda: any(q == "kwiatki #" for _at, _l, q, _n in
+                                 kiosk.app.core.search.unanswered()), timeout=10)
+    kiosk.tap(kiosk.find(kiosk.app.core.content.categories()[0].name.pl))
+    assert kiosk.screen == "category"
+
+
+def test_other_results_open_their_screens(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    for query, title, screen in (
+            ("urząd stanu cywilnego", "Urząd Stanu Cywilnego", "department"),
+            ("wniosek o wydanie prawa jazdy", "Wniosek o wydanie prawa jazdy", "form"),
+            ("opłata targowa", "Opłata targowa", "rates")):
+        kiosk.tap(keys(kiosk)["Wyczyść"], reveal=False)
+        kiosk.window.dispatch("on_textinput", query)
+        kiosk.tap(wait_for_result(kiosk, title))
+        assert kiosk.screen == screen, query
+        kiosk.tap("Wstecz")
+        assert kiosk.screen == "search"
+    labels = [w for w in kiosk.widgets() if isinstance(w, Label) and w.text
+              and kiosk._in_current_screen(w) and kiosk.on_screen(w)]
+    assert min(lb.font_size for lb in labels) >= theme.FONT_SMALL
