@@ -15,6 +15,8 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
+from screens import theme
+
 
 
 class KLabel(Label):
@@ -41,6 +43,10 @@ class KButton(Button):
     """Secondary button: at least theme.BUTTON_HEIGHT px high, text wraps inside."""
 
     role = StringProperty("secondary")
+    base_font = NumericProperty(theme.FONT_BUTTON)
+    # Keys of the on-screen keyboard keep their size in large-text mode: the layout of the
+    # keyboard must not change under the resident's fingers.
+    scalable = BooleanProperty(True)
 
 
 class PrimaryButton(KButton):

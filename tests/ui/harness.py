@@ -241,7 +241,8 @@ class Driver:
                 _wx, wy = w.to_window(*w.pos)
                 _px, py = p.to_window(*p.pos)
                 if wy < py - 1 or wy + w.height > py + p.height + 1:
-                    bad.append(f"{w.text[:40]!r} sticks out of its {type(p).__name__}")
+                    bad.append(f"{w.text[:40]!r} sticks out of its {type(p).__name__} "
+                               f"({wy:.0f}+{w.height:.0f} in {py:.0f}+{p.height:.0f})")
                     continue
             x, _y = w.to_window(*w.pos)
             if x < -1 or x + w.width > self.window.width + 1:

@@ -13,7 +13,8 @@ SCREENS = [("home", {}), ("category", {"code": "civil-status"}),
            ("guide", {"symbol": "USC I", "step": 2}), ("guide", {"symbol": "USC I", "step": 3}),
            ("guide", {"symbol": "USC I", "step": 4}), ("guide", {"symbol": "USC I", "step": 5}),
            ("departments", {}), ("department", {"code": "USC"}), ("rates", {}), ("forms", {}),
-           ("form", {"code": "USC-ODPIS"}), ("ticket", {}), ("accessibility", {})]
+           ("form", {"code": "USC-ODPIS"}), ("ticket", {}), ("accessibility", {}),
+           ("search", {"query": "dowod"})]
 
 
 def _visit(kiosk, name, params):
