@@ -19,6 +19,22 @@ def test_text_contrast_is_at_least_4_5(name):
     assert contrast_ratio(fg, bg) >= 4.5, name
 
 
+@pytest.mark.parametrize("palette, minimum", [(theme.NORMAL, 4.5), (theme.HIGH_CONTRAST, 7.0)],
+                         ids=["normal", "high-contrast"])
+def test_every_text_pair_of_both_palettes_meets_its_contrast(palette, minimum):
+    low = {name: round(contrast_ratio(fg, bg), 2) for name, (fg, bg) in palette.pairs().items()
+           if contrast_ratio(fg, bg) < minimum}
+    assert low == {}
+
+
+@pytest.mark.parametrize("palette", [theme.NORMAL, theme.HIGH_CONTRAST], ids=lambda p: p.name)
+def test_focus_ring_and_controls_reach_3_to_1(palette):
+    low = {name: round(contrast_ratio(fg, bg), 2)
+           for name, (fg, bg) in palette.non_text_pairs().items()
+           if contrast_ratio(fg, bg) < 3.0}
+    assert low == {}
+
+
 def test_contrast_formula_matches_wcag_reference_values():
     assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
     assert contrast_ratio((0.4627,) * 3, (1, 1, 1)) == pytest.approx(4.54, abs=0.02)  # #767676

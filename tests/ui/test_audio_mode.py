@@ -265,3 +265,39 @@ def test_a_held_key_does_not_repeat_for_two_seconds(audio):
     w.dispatch("on_key_up", KEY_DOWN, 0)
     audio.key(KEY_DOWN)
     assert a.index == first + 1
+
+
+def test_the_strip_works_with_single_taps(audio):
+    start_with_a_key(audio)
+    a = audio.app.audio
+    strip_next = next(b for b in a.strip.children if b.text == "Dalej")
+    audio.tap(strip_next)
+    assert a.index == 0 and audio.screen == "home"
+    audio.tap(next(b for b in a.strip.children if b.text == "Powtórz"))
+    assert said(audio) == a.describe(a.focused)
+    audio.tap(next(b for b in a.strip.children if b.text == "Pomoc"))
+    assert "To jest tekst." in said(audio)
+
+
+def test_speech_follows_the_language_on_screen(audio):
+    audio.app.set_lang("uk")
+    audio.frames(2)
+    start_with_a_key(audio)
+    assert said(audio).startswith("Голосовий режим увімкнено.")
+    clip = wait_for_audio(audio)
+    assert clip.spoken.startswith("Голосовий режим")
+    # Rendered with the Ukrainian voice: its cache key is the Ukrainian one.
+    assert clip.path.stem in audio.app.core.speech.keys_for(said(audio), "uk")
+    assert clip.path.stem not in audio.app.core.speech.keys_for(said(audio), "pl")
+    audio.app.audio.speaker.stop()
+
+
+def test_pictures_have_spoken_alternatives(audio):
+    from screens.widgets import AudioCorner, QRCode
+
+    start_with_a_key(audio)
+    a = audio.app.audio
+    assert a.describe(QRCode(data="https://bom.piotrkow.pl/")) == \
+        "Kod QR z adresem https://bom.piotrkow.pl/"
+    corner = next(w for w in audio.widgets() if isinstance(w, AudioCorner))
+    assert corner in a.items and a.describe(corner) == "Róg trybu głosowego."
