@@ -659,3 +659,23 @@ def _check_references(b: ContentBundle, problems: list[ContentProblem]) -> None:
     problems.extend(problem for _, _, problem in reference_problems(b))
     for p in b.procedures:
         p.pop("_where", None)
+
+
+def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int, Any]]]:
+    """The folder's records as written, unparsed: content.yaml's mapping and, per record,
+    (kind, procedure file stem or None, position in its file, data). For tools that store
+    records as editors wrote them (the central database); validate with read_content first."""
+    root = Path(root)
+    problems: list[ContentProblem] = []
+    meta = _load_meta(root, problems) or {}
+    out: list[tuple[str, str | None, int, Any]] = []
+    for spec in RECORD_KINDS.values():
+        paths = (sorted((root / "procedures").glob("*.yaml")) if spec.kind == "procedure"
+                 else [root / spec.file])
+        for path in paths:
+            stem = path.stem if spec.kind == "procedure" else None
+            for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
+                out.append((spec.kind, stem, i, data))
+    if problems:
+        raise ContentError(problems)
+    return meta if isinstance(meta, dict) else {}, out
