@@ -19,6 +19,9 @@ from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
+# libyaml's loader when PyYAML has it: the same safe types, about ten times faster on a
+# central export of thousands of procedures.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RATE_KINDS = ("property_tax", "waste_fee", "dog_fee", "market_fee", "other")
 
@@ -463,7 +466,7 @@ def reference_problems(b: ContentBundle) -> list[tuple[str, str, ContentProblem]
 def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path) -> list:
     rel = str(path.relative_to(root))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         problems.append(ContentProblem(rel, "", "", "file is missing"))
         return []
@@ -551,7 +554,7 @@ def read_content(root: Path | str) -> ContentBundle:
 
 def _load_meta(root: Path, problems: list[ContentProblem]):
     try:
-        return yaml.safe_load((root / "content.yaml").read_text(encoding="utf-8"))
+        return yaml.load((root / "content.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         problems.append(ContentProblem("content.yaml", "", "", "file is missing"))
     except yaml.YAMLError as exc:
