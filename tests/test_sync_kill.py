@@ -1,9 +1,10 @@
 """`kiosk sync` killed with SIGKILL at random points, 50 times: the kiosk database stays sound
 and holds exactly one active revision, complete, matching the central content it came from.
 
-The sync runs in forked processes (as in test_queue_concurrency): half are killed at a random
-moment, half stopped right after a random SQL statement on the kiosk database (or just before
-its commit) and killed there, so the kills land inside the apply transaction too."""
+The sync runs in forked processes (as in test_queue_concurrency), killed at a random moment,
+or stopped right after a random SQL statement on the kiosk database (or just before a commit),
+or right after the content transaction committed, and killed there; so kills land before,
+inside and after the apply transaction."""
 
 from __future__ import annotations
 
@@ -23,8 +24,16 @@ from tests.sync_support import Central, central_db, kiosk_cfg, kiosk_counts
 KILLS = 50
 
 
-def _victim(cfg, source: str, ready_fd: int, stop_at: int | None) -> None:
-    if stop_at is not None:
+def _victim(cfg, source: str, ready_fd: int, stop_at: int | str | None) -> None:
+    if stop_at == "after_commit":  # right after the content transaction committed
+        from sqlalchemy.orm import Session
+
+        def stop(*_args):
+            os.write(ready_fd, b"S")
+            time.sleep(60)
+
+        event.listen(Session, "after_commit", stop)
+    elif stop_at is not None:
         seen = {"n": 0}
 
         def pause(*_args, **_kw):
@@ -106,7 +115,8 @@ def test_sigkill_during_sync_never_leaves_a_mix(pg_server, tmp_path):
         expected[central.revision()] = central.live_counts()
         # The commit comes after nearly every statement: aim a little past the end too, so
         # some kills land after it (then the new revision must be complete).
-        stop_at = rng.randint(1, int(statements * 1.1) + 5) if i % 2 else None
+        stop_at = ("after_commit" if i % 4 == 0 else
+                   rng.randint(1, int(statements * 1.1) + 5) if i % 2 else None)
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child never returns into pytest
@@ -125,9 +135,12 @@ def test_sigkill_during_sync_never_leaves_a_mix(pg_server, tmp_path):
         _, status = os.waitpid(pid, 0)
         os.close(r)
         outcomes["killed" if os.WIFSIGNALED(status) else "finished"] += 1
-        seen_revisions.add(_check(cfg, expected))
+        seen = _check(cfg, expected)
+        seen_revisions.add(seen)
+        if stop_at == "after_commit" and os.WIFSIGNALED(status):
+            assert seen == central.revision()  # committed: the complete new revision
 
-    # Some kills landed before the commit, some after: both old and new content were seen.
+    # Kills landed before the commit and after it: old and new content were both seen.
     assert len(seen_revisions) >= 3, seen_revisions
     # And the kiosk still syncs to the newest content afterwards.
     final = run_sync(cfg, source_url=reader)
