@@ -37,12 +37,15 @@ def cmd_run(args, cfg: KioskConfig) -> int:
 def cmd_status(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
 
+    from content_sync.report import sync_status
+
     core = open_core(cfg)
     try:
         st = core.content.status()
+        sync, sync_problems = sync_status(core.Session)
     finally:
         core.close()
-    problems = [] if st.revision else ["no content loaded"]
+    problems = ([] if st.revision else ["no content loaded"]) + sync_problems
     data = {
         "version": __version__,
         "ok": not problems,
@@ -50,6 +53,7 @@ def cmd_status(args, cfg: KioskConfig) -> int:
         "database": cfg.paths.effective_database_url,
         "content": {"revision": st.revision, "revision_id": st.revision_id,
                     "loaded_at": st.loaded_at, "checksum": st.checksum, "counts": st.counts},
+        "sync": sync,  # the last `kiosk sync` report, or null
     }
     if args.json:
         _print_json(data)
@@ -59,6 +63,7 @@ def cmd_status(args, cfg: KioskConfig) -> int:
         print(f"content:   {st.revision or '-'} (loaded {st.loaded_at or '-'})")
         for name, n in st.counts.items():
             print(f"  {name:<17}{n}")
+        print(f"sync:      {sync['summary'] if sync else 'never run'}")
         for p in problems:
             print(f"PROBLEM: {p}")
     return EXIT_ATTENTION if problems else EXIT_OK
@@ -360,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.set_defaults(func=cmd_search)
     from kiosk.queue_cli import add_queue_commands
     add_queue_commands(sub)  # ticket issue, desk call|recall|served|no-show|transfer, queue status
+    from content_sync.cli import add_sync_commands
+    add_sync_commands(sub)  # sync, central init|import|export
     return p
 
 

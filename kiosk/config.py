@@ -124,6 +124,28 @@ class QueueConfig:
         return self.url or f"sqlite:///{data_dir / 'queue.sqlite3'}"
 
 
+SYNC_ENV_FILE = Path("/etc/bom-kiosk/sync.env")
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    # URL of the central content database (PostgreSQL), reached with the read-only kiosk role:
+    # "postgresql://bom_kiosk@central-db.example/bom". Better kept out of this file, with the
+    # password, in env_file as KIOSK_SYNC_URL / KIOSK_SYNC_PASSWORD.
+    source_url: str | None = None
+    # KEY=VALUE file read when present (the sync unit also loads it with EnvironmentFile=).
+    env_file: Path = SYNC_ENV_FILE
+    # Seconds: to connect; for one statement on the server; for the whole transfer.
+    connect_timeout: float = 10.0
+    statement_timeout: float = 60.0
+    transfer_timeout: float = 600.0
+    # Longest random wait before `kiosk sync` starts (0: none; --now skips it). The systemd
+    # timer already spreads kiosks out with RandomizedDelaySec.
+    random_delay_seconds: int = 0
+    # Sync reports older than this are deleted.
+    report_days: int = 30
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     paths: PathsConfig = field(default_factory=PathsConfig)
@@ -134,6 +156,7 @@ class KioskConfig:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     source: Path | None = None
 
 
@@ -199,6 +222,12 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
                           f"URL, not {q.url!r}")
     if not 1 <= len(q.kiosk_id) <= 64:
         raise ConfigError(f"{where}: [queue] kiosk_id must be 1 to 64 characters")
+    y = cfg.sync
+    if y.source_url is not None and not re.match(r"^postgres(ql)?(\+\w+)?://", y.source_url):
+        raise ConfigError(f"{where}: [sync] source_url must be a postgresql:// URL")
+    if y.report_days < 1 or y.random_delay_seconds < 0:
+        raise ConfigError(f"{where}: [sync] report_days must be at least 1 and "
+                          f"random_delay_seconds at least 0")
     return cfg
 
 

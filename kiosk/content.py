@@ -188,15 +188,40 @@ def _department_view(d: m.Department) -> DepartmentView:
 
 
 class ContentService:
-    """Read-only queries over the active content revision, one short session per call."""
+    """Read-only queries over the active content revision, one short session per call.
+
+    The kiosk UI pins a revision (`pin()` at Home and at the idle reset): a sync that
+    activates a new revision meanwhile changes nothing a resident is reading until then.
+    Unpinned (the command line, tests), every call reads the active revision."""
 
     def __init__(self, Session_: sessionmaker[Session]):
         self._Session = Session_
+        self._pinned: int | None = None
+
+    def pin(self) -> int | None:
+        """Show the newest active revision from now on, until the next pin; its id."""
+        with self._Session() as s:
+            rev = active_revision(s)
+            self._pinned = rev.id if rev is not None else None
+        return self._pinned
+
+    @property
+    def pinned(self) -> int | None:
+        return self._pinned
 
     def _rev(self, s: Session) -> int:
+        pinned = self._pinned
+        if pinned is not None:
+            # Pruning keeps at least one old revision, so the pinned one normally survives a
+            # sync; after several in one session it may be gone: then show the active one
+            # rather than fail in front of a resident.
+            if s.get(m.ContentRevision, pinned) is not None:
+                return pinned
         rev = active_revision(s)
         if rev is None:
             raise NotFound("no content loaded")
+        if pinned is not None:
+            self._pinned = rev.id
         return rev.id
 
     def status(self) -> ContentStatus:

@@ -19,6 +19,9 @@ from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
+# libyaml's loader when PyYAML has it: the same safe types, about ten times faster on a
+# central export of thousands of procedures.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RATE_KINDS = ("property_tax", "waste_fee", "dog_fee", "market_fee", "other")
 
@@ -276,10 +279,196 @@ def _hours(r: _Reader) -> list[tuple[int, dt.time, dt.time]]:
     return out
 
 
+# --- one record of each kind (a file load and the central sync validate the same way) -------
+
+def _category(r: _Reader, position: int) -> dict:
+    return dict(
+        code=r.string("code", pattern=_CODE, hint="lowercase letters, digits and '-'"),
+        position=r.integer("order", required=True),
+        icon=r.string("icon", required=False, max_len=40),
+        name=r.text("name", max_len=80),
+        description=r.text("description", required=False, max_len=300),
+        unconfirmed=r.unconfirmed(),
+    )
+
+
+def _department(r: _Reader, position: int) -> dict:
+    return dict(
+        code=r.string("code", pattern=_DEPT, hint="2 to 6 capital letters"),
+        name=r.text("name", max_len=120),
+        building=r.string("building", max_len=120),
+        entrance=r.string("entrance", required=False, max_len=20),
+        floor=r.integer("floor", low=-2, high=20),
+        room=r.string("room", required=False, max_len=20),
+        phones=r.strings("phones", max_len=40),
+        email=r.string("email", required=False, max_len=120, pattern=_EMAIL,
+                       hint="an e-mail address"),
+        scope=r.text("scope", max_len=2000),
+        source_url=r.url("source_url"),
+        hours=_hours(r),
+        unconfirmed=r.unconfirmed(_DEPT_FIELDS),
+    )
+
+
+def _queue_category(r: _Reader, position: int) -> dict:
+    return dict(
+        letter=r.string("letter", pattern=re.compile(r"^[A-Z]$"), hint="one capital letter"),
+        name=r.text("name", max_len=80),
+        department_code=r.string("department", pattern=_DEPT),
+        # Absent: the department's hours. Present but empty ({}): no tickets on any day.
+        hours=None if r._raw("hours", False) is None else _hours(r),
+        # Three digits on the ticket ("A012"): more than 999 a day would change its look.
+        daily_limit=r.integer("daily_limit", low=1, high=999),
+        cutoff_minutes=r.integer("cutoff_minutes", low=0, high=240) or 0,
+        priority=r.boolean("priority"),
+        booking_url=r.url("booking_url"),
+        prepare=r.text("prepare", required=False, max_len=300),
+        unconfirmed=r.unconfirmed(_QUEUE_FIELDS),
+    )
+
+
+def _form(r: _Reader, position: int) -> dict:
+    fields_ = []
+    for i, f in enumerate(r.items("fields", required=True, min_len=1)):
+        fr = _Reader(r.problems, r.file, r.record, f)
+        if fr.ok:
+            fields_.append(dict(
+                position=i,
+                label=fr.text("label", max_len=200, raw=f.get("label"), label=f"fields[{i}].label"),
+                guide=fr.text("guide", max_len=1000, raw=f.get("guide"), label=f"fields[{i}].guide"),
+                example=fr.string("example", required=False, max_len=200),
+            ))
+        else:
+            r.ok = False
+    return dict(
+        code=r.string("code", pattern=_FORM, hint="capital letters, digits and '-'"),
+        title=r.text("title", max_len=200),
+        department_code=r.string("department", pattern=_DEPT),
+        description=r.text("description", required=False, max_len=1000),
+        url=r.url("url"),
+        fields=fields_,
+        unconfirmed=r.unconfirmed(),
+    )
+
+
+def _rate(r: _Reader, position: int) -> dict:
+    kind = r.string("kind", max_len=20)
+    if kind is not None and kind not in RATE_KINDS:
+        r.fail("kind", f"unknown kind {kind!r} (use {', '.join(RATE_KINDS)})")
+    return dict(
+        code=r.string("code", pattern=_CODE, max_len=60), kind=kind, position=position,
+        name=r.text("name", max_len=200),
+        amount=r.amount("amount"),
+        percent=r.boolean("percent"),
+        unit=r.text("unit", max_len=120),
+        year=r.integer("year", required=True, low=2000, high=2100),
+        resolution=r.string("resolution", required=False, max_len=300),
+        notes=r.text("notes", required=False, max_len=1000),
+        unconfirmed=r.unconfirmed(_RATE_FIELDS),
+    )
+
+
+def _announcement(r: _Reader, position: int) -> dict:
+    item = dict(
+        code=r.string("code", pattern=_CODE, max_len=60), position=position,
+        title=r.text("title", max_len=120), body=r.text("body", max_len=1000),
+        valid_from=r.date("valid_from"), valid_to=r.date("valid_to", required=False),
+        unconfirmed=r.unconfirmed(),
+    )
+    if item["valid_from"] and item["valid_to"] and item["valid_to"] < item["valid_from"]:
+        r.fail("valid_to", "ends before it starts")
+    return item
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of content record: where it lives in the folder and what identifies it."""
+
+    kind: str
+    file: str  # "procedures/" for the procedure files, one per category
+    key: str  # the YAML list under which the records sit
+    ident: str  # the identifying field in the YAML record
+    field: str  # the same identity in the parsed dict
+    label: str  # how problems name a record
+    bundle: str  # the ContentBundle list
+
+
+# In dependency order: a record only points at kinds listed before it.
+RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
+    RecordKind("category", "categories.yaml", "categories", "code", "code", "category",
+               "categories"),
+    RecordKind("department", "departments.yaml", "departments", "code", "code", "department",
+               "departments"),
+    RecordKind("queue_category", "queue_categories.yaml", "queue_categories", "letter",
+               "letter", "queue category", "queue_categories"),
+    RecordKind("form", "forms.yaml", "forms", "code", "code", "form", "forms"),
+    RecordKind("rate", "rates.yaml", "rates", "code", "code", "rate", "rates"),
+    RecordKind("announcement", "announcements.yaml", "announcements", "code", "code",
+               "announcement", "announcements"),
+    RecordKind("procedure", "procedures/", "procedures", "symbol", "symbol", "procedure",
+               "procedures"),
+)}
+
+_PARSERS = {"category": _category, "department": _department,
+            "queue_category": _queue_category, "form": _form, "rate": _rate,
+            "announcement": _announcement, "procedure": None}
+
+
+def read_record(kind: str, data: Any, *, file: str, position: int
+                ) -> tuple[dict | None, list[ContentProblem]]:
+    """Validate one record in the YAML format (as a dict) exactly as a file load would.
+
+    Returns the parsed record (None when it has any problem) and its problems. References to
+    other records are not checked here: see `reference_problems`."""
+    spec = RECORD_KINDS[kind]
+    name = data.get(spec.ident) if isinstance(data, dict) else None
+    label = f"{spec.label} {name!r}" if isinstance(name, (str, int)) else f"{spec.label} #{position + 1}"
+    problems: list[ContentProblem] = []
+    r = _Reader(problems, file, label, data)
+    parsed = _procedure(r, position) if kind == "procedure" else _PARSERS[kind](r, position)
+    parsed.pop("_where", None)
+    return (None if problems else parsed), problems
+
+
+def reference_problems(b: ContentBundle) -> list[tuple[str, str, ContentProblem]]:
+    """Records pointing at a category, department, queue category or form the bundle lacks,
+    as (kind, identity, problem)."""
+    cats = {c["code"] for c in b.categories}
+    depts = {d["code"] for d in b.departments}
+    letters = {q["letter"] for q in b.queue_categories}
+    forms = {f["code"] for f in b.forms}
+    out: list[tuple[str, str, ContentProblem]] = []
+    for q in b.queue_categories:
+        if q["department_code"] and q["department_code"] not in depts:
+            out.append(("queue_category", q["letter"], ContentProblem(
+                "queue_categories.yaml", f"queue category {q['letter']!r}", "department",
+                f"unknown department {q['department_code']!r}")))
+    for f in b.forms:
+        if f["department_code"] and f["department_code"] not in depts:
+            out.append(("form", f["code"], ContentProblem(
+                "forms.yaml", f"form {f['code']!r}", "department",
+                f"unknown department {f['department_code']!r}")))
+    for p in b.procedures:
+        file, record = p.get("_where") or ("procedures/", f"procedure {p['symbol']!r}")
+
+        def bad(field_, msg):
+            out.append(("procedure", p["symbol"], ContentProblem(file, record, field_, msg)))
+        if p["category_code"] and p["category_code"] not in cats:
+            bad("category", f"unknown category {p['category_code']!r}")
+        if p["department_code"] and p["department_code"] not in depts:
+            bad("department", f"unknown department {p['department_code']!r}")
+        if p["queue_letter"] and p["queue_letter"] not in letters:
+            bad("queue_category", f"unknown queue category {p['queue_letter']!r}")
+        for d in p["documents"]:
+            if d["form_code"] and d["form_code"] not in forms:
+                bad(f"documents[{d['position']}].form", f"unknown form {d['form_code']!r}")
+    return out
+
+
 def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path) -> list:
     rel = str(path.relative_to(root))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         problems.append(ContentProblem(rel, "", "", "file is missing"))
         return []
@@ -331,101 +520,22 @@ def read_content(root: Path | str) -> ContentBundle:
         checksum="",
     )
 
-    for r in _records(root / "categories.yaml", "categories", "category", "code", problems, root):
-        bundle.categories.append(dict(
-            code=r.string("code", pattern=_CODE, hint="lowercase letters, digits and '-'"),
-            position=r.integer("order", required=True),
-            icon=r.string("icon", required=False, max_len=40),
-            name=r.text("name", max_len=80),
-            description=r.text("description", required=False, max_len=300),
-            unconfirmed=r.unconfirmed(),
-        ))
-
-    for r in _records(root / "departments.yaml", "departments", "department", "code",
-                      problems, root):
-        bundle.departments.append(dict(
-            code=r.string("code", pattern=_DEPT, hint="2 to 6 capital letters"),
-            name=r.text("name", max_len=120),
-            building=r.string("building", max_len=120),
-            entrance=r.string("entrance", required=False, max_len=20),
-            floor=r.integer("floor", low=-2, high=20),
-            room=r.string("room", required=False, max_len=20),
-            phones=r.strings("phones", max_len=40),
-            email=r.string("email", required=False, max_len=120, pattern=_EMAIL,
-                           hint="an e-mail address"),
-            scope=r.text("scope", max_len=2000),
-            source_url=r.url("source_url"),
-            hours=_hours(r),
-            unconfirmed=r.unconfirmed(_DEPT_FIELDS),
-        ))
-
-    for r in _records(root / "queue_categories.yaml", "queue_categories", "queue category",
-                      "letter", problems, root):
-        bundle.queue_categories.append(dict(
-            letter=r.string("letter", pattern=re.compile(r"^[A-Z]$"), hint="one capital letter"),
-            name=r.text("name", max_len=80),
-            department_code=r.string("department", pattern=_DEPT),
-            # Absent: the department's hours. Present but empty ({}): no tickets on any day.
-            hours=None if r._raw("hours", False) is None else _hours(r),
-            # Three digits on the ticket ("A012"): more than 999 a day would change its look.
-            daily_limit=r.integer("daily_limit", low=1, high=999),
-            cutoff_minutes=r.integer("cutoff_minutes", low=0, high=240) or 0,
-            priority=r.boolean("priority"),
-            booking_url=r.url("booking_url"),
-            prepare=r.text("prepare", required=False, max_len=300),
-            unconfirmed=r.unconfirmed(_QUEUE_FIELDS),
-        ))
-
-    for r in _records(root / "forms.yaml", "forms", "form", "code", problems, root):
-        fields_ = []
-        for i, f in enumerate(r.items("fields", required=True, min_len=1)):
-            fr = _Reader(problems, r.file, r.record, f)
-            if fr.ok:
-                fields_.append(dict(
-                    position=i,
-                    label=fr.text("label", max_len=200, raw=f.get("label"), label=f"fields[{i}].label"),
-                    guide=fr.text("guide", max_len=1000, raw=f.get("guide"), label=f"fields[{i}].guide"),
-                    example=fr.string("example", required=False, max_len=200),
-                ))
-            else:
-                r.ok = False
-        bundle.forms.append(dict(
-            code=r.string("code", pattern=_FORM, hint="capital letters, digits and '-'"),
-            title=r.text("title", max_len=200),
-            department_code=r.string("department", pattern=_DEPT),
-            description=r.text("description", required=False, max_len=1000),
-            url=r.url("url"),
-            fields=fields_,
-            unconfirmed=r.unconfirmed(),
-        ))
-
+    for i, r in enumerate(_records(root / "categories.yaml", "categories", "category", "code",
+                                   problems, root)):
+        bundle.categories.append(_category(r, i))
+    for i, r in enumerate(_records(root / "departments.yaml", "departments", "department",
+                                   "code", problems, root)):
+        bundle.departments.append(_department(r, i))
+    for i, r in enumerate(_records(root / "queue_categories.yaml", "queue_categories",
+                                   "queue category", "letter", problems, root)):
+        bundle.queue_categories.append(_queue_category(r, i))
+    for i, r in enumerate(_records(root / "forms.yaml", "forms", "form", "code", problems, root)):
+        bundle.forms.append(_form(r, i))
     for i, r in enumerate(_records(root / "rates.yaml", "rates", "rate", "code", problems, root)):
-        kind = r.string("kind", max_len=20)
-        if kind is not None and kind not in RATE_KINDS:
-            r.fail("kind", f"unknown kind {kind!r} (use {', '.join(RATE_KINDS)})")
-        bundle.rates.append(dict(
-            code=r.string("code", pattern=_CODE, max_len=60), kind=kind, position=i,
-            name=r.text("name", max_len=200),
-            amount=r.amount("amount"),
-            percent=r.boolean("percent"),
-            unit=r.text("unit", max_len=120),
-            year=r.integer("year", required=True, low=2000, high=2100),
-            resolution=r.string("resolution", required=False, max_len=300),
-            notes=r.text("notes", required=False, max_len=1000),
-            unconfirmed=r.unconfirmed(_RATE_FIELDS),
-        ))
-
+        bundle.rates.append(_rate(r, i))
     for i, r in enumerate(_records(root / "announcements.yaml", "announcements", "announcement",
                                    "code", problems, root)):
-        item = dict(
-            code=r.string("code", pattern=_CODE, max_len=60), position=i,
-            title=r.text("title", max_len=120), body=r.text("body", max_len=1000),
-            valid_from=r.date("valid_from"), valid_to=r.date("valid_to", required=False),
-            unconfirmed=r.unconfirmed(),
-        )
-        if item["valid_from"] and item["valid_to"] and item["valid_to"] < item["valid_from"]:
-            r.fail("valid_to", "ends before it starts")
-        bundle.announcements.append(item)
+        bundle.announcements.append(_announcement(r, i))
 
     synonyms_file = root / "synonyms.yaml"
     if synonyms_file.exists():
@@ -475,7 +585,7 @@ def _synonyms(path: Path, problems: list[ContentProblem], root: Path) -> list[di
 
 def _load_meta(root: Path, problems: list[ContentProblem]):
     try:
-        return yaml.safe_load((root / "content.yaml").read_text(encoding="utf-8"))
+        return yaml.load((root / "content.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
         problems.append(ContentProblem("content.yaml", "", "", "file is missing"))
     except yaml.YAMLError as exc:
@@ -568,34 +678,38 @@ def _check_references(b: ContentBundle, problems: list[ContentProblem]) -> None:
             seen.add(value)
         return seen
 
-    cats = unique(b.categories, "code", "categories.yaml", "category")
-    depts = unique(b.departments, "code", "departments.yaml", "department")
-    letters = unique(b.queue_categories, "letter", "queue_categories.yaml", "queue category")
-    forms = unique(b.forms, "code", "forms.yaml", "form")
+    unique(b.categories, "code", "categories.yaml", "category")
+    unique(b.departments, "code", "departments.yaml", "department")
+    unique(b.queue_categories, "letter", "queue_categories.yaml", "queue category")
+    unique(b.forms, "code", "forms.yaml", "form")
     unique(b.rates, "code", "rates.yaml", "rate")
     unique(b.announcements, "code", "announcements.yaml", "announcement")
     symbols: set[str] = set()
-    for q in b.queue_categories:
-        if q["department_code"] and q["department_code"] not in depts:
-            problems.append(ContentProblem("queue_categories.yaml", f"queue category {q['letter']!r}",
-                                           "department", f"unknown department {q['department_code']!r}"))
-    for f in b.forms:
-        if f["department_code"] and f["department_code"] not in depts:
-            problems.append(ContentProblem("forms.yaml", f"form {f['code']!r}", "department",
-                                           f"unknown department {f['department_code']!r}"))
     for p in b.procedures:
-        file, record = p.pop("_where")
-        def bad(field_, msg):
-            problems.append(ContentProblem(file, record, field_, msg))
         if p["symbol"] in symbols:
-            bad("symbol", "used twice")
+            file, record = p["_where"]
+            problems.append(ContentProblem(file, record, "symbol", "used twice"))
         symbols.add(p["symbol"])
-        if p["category_code"] and p["category_code"] not in cats:
-            bad("category", f"unknown category {p['category_code']!r}")
-        if p["department_code"] and p["department_code"] not in depts:
-            bad("department", f"unknown department {p['department_code']!r}")
-        if p["queue_letter"] and p["queue_letter"] not in letters:
-            bad("queue_category", f"unknown queue category {p['queue_letter']!r}")
-        for d in p["documents"]:
-            if d["form_code"] and d["form_code"] not in forms:
-                bad(f"documents[{d['position']}].form", f"unknown form {d['form_code']!r}")
+    problems.extend(problem for _, _, problem in reference_problems(b))
+    for p in b.procedures:
+        p.pop("_where", None)
+
+
+def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int, Any]]]:
+    """The folder's records as written, unparsed: content.yaml's mapping and, per record,
+    (kind, procedure file stem or None, position in its file, data). For tools that store
+    records as editors wrote them (the central database); validate with read_content first."""
+    root = Path(root)
+    problems: list[ContentProblem] = []
+    meta = _load_meta(root, problems) or {}
+    out: list[tuple[str, str | None, int, Any]] = []
+    for spec in RECORD_KINDS.values():
+        paths = (sorted((root / "procedures").glob("*.yaml")) if spec.kind == "procedure"
+                 else [root / spec.file])
+        for path in paths:
+            stem = path.stem if spec.kind == "procedure" else None
+            for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
+                out.append((spec.kind, stem, i, data))
+    if problems:
+        raise ContentError(problems)
+    return meta if isinstance(meta, dict) else {}, out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,15 @@ def _without(d: dict, *keys: str) -> dict:
 
 
 def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
-                 keep_old: int = 1) -> int:
+                 keep_old: int = 1,
+                 in_transaction: Callable[[Session, int], None] | None = None) -> int:
     """Insert the whole bundle as a new revision and activate it in one transaction.
 
     Readers keep seeing the old revision until the commit, then the complete new one. Older
-    revisions beyond `keep_old` are deleted in the same transaction (cascading to their rows).
+    revisions beyond `keep_old` are deleted in the same transaction (cascading to their rows);
+    keep at least 1, so a running kiosk's pinned revision (ContentService.pin) outlives one
+    load. `in_transaction(session, revision_id)` runs just before the commit, for state that
+    must change together with the content (the sync's position in the central database).
     """
     with Session_.begin() as s:
         rev = m.ContentRevision(
@@ -66,6 +71,8 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
         stale = old[keep_old:]
         if stale:
             _delete_revisions(s, stale)
+        if in_transaction is not None:
+            in_transaction(s, rid)
     return rid
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Date, DateTime, ForeignKey, Integer, String, Time,
+from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String, Time,
                         TypeDecorator, UniqueConstraint, false, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -296,6 +296,65 @@ class StaffAlert(Base):
     kind: Mapped[str] = mapped_column(String(40))  # "paper_out", "print_fault", ...
     detail: Mapped[str] = mapped_column(String(500))
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# --- content sync from the central database (content_sync/) ----------------------------------
+
+class SyncState(Base):
+    """How far the kiosk's content has come from the central database (one row, id 1).
+
+    Written in the same transaction as the content revision it describes, so the two never
+    disagree, whatever is killed when."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))  # the central URL, without a password
+    central_revision: Mapped[int]  # the central revision counter the content matches
+    content_revision_id: Mapped[int | None]  # the local revision built from it
+    synced_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SyncRecord(Base):
+    """Each central record as last synced, in the YAML content format: an incremental sync
+    rebuilds the whole revision from these plus what changed centrally."""
+
+    __tablename__ = "sync_record"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    file: Mapped[str | None] = mapped_column(String(120))  # procedures: its file's stem
+    position: Mapped[int]
+    central_revision: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON)  # the central version, valid or not
+    # The version residents see: `data` when valid, else the last valid one; None: not shown.
+    shown: Mapped[dict | None] = mapped_column(JSON)
+    problem: Mapped[str | None] = mapped_column(String(1000))  # why `data` was rejected
+
+
+class SyncReport(Base):
+    """One `kiosk sync` run, for `kiosk status` and staff; kept for [sync] report_days."""
+
+    __tablename__ = "sync_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # ok, unchanged, partial (applied, some records rejected), unreachable, rejected, local
+    outcome: Mapped[str] = mapped_column(String(20))
+    exit_code: Mapped[int]
+    source: Mapped[str] = mapped_column(String(500))
+    revision_before: Mapped[int | None]  # central revision counter
+    revision_after: Mapped[int | None]
+    content_revision_id: Mapped[int | None]
+    added: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    audio: Mapped[str] = mapped_column(String(300), default="")
+    duration_s: Mapped[float] = mapped_column(Float)
+    # Rejected records with reasons, errors, audio details.
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 # Search tables live in their own module; imported here so Base.metadata holds them.

@@ -126,6 +126,8 @@ class KioskApp(App):
         self._show(name, params, "right")
 
     def home(self) -> None:
+        # A synced revision shows from Home on, never mid-session (reset_session comes here).
+        self.core.content.pin()
         self.history = [("home", {})]
         self._show("home", {}, "right")
 

@@ -80,6 +80,7 @@ def test_markup_in_content_is_shown_literally(kiosk, content_copy):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     symbol = data["procedures"][0]["symbol"]
     apply_bundle(core.Session, read_content(content_copy))
+    kiosk.home()  # a revision loaded while the kiosk runs shows from Home on
     try:
         kiosk.app.go("guide", symbol=symbol, step=0)
         kiosk.frames(3)

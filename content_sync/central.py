@@ -1,0 +1,382 @@
+"""The central content database: schema, import from and export to the YAML content folder.
+
+One row per content record, in the same record model as the folder an editor edits (the record
+as a JSON document, plus its kind, identity, file and position), so the kiosks validate what
+they pull with exactly the code that validates a folder (kiosk.content_format). Around it:
+
+- `changed_rev`: the revision counter at the record's last change. Every transaction that
+  changes content takes the next value of `central_state.revision` once (a trigger does it, so
+  edits made straight in SQL count too). The counter row stays locked until commit, so writers
+  commit in counter order and a kiosk that has seen revision N never misses a change <= N.
+- `deleted`: a tombstone. A DELETE is turned into `deleted = true` by a trigger, so kiosks learn
+  about deletions incrementally.
+- `updated_at`: when, for people.
+- a read-only login role for the kiosks (SELECT only, read-only transactions by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import yaml
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from content_sync.pg import connect
+from kiosk.content_format import RECORD_KINDS, WEEKDAYS, raw_records, read_content
+
+SCHEMA = "bom_content"
+# Layout of the central tables; a kiosk refuses a central database newer than it knows.
+CENTRAL_DDL_VERSION = 1
+DEFAULT_READER_ROLE = "bom_kiosk"
+
+_KINDS = ", ".join(f"'{k}'" for k in RECORD_KINDS)
+_DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+
+CREATE TABLE IF NOT EXISTS {SCHEMA}.central_state (
+    id integer PRIMARY KEY CHECK (id = 1),
+    ddl_version integer NOT NULL,
+    schema_version integer NOT NULL,          -- content format version (content.yaml)
+    revision bigint NOT NULL DEFAULT 0,       -- the revision counter
+    label text NOT NULL DEFAULT '',           -- content.yaml `revision`
+    published date,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS {SCHEMA}.content_record (
+    kind text NOT NULL,
+    key text NOT NULL,                        -- code, letter or symbol
+    file text,                                -- procedures: file stem under procedures/
+    position integer NOT NULL DEFAULT 0,      -- order within its file
+    data jsonb NOT NULL,                      -- the record as in the YAML format
+    deleted boolean NOT NULL DEFAULT false,   -- tombstone
+    changed_rev bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, key)
+);
+-- Re-made on every init, so a kiosk version with a new kind of record can widen it.
+ALTER TABLE {SCHEMA}.content_record DROP CONSTRAINT IF EXISTS content_record_kind;
+ALTER TABLE {SCHEMA}.content_record ADD CONSTRAINT content_record_kind CHECK (kind IN ({_KINDS}));
+CREATE INDEX IF NOT EXISTS content_record_changed_rev ON {SCHEMA}.content_record (changed_rev);
+
+-- The revision of the current transaction: taken from the counter on the first change, then
+-- remembered in a transaction-local setting so one import is one revision.
+CREATE OR REPLACE FUNCTION {SCHEMA}.bump_revision() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    current text := current_setting('bom_content.revision', true);
+    rev bigint;
+BEGIN
+    IF current IS NOT NULL AND current <> '' THEN
+        RETURN current::bigint;
+    END IF;
+    UPDATE {SCHEMA}.central_state SET revision = revision + 1, updated_at = now()
+        WHERE id = 1 RETURNING revision INTO rev;
+    PERFORM set_config('bom_content.revision', rev::text, true);
+    RETURN rev;
+END $$;
+
+CREATE OR REPLACE FUNCTION {SCHEMA}.stamp_record() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.data = OLD.data AND NEW.deleted = OLD.deleted
+       AND NEW.position = OLD.position AND NEW.file IS NOT DISTINCT FROM OLD.file
+       AND NEW.key = OLD.key AND NEW.kind = OLD.kind THEN
+        NEW.changed_rev := OLD.changed_rev;   -- nothing a kiosk shows has changed
+        NEW.updated_at := OLD.updated_at;
+        RETURN NEW;
+    END IF;
+    NEW.changed_rev := {SCHEMA}.bump_revision();
+    NEW.updated_at := now();
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION {SCHEMA}.tombstone_record() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE {SCHEMA}.content_record SET deleted = true
+        WHERE kind = OLD.kind AND key = OLD.key AND NOT deleted;
+    RETURN NULL;  -- keep the row as a tombstone
+END $$;
+
+DROP TRIGGER IF EXISTS stamp_record ON {SCHEMA}.content_record;
+CREATE TRIGGER stamp_record BEFORE INSERT OR UPDATE ON {SCHEMA}.content_record
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.stamp_record();
+DROP TRIGGER IF EXISTS tombstone_record ON {SCHEMA}.content_record;
+CREATE TRIGGER tombstone_record BEFORE DELETE ON {SCHEMA}.content_record
+    FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.tombstone_record();
+"""
+
+
+class CentralError(RuntimeError):
+    """The central database cannot be used as asked (not initialised, refused...)."""
+
+
+@dataclass(frozen=True)
+class InitResult:
+    url: str
+    created: bool
+    reader_role: str
+    reader_can_login: bool
+    revision: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    revision_before: int
+    revision_after: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.revision_after != self.revision_before
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    revision: int
+    records: int
+    files: int
+
+
+def _role_exists(conn, role: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
+
+
+def init_central(url: str, *, reader_role: str = DEFAULT_READER_ROLE,
+                 reader_password: str | None = None, password: str | None = None,
+                 connect_timeout: float = 10.0) -> InitResult:
+    """Create (or bring up to date) the central schema and the kiosks' read-only role.
+
+    Safe to run again: nothing that exists is dropped, content and the counter stay."""
+    if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", reader_role):
+        raise CentralError(f"role name {reader_role!r}: use lowercase letters, digits and '_'")
+    with connect(url, password=password, connect_timeout=connect_timeout,
+                 statement_timeout=None, application_name="bom-central") as conn:
+        with conn.transaction():
+            existed = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.central_state",)).fetchone()[0]
+            conn.execute(_DDL)
+            conn.execute(f"INSERT INTO {SCHEMA}.central_state (id, ddl_version, schema_version) "
+                         f"VALUES (1, %s, 1) ON CONFLICT (id) DO NOTHING", (CENTRAL_DDL_VERSION,))
+            role = sql.Identifier(reader_role)
+            if not _role_exists(conn, reader_role):
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
+            if reader_password:
+                conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+                    role, sql.Literal(reader_password)))
+            # Read-only by default and by grant: a stolen kiosk's credentials change nothing.
+            conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on")
+                         .format(role))
+            dbname = conn.info.dbname
+            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                sql.Identifier(dbname), role))
+            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+                sql.Identifier(SCHEMA), role))
+            conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+                sql.Identifier(SCHEMA), role))
+            conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN "
+                                 "SCHEMA {} FROM {}").format(sql.Identifier(SCHEMA), role))
+            can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
+                                     (reader_role,)).fetchone()[0]
+            rev = conn.execute(f"SELECT revision FROM {SCHEMA}.central_state").fetchone()[0]
+    return InitResult(url, not existed, reader_role, bool(can_login), rev)
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML values as JSON: dates become ISO strings (the content format accepts both)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _state(conn) -> tuple[int, str, dt.date | None, int]:
+    try:
+        row = conn.execute(f"SELECT revision, label, published, schema_version "
+                           f"FROM {SCHEMA}.central_state WHERE id = 1").fetchone()
+    except psycopg.errors.UndefinedTable:
+        raise CentralError("the central schema does not exist: run `kiosk central init` "
+                           "first") from None
+    if row is None:
+        raise CentralError("the central schema is not initialised: run `kiosk central init`")
+    return row
+
+
+def import_folder(url: str, folder: Path | str, *, password: str | None = None,
+                  connect_timeout: float = 10.0) -> ImportResult:
+    """Make the central content equal to the folder: add, update, tombstone; one revision.
+
+    The folder is validated whole first (as `kiosk content validate` does) and refused with
+    every problem listed. Importing the same folder again changes nothing, not even the
+    revision counter."""
+    folder = Path(folder)
+    read_content(folder)  # raises ContentError listing every problem
+    meta, records = raw_records(folder)
+    wanted: dict[tuple[str, str], tuple[str | None, int, dict]] = {}
+    for kind, stem, position, data in records:
+        key = str(data[RECORD_KINDS[kind].ident])
+        wanted[(kind, key)] = (stem, position, _jsonable(data))
+    label = str(meta.get("revision") or "")
+    published = _jsonable(meta.get("published"))
+    schema_version = int(meta.get("schema_version") or 1)
+
+    with connect(url, password=password, connect_timeout=connect_timeout,
+                 statement_timeout=None, application_name="bom-central-import") as conn:
+        with conn.transaction():
+            # Lock the counter first: imports run one at a time and commit in counter order.
+            conn.execute(f"SELECT 1 FROM {SCHEMA}.central_state WHERE id = 1 FOR UPDATE")
+            before, old_label, old_published, old_version = _state(conn)
+            have = {(k, key): (file, pos, data, deleted) for k, key, file, pos, data, deleted in
+                    conn.execute(f"SELECT kind, key, file, position, data, deleted "
+                                 f"FROM {SCHEMA}.content_record")}
+            upserts, added, changed, unchanged = [], 0, 0, 0
+            for (kind, key), (stem, pos, data) in wanted.items():
+                old = have.get((kind, key))
+                if old is not None and not old[3] and old[:3] == (stem, pos, data):
+                    unchanged += 1
+                    continue
+                if old is None or old[3]:
+                    added += 1
+                else:
+                    changed += 1
+                upserts.append((kind, key, stem, pos, Jsonb(data)))
+            gone = [(k, key) for (k, key), old in have.items()
+                    if not old[3] and (k, key) not in wanted]
+            with conn.cursor() as cur:
+                if upserts:
+                    cur.executemany(
+                        f"INSERT INTO {SCHEMA}.content_record (kind, key, file, position, data) "
+                        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, key) DO UPDATE SET "
+                        f"file = EXCLUDED.file, position = EXCLUDED.position, "
+                        f"data = EXCLUDED.data, deleted = false", upserts)
+                if gone:
+                    cur.executemany(f"UPDATE {SCHEMA}.content_record SET deleted = true "
+                                    f"WHERE kind = %s AND key = %s", gone)
+            old_pub = old_published.isoformat() if old_published else None
+            if (label, published, schema_version) != (old_label, old_pub, old_version):
+                conn.execute(
+                    f"UPDATE {SCHEMA}.central_state SET label = %s, published = %s, "
+                    f"schema_version = %s WHERE id = 1", (label, published, schema_version))
+                conn.execute(f"SELECT {SCHEMA}.bump_revision()")
+            after = _state(conn)[0]
+    return ImportResult(before, after, added, changed, len(gone), unchanged)
+
+
+# Field order for exported files: as docs/content-format.md lists them, so an exported folder
+# reads like the one the editor wrote (JSONB does not keep key order).
+_ORDER = {
+    "category": "code order icon name description unconfirmed",
+    "department": "code name building entrance floor room phones email hours scope source_url "
+                  "unconfirmed",
+    "queue_category": "letter name department hours daily_limit cutoff_minutes priority "
+                      "booking_url prepare unconfirmed",
+    "form": "code title department description url fields unconfirmed",
+    "rate": "code kind name amount percent unit year resolution notes unconfirmed",
+    "announcement": "code title body valid_from valid_to unconfirmed",
+    "procedure": "symbol category department queue_category title summary who_may_apply steps "
+                 "documents fees fee_exemptions payment_methods deadline deadline_days place "
+                 "legal_basis appeal appeal_none notes online_url valid_from last_reviewed "
+                 "source_url keywords unconfirmed",
+}
+_LANG_ORDER = ("pl", "en", "uk")
+_DATE_FIELDS = frozenset({"valid_from", "valid_to", "last_reviewed", "published"})
+
+
+def _ordered(kind: str, data: dict) -> dict:
+    order = _ORDER[kind].split()
+    keys = sorted(data, key=lambda k: (order.index(k) if k in order else len(order), k))
+    out = {}
+    for k in keys:
+        v = data[k]
+        if k in _DATE_FIELDS and isinstance(v, str):
+            try:
+                v = dt.date.fromisoformat(v)
+            except ValueError:
+                pass
+        out[k] = _tidy(v)
+    return out
+
+
+def _tidy(v: Any) -> Any:
+    if isinstance(v, dict):
+        for order in (_LANG_ORDER, WEEKDAYS):  # a text in languages; hours by weekday
+            if v and set(v) <= set(order):
+                return {k: _tidy(v[k]) for k in order if k in v}
+        return {k: _tidy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_tidy(x) for x in v]
+    return v
+
+
+def _dump(path: Path, header: str, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(header + text, encoding="utf-8")
+
+
+def export_folder(url: str, folder: Path | str, *, password: str | None = None,
+                  connect_timeout: float = 10.0) -> ExportResult:
+    """Write the central content as a content folder (the format `import` reads).
+
+    Files of the folder that the export does not write (old procedure files) are removed, so
+    importing the folder again gives exactly the central content. Comments are not kept."""
+    folder = Path(folder)
+    with connect(url, password=password, connect_timeout=connect_timeout,
+                 statement_timeout=None, application_name="bom-central-export") as conn:
+        conn.read_only = True
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            revision, label, published, schema_version = _state(conn)
+            rows = conn.execute(f"SELECT kind, key, file, position, data FROM {SCHEMA}."
+                                f"content_record WHERE NOT deleted "
+                                f"ORDER BY kind, file NULLS FIRST, position, key").fetchall()
+    header = (f"# Exported from the central content database, revision {revision}, "
+              f"{dt.datetime.now().isoformat(timespec='seconds')}.\n")
+    by_file: dict[str, list] = {}
+    for kind, _key, file, _pos, data in rows:
+        spec = RECORD_KINDS[kind]
+        name = f"procedures/{file or 'other'}.yaml" if kind == "procedure" else spec.file
+        by_file.setdefault(name, []).append(_ordered(kind, data))
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"schema_version": schema_version, "revision": label}
+    if published:
+        meta["published"] = published
+    _dump(folder / "content.yaml", header, meta)
+    written = {"content.yaml"}
+    for spec in RECORD_KINDS.values():
+        if spec.kind == "procedure":
+            continue
+        _dump(folder / spec.file, header, {spec.key: by_file.get(spec.file, [])})
+        written.add(spec.file)
+    procs = folder / "procedures"
+    if procs.is_dir():
+        for old in procs.glob("*.yaml"):
+            if f"procedures/{old.name}" not in by_file:
+                old.unlink()
+    for name, items in by_file.items():
+        if name.startswith("procedures/"):
+            _dump(folder / name, header, {"procedures": items})
+            written.add(name)
+    return ExportResult(revision, len(rows), len(written))
+
+
+def drop_central(url: str, *, password: str | None = None) -> None:
+    """Remove the central schema (tests and drills only; the role stays)."""
+    with connect(url, password=password, statement_timeout=None) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        conn.commit()
+
+

@@ -1,0 +1,511 @@
+"""`kiosk sync`: bring the kiosk's content up to the central database's, incrementally,
+validated record by record, applied atomically, keeping the last good content on any failure.
+
+1. Read where the kiosk stands (sync_state: the central revision counter its content matches).
+2. In one read-only REPEATABLE READ transaction with the kiosk role: the central revision
+   counter and every record changed since that revision, tombstones included (first run:
+   everything). The transaction's snapshot makes the pair consistent.
+3. Merge with the records as last synced (sync_record), validate every record with the same
+   code as a content folder load (kiosk.content_format), drop what fails (keeping a record's
+   last valid version when an edit broke it) and what points at a missing record.
+4. Apply the whole result as a new revision with content_store.apply_bundle, and in the same
+   transaction the merged records and the new position (sync_state). A crash or kill anywhere
+   leaves the old revision, records and position, or all of the new ones.
+5. Audio and usage events (content_sync.hooks), then the report (content_sync.report).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import psycopg
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from content_sync import hooks
+from content_sync.central import CENTRAL_DDL_VERSION, SCHEMA
+from content_sync.pg import connect, deadline, is_pg_url, redact
+from content_sync.report import (EXIT_LOCAL, OUTCOME_EXIT, SyncReportView, save_report)
+from kiosk.alerts import Alerts
+from kiosk.config import KioskConfig
+from kiosk.content_format import (RECORD_KINDS, SUPPORTED_SCHEMA_VERSIONS, ContentBundle,
+                                  read_record, reference_problems)
+from kiosk.content_store import active_revision, apply_bundle
+from kiosk.models import SyncRecord, SyncState
+from kiosk.texts import LANGS, LocalText
+
+log = logging.getLogger(__name__)
+
+URL_ENV = "KIOSK_SYNC_URL"
+PASSWORD_ENV = "KIOSK_SYNC_PASSWORD"
+
+
+class SyncFailure(Exception):
+    """The sync stops; the kiosk keeps its content. `outcome` names the kind of failure."""
+
+    def __init__(self, outcome: str, message: str):
+        super().__init__(message)
+        self.outcome = outcome
+
+
+# --- where the central database is -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class SyncSource:
+    url: str
+    password: str | None
+    origin: str  # where the URL came from, for messages
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile= reads them (comments, optional quotes)."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")) or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key.strip().removeprefix("export ").strip()] = value
+    return out
+
+
+def resolve_source(cfg: KioskConfig, override: str | None = None) -> SyncSource:
+    """--source, else $KIOSK_SYNC_URL, else the env file, else [sync] source_url; the password
+    from $KIOSK_SYNC_PASSWORD or the env file (or libpq's own PGPASSWORD / ~/.pgpass)."""
+    env_file: dict[str, str] = {}
+    path = cfg.sync.env_file
+    if path and path.exists():
+        try:
+            env_file = read_env_file(path)
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path, exc)
+    candidates = [(override, "--source"), (os.environ.get(URL_ENV), f"${URL_ENV}"),
+                  (env_file.get(URL_ENV), str(path)), (cfg.sync.source_url, "[sync] source_url")]
+    url, origin = next(((u, o) for u, o in candidates if u), (None, ""))
+    if not url:
+        raise SyncFailure("usage", f"no central database configured: set {URL_ENV} in "
+                          f"{path} or [sync] source_url, or give --source URL")
+    if not is_pg_url(url):
+        raise SyncFailure("usage", f"{origin}: not a postgresql:// URL: {redact(url)}")
+    password = os.environ.get(PASSWORD_ENV) or env_file.get(PASSWORD_ENV) or None
+    return SyncSource(url, password, origin)
+
+
+# --- reading the central database ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CentralHead:
+    revision: int
+    label: str
+    published: dt.date | None
+    schema_version: int
+    ddl_version: int
+
+
+@dataclass(frozen=True)
+class CentralRow:
+    kind: str
+    key: str
+    file: str | None
+    position: int
+    data: Any
+    deleted: bool
+    changed_rev: int
+
+
+def fetch_changes(source: SyncSource, since: int, cfg: KioskConfig
+                  ) -> tuple[CentralHead, list[CentralRow]]:
+    """The central head and every record changed after `since` (0: all live records)."""
+    sc = cfg.sync
+    try:
+        conn = connect(source.url, password=source.password, connect_timeout=sc.connect_timeout,
+                       statement_timeout=sc.statement_timeout, read_only=True,
+                       application_name="bom-kiosk-sync")
+    except psycopg.Error as exc:
+        raise SyncFailure("unreachable", f"cannot connect to {redact(source.url)}: "
+                          f"{_first_line(exc)}") from None
+    try:
+        with deadline(conn, sc.transfer_timeout) as timed_out:
+            try:
+                return _read(conn, since)
+            except SyncFailure:
+                raise
+            except psycopg.errors.UndefinedTable:
+                raise SyncFailure("rejected", "the central database has no content schema "
+                                  "(run `kiosk central init` there)") from None
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise SyncFailure("unreachable", f"the kiosk role may not read the central "
+                                  f"content: {_first_line(exc)}") from None
+            except psycopg.Error as exc:
+                if timed_out.is_set():
+                    raise SyncFailure("unreachable", f"transfer took longer than "
+                                      f"{sc.transfer_timeout:g} s; gave up") from None
+                raise SyncFailure("unreachable", f"connection lost during the transfer: "
+                                  f"{_first_line(exc)}") from None
+    finally:
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+
+def _read(conn: psycopg.Connection, since: int) -> tuple[CentralHead, list[CentralRow]]:
+    conn.read_only = True
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    with conn.transaction():
+        row = conn.execute(f"SELECT revision, label, published, schema_version, ddl_version "
+                           f"FROM {SCHEMA}.central_state WHERE id = 1").fetchone()
+        if row is None:
+            raise SyncFailure("rejected", "the central database is not initialised")
+        head = CentralHead(*row)
+        if head.ddl_version > CENTRAL_DDL_VERSION:
+            raise SyncFailure("rejected", f"the central database layout version "
+                              f"{head.ddl_version} is newer than this kiosk understands "
+                              f"({CENTRAL_DDL_VERSION}); update the kiosk software")
+        if head.schema_version not in SUPPORTED_SCHEMA_VERSIONS:
+            raise SyncFailure("rejected", f"content schema version {head.schema_version} is "
+                              f"not supported by this kiosk (supported: "
+                              f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))}); "
+                              f"update the kiosk software")
+        if head.revision == since:
+            return head, []
+        query = (f"SELECT kind, key, file, position, data, deleted, changed_rev "
+                 f"FROM {SCHEMA}.content_record WHERE changed_rev > %s")
+        if since == 0:
+            query += " AND NOT deleted"
+        with conn.cursor(name="bom_sync_changes") as cur:  # streamed, not one huge answer
+            cur.itersize = 500
+            cur.execute(query, (since,))
+            rows = [CentralRow(*r) for r in cur]
+    return head, rows
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+# --- merging and validating ------------------------------------------------------------------
+
+@dataclass
+class _Record:
+    kind: str
+    key: str
+    file: str | None
+    position: int
+    central_revision: int
+    data: Any
+    shown: Any = None
+    problem: str | None = None
+
+    def state(self) -> tuple:
+        return (self.file, self.position, self.central_revision, self.data, self.shown,
+                self.problem)
+
+    def where(self) -> str:
+        spec = RECORD_KINDS[self.kind]
+        return f"procedures/{self.file or 'other'}.yaml" if self.kind == "procedure" else spec.file
+
+
+def _parse(rec: _Record, data: Any) -> tuple[dict | None, str | None]:
+    spec = RECORD_KINDS[rec.kind]
+    parsed, problems = read_record(rec.kind, data, file=rec.where(), position=rec.position)
+    if parsed is not None and str(parsed[spec.field]) != rec.key:
+        return None, (f"{rec.where()}: {spec.label} {rec.key!r}: {spec.ident}: "
+                      f"{parsed[spec.field]!r} does not match the record's key")
+    if parsed is None:
+        return None, "; ".join(str(p) for p in problems[:5])[:1000]
+    return parsed, None
+
+
+@dataclass
+class _Outcome:
+    bundle: ContentBundle
+    records: dict[tuple[str, str], _Record]
+    parsed: dict[tuple[str, str], dict]
+    rejected: list[dict] = field(default_factory=list)
+
+
+def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
+                 source: str) -> _Outcome:
+    """Validate every record and put the valid ones together as a whole revision."""
+    parsed: dict[tuple[str, str], dict] = {}
+    rejected: list[dict] = []
+    for k, rec in records.items():
+        value, problem = _parse(rec, rec.data)
+        kept = False
+        if value is None and rec.shown is not None and rec.shown != rec.data:
+            value, _ = _parse(rec, rec.shown)  # an edit broke it: keep the last good version
+            kept = value is not None
+        rec.problem = problem
+        if value is None:
+            rec.shown = None
+        elif not kept:
+            rec.shown = rec.data
+        if value is not None:
+            parsed[k] = value
+        if problem:
+            rejected.append({"kind": rec.kind, "key": rec.key, "reason": problem,
+                             "kept_previous": kept})
+
+    def assemble() -> ContentBundle:
+        b = ContentBundle(schema_version=head.schema_version,
+                          revision=f"{head.label or 'central'} (central {head.revision})"[:80],
+                          published=head.published, source=source[:500], checksum="")
+        order = sorted(parsed, key=lambda k: (records[k].file or "", records[k].position, k[1]))
+        for k in order:
+            getattr(b, RECORD_KINDS[k[0]].bundle).append(dict(parsed[k]))
+        for i, p in enumerate(b.procedures):  # one order across the procedure files
+            p["position"] = i
+        return b
+
+    bundle = assemble()
+    while dangling := reference_problems(bundle):  # dropping one record may strand others
+        for kind, key, problem in dangling:
+            k = (kind, key)
+            if parsed.pop(k, None) is not None:
+                rec = records[k]
+                rec.problem = ((rec.problem + "; ") if rec.problem else "") + str(problem)
+                rec.shown = None
+                rejected = [r for r in rejected if (r["kind"], r["key"]) != k]
+                rejected.append({"kind": kind, "key": key, "reason": rec.problem,
+                                 "kept_previous": False})
+        bundle = assemble()
+    digest = hashlib.sha256(json.dumps(
+        [head.label, str(head.published), head.schema_version,
+         sorted([k[0], k[1], records[k].file, records[k].position, records[k].shown]
+                for k in parsed)], sort_keys=True, default=str).encode())
+    bundle.checksum = digest.hexdigest()
+    return _Outcome(bundle, records, parsed, rejected)
+
+
+def _texts(value: Any, out: list[tuple[str, str]]) -> None:
+    """Every resident-facing text in a parsed record, as (text, language spoken in)."""
+    if isinstance(value, LocalText):
+        for lang in LANGS:
+            shown = value.show(lang)
+            out.append((shown.text, shown.lang))
+    elif isinstance(value, dict):
+        for v in value.values():
+            _texts(v, out)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _texts(v, out)
+
+
+# --- the kiosk side ---------------------------------------------------------------------------
+
+@contextmanager
+def _only_sync(data_dir: Path) -> Iterator[None]:
+    """One sync at a time per kiosk (the timer and a manual run); released if killed."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "sync.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncFailure("local", "another sync is running on this kiosk") from None
+        yield
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = False,
+             Session_: sessionmaker[Session] | None = None) -> SyncReportView:
+    """One sync; never raises for a sync failure: the report says what happened."""
+    started, t0 = _now(), time.monotonic()
+    draft: dict[str, Any] = dict(source="", revision_before=None, revision_after=None,
+                                 content_revision_id=None, added=0, changed=0, removed=0,
+                                 rejected=0, audio="not needed", detail={})
+    outcome = "local"
+    engine = None
+    try:
+        if Session_ is None:
+            from kiosk.db import make_engine, session_factory, upgrade
+
+            try:
+                engine = make_engine(cfg.paths.effective_database_url)
+                upgrade(engine)
+            except Exception as exc:
+                raise SyncFailure("local", f"kiosk database: {_first_line(exc)}") from None
+            Session_ = session_factory(engine)
+        with Session_() as s:
+            state = s.get(SyncState, 1)
+            rev = active_revision(s)
+            draft["content_revision_id"] = rev.id if rev else None
+            if state is not None:
+                draft["revision_before"] = draft["revision_after"] = state.central_revision
+        source = resolve_source(cfg, source_url)
+        draft["source"] = redact(source.url)
+        with _only_sync(cfg.paths.data_dir):
+            outcome = _sync(cfg, Session_, source, full, draft)
+    except SyncFailure as exc:
+        outcome = exc.outcome
+        draft["detail"]["error"] = str(exc)
+        log.error("sync %s: %s", outcome, exc)
+    except Exception as exc:  # the kiosk's own side failed: disk, database, a bug
+        outcome = "local"
+        draft["detail"]["error"] = f"{type(exc).__name__}: {_first_line(exc)}"
+        log.exception("sync failed on the kiosk side")
+    report = SyncReportView(None, started, _now(), outcome, OUTCOME_EXIT[outcome],
+                            duration_s=time.monotonic() - t0, **draft)
+    if Session_ is not None:
+        report = _record(Session_, cfg, report)
+    if engine is not None:
+        engine.dispose()
+    return report
+
+
+def _record(Session_, cfg: KioskConfig, report: SyncReportView) -> SyncReportView:
+    """Store the report and raise or clear the staff alerts; a failure here is logged only."""
+    try:
+        report = save_report(Session_, report, keep_days=cfg.sync.report_days)
+        alerts = Alerts(Session_)
+        if report.failed:
+            alerts.raise_("sync", "sync_failed", report.summary())
+        else:
+            alerts.clear("sync", "sync_failed")
+            if report.rejected:
+                alerts.raise_("sync", "records_rejected",
+                              f"{report.rejected} central record(s) rejected; see kiosk status")
+            elif report.outcome != "unchanged":
+                alerts.clear("sync", "records_rejected")
+    except Exception:
+        log.exception("could not store the sync report")
+        if report.exit_code == 0:
+            report = dataclasses.replace(report, exit_code=EXIT_LOCAL)
+    return report
+
+
+def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource, full: bool,
+          draft: dict) -> str:
+    detail = draft["detail"]
+    with Session_() as s:
+        state = s.get(SyncState, 1)
+        rev = active_revision(s)
+        mirror = {(r.kind, r.key): _Record(r.kind, r.key, r.file, r.position,
+                                           r.central_revision, r.data, r.shown, r.problem)
+                  for r in s.scalars(select(SyncRecord))}
+    # The records stand for the shown content only while the revision built from them is
+    # active; after `kiosk content load` (or a first sync) start again from nothing.
+    consistent = (state is not None and rev is not None
+                  and state.content_revision_id == rev.id)
+    since = state.central_revision if consistent and not full else 0
+    detail.update(since=since, full=since == 0)
+    head, rows = fetch_changes(source, since, cfg)
+    if consistent and head.revision < state.central_revision:
+        detail["note"] = (f"the central revision went back from {state.central_revision} to "
+                          f"{head.revision} (database re-created?): full sync")
+        since = 0
+        detail.update(since=0, full=True)
+        head, rows = fetch_changes(source, 0, cfg)
+    detail["pulled"] = len(rows)
+    draft["revision_after"] = head.revision
+
+    if since and head.revision == since:
+        still = [{"kind": r.kind, "key": r.key, "reason": r.problem} for r in mirror.values()
+                 if r.problem]
+        draft["rejected"] = len(still)
+        if still:
+            detail["rejected_records"] = still[:200]
+            detail["note"] = "nothing changed centrally; these records are still rejected"
+        return "unchanged"
+
+    old_shown = ({k: (r.file, r.position, r.shown) for k, r in mirror.items()
+                  if r.shown is not None} if consistent else {})
+    before = {k: r.state() for k, r in mirror.items()} if since else {}
+    records = {k: _Record(r.kind, r.key, r.file, r.position, r.central_revision, r.data,
+                          r.shown, r.problem) for k, r in mirror.items()} if since else {}
+    for row in rows:
+        k = (row.kind, row.key)
+        if row.kind not in RECORD_KINDS:
+            detail.setdefault("unknown_kinds", []).append(row.kind)
+            continue
+        if row.deleted:
+            records.pop(k, None)
+            continue
+        old = records.get(k)
+        records[k] = _Record(row.kind, row.key, row.file, row.position, row.changed_rev,
+                             row.data, old.shown if old else None)
+
+    result = build_bundle(head, records, f"central {redact(source.url)}")
+    bundle = result.bundle
+    if not bundle.categories or not bundle.procedures:
+        raise SyncFailure("rejected", "after validation the central content has no "
+                          "categories or no procedures; refusing to empty the kiosk "
+                          f"({len(result.rejected)} record(s) rejected)")
+    new_shown = {k: (r.file, r.position, r.shown) for k, r in records.items()
+                 if r.shown is not None}
+    added = [k for k in new_shown if k not in old_shown]
+    removed = [k for k in old_shown if k not in new_shown]
+    changed = [k for k in new_shown if k in old_shown and new_shown[k] != old_shown[k]]
+    draft.update(added=len(added), changed=len(changed), removed=len(removed),
+                 rejected=len(result.rejected))
+    if result.rejected:
+        detail["rejected_records"] = result.rejected[:200]
+    detail["counts"] = {spec.bundle: len(getattr(bundle, spec.bundle))
+                        for spec in RECORD_KINDS.values()}
+
+    dirty = [k for k, r in records.items() if before.get(k) != r.state()]
+    gone = [k for k in before if k not in records]
+
+    def write_state(s: Session, revision_id: int) -> None:
+        conn = s.connection()
+        table = SyncRecord.__table__
+        if not since:
+            conn.execute(delete(table))
+        else:
+            keys = [{"k": k, "n": n} for k, n in gone + [d for d in dirty if d in before]]
+            if keys:
+                conn.execute(delete(table).where(table.c.kind == bindparam("k"),
+                                                 table.c.key == bindparam("n")), keys)
+        rows_ = [dict(kind=r.kind, key=r.key, file=r.file, position=r.position,
+                      central_revision=r.central_revision, data=r.data, shown=r.shown,
+                      problem=r.problem) for k in dirty if (r := records[k])]
+        if rows_:
+            conn.execute(insert(table), rows_)
+        s.merge(SyncState(id=1, source=redact(source.url)[:500],
+                          central_revision=head.revision, content_revision_id=revision_id,
+                          synced_at=_now()))
+
+    rid = apply_bundle(Session_, bundle, keep_old=1, in_transaction=write_state)
+    draft["content_revision_id"] = rid
+    log.info("applied central revision %s as content revision %s (+%d ~%d -%d, %d rejected)",
+             head.revision, rid, len(added), len(changed), len(removed), len(result.rejected))
+
+    texts: list[tuple[str, str]] = []
+    for k in added + changed:
+        if k in result.parsed:
+            _texts(result.parsed[k], texts)
+    all_texts: list[tuple[str, str]] = []
+    for value in result.parsed.values():
+        _texts(value, all_texts)
+    draft["audio"], audio_detail = render_audio(cfg, texts, all_texts)
+    if audio_detail:
+        detail["audio"] = audio_detail
+    try:
+        detail["usage_events_pushed"] = hooks.push_usage_events(cfg, source.url, source.password)
+    except Exception as exc:
+        detail["usage_events_error"] = _first_line(exc)
+    return "partial" if result.rejected else "ok"
+
+
+def render_audio(cfg: KioskConfig, texts: list[tuple[str, str]],
+                 all_texts: list[tuple[str, str]]) -> tuple[str, dict]:
+    """Audio for the texts this sync added or changed; see hooks.prerender_audio."""
+    return hooks.prerender_audio(cfg, texts, all_texts)
