@@ -28,7 +28,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from content_sync.pg import connect
-from kiosk.content_format import RECORD_KINDS, WEEKDAYS, raw_records, read_content
+from kiosk.content_format import (RECORD_KINDS, WEEKDAYS, raw_records, read_content,
+                                  record_key)
 
 SCHEMA = "bom_content"
 # Layout of the central tables; a kiosk refuses a central database newer than it knows.
@@ -227,7 +228,7 @@ def import_folder(url: str, folder: Path | str, *, password: str | None = None,
     meta, records = raw_records(folder)
     wanted: dict[tuple[str, str], tuple[str | None, int, dict]] = {}
     for kind, stem, position, data in records:
-        key = str(data[RECORD_KINDS[kind].ident])
+        key = record_key(kind, data)
         wanted[(kind, key)] = (stem, position, _jsonable(data))
     label = str(meta.get("revision") or "")
     published = _jsonable(meta.get("published"))
@@ -290,6 +291,7 @@ _ORDER = {
                  "documents fees fee_exemptions payment_methods deadline deadline_days place "
                  "legal_basis appeal appeal_none notes online_url valid_from last_reviewed "
                  "source_url keywords unconfirmed",
+    "synonym": "words means",
 }
 _LANG_ORDER = ("pl", "en", "uk")
 _DATE_FIELDS = frozenset({"valid_from", "valid_to", "last_reviewed", "published"})

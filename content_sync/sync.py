@@ -40,7 +40,7 @@ from content_sync.report import (EXIT_LOCAL, OUTCOME_EXIT, SyncReportView, save_
 from kiosk.alerts import Alerts
 from kiosk.config import KioskConfig
 from kiosk.content_format import (RECORD_KINDS, SUPPORTED_SCHEMA_VERSIONS, ContentBundle,
-                                  read_record, reference_problems)
+                                  read_record, record_key, reference_problems)
 from kiosk.content_store import active_revision, apply_bundle
 from kiosk.models import SyncRecord, SyncState
 from kiosk.texts import LANGS, LocalText
@@ -224,9 +224,9 @@ class _Record:
 def _parse(rec: _Record, data: Any) -> tuple[dict | None, str | None]:
     spec = RECORD_KINDS[rec.kind]
     parsed, problems = read_record(rec.kind, data, file=rec.where(), position=rec.position)
-    if parsed is not None and str(parsed[spec.field]) != rec.key:
+    if parsed is not None and record_key(rec.kind, data) != rec.key:
         return None, (f"{rec.where()}: {spec.label} {rec.key!r}: {spec.ident}: "
-                      f"{parsed[spec.field]!r} does not match the record's key")
+                      f"{record_key(rec.kind, data)!r} does not match the record's key")
     if parsed is None:
         return None, "; ".join(str(p) for p in problems[:5])[:1000]
     return parsed, None
@@ -508,4 +508,6 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
 def render_audio(cfg: KioskConfig, texts: list[tuple[str, str]],
                  all_texts: list[tuple[str, str]]) -> tuple[str, dict]:
     """Audio for the texts this sync added or changed; see hooks.prerender_audio."""
+    if not cfg.sync.render_audio:
+        return "skipped ([sync] render_audio = false)", {}
     return hooks.prerender_audio(cfg, texts, all_texts)

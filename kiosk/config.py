@@ -144,6 +144,8 @@ class SyncConfig:
     random_delay_seconds: int = 0
     # Sync reports older than this are deleted.
     report_days: int = 30
+    # Render audio for new and changed texts after each sync (kiosk audio prerender).
+    render_audio: bool = True
 
 
 @dataclass(frozen=True)

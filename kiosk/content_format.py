@@ -407,7 +407,18 @@ RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
                "announcement", "announcements"),
     RecordKind("procedure", "procedures/", "procedures", "symbol", "symbol", "procedure",
                "procedures"),
+    # Everyday words for search (optional file); identified by their first word.
+    RecordKind("synonym", "synonyms.yaml", "synonyms", "words", "words", "synonym",
+               "synonyms"),
 )}
+OPTIONAL_FILES = frozenset({"synonyms.yaml"})
+
+
+def record_key(kind: str, data: Any) -> str:
+    """The identity of a record in the YAML format, as the central database keys it."""
+    if kind == "synonym":
+        return synonym_key(data)
+    return str(data[RECORD_KINDS[kind].ident])
 
 _PARSERS = {"category": _category, "department": _department,
             "queue_category": _queue_category, "form": _form, "rate": _rate,
@@ -422,7 +433,11 @@ def read_record(kind: str, data: Any, *, file: str, position: int
     other records are not checked here: see `reference_problems`."""
     spec = RECORD_KINDS[kind]
     name = data.get(spec.ident) if isinstance(data, dict) else None
-    label = f"{spec.label} {name!r}" if isinstance(name, (str, int)) else f"{spec.label} #{position + 1}"
+    if kind == "synonym":
+        label = _synonym_label(data, position)
+    else:
+        label = (f"{spec.label} {name!r}" if isinstance(name, (str, int))
+                 else f"{spec.label} #{position + 1}")
     problems: list[ContentProblem] = []
     r = _Reader(problems, file, label, data)
     parsed = _procedure(r, position) if kind == "procedure" else _PARSERS[kind](r, position)
@@ -560,26 +575,42 @@ def read_content(root: Path | str) -> ContentBundle:
     return bundle
 
 
-def _synonyms(path: Path, problems: list[ContentProblem], root: Path) -> list[dict]:
+def _synonym(r: "_Reader", position: int) -> dict:
     from kiosk.search_text import tokens
 
+    entry = dict(position=position, words=r.strings("words", max_len=60),
+                 means=r.strings("means", max_len=100))
+    for key in ("words", "means"):
+        if not entry[key] and r._raw(key, False) is None:
+            r.fail(key, "required field is missing")
+        elif not entry[key]:
+            r.fail(key, "needs at least 1 item(s)")
+        for j, text in enumerate(entry[key]):
+            if not tokens(text):
+                r.fail(f"{key}[{j}]", f"has no letters or digits: {text!r}")
+    return entry
+
+
+_PARSERS["synonym"] = _synonym
+
+
+def synonym_key(data: Any) -> str:
+    """A synonym entry has no code of its own: its first everyday word identifies it."""
+    words = data.get("words") if isinstance(data, dict) else None
+    first = words[0] if isinstance(words, list) and words else None
+    return first.strip().lower() if isinstance(first, str) else ""
+
+
+def _synonym_label(data: Any, i: int) -> str:
+    key = synonym_key(data)
+    return f"synonym {key!r}" if key else f"synonym #{i + 1}"
+
+
+def _synonyms(path: Path, problems: list[ContentProblem], root: Path) -> list[dict]:
     out = []
     for i, data in enumerate(_load_yaml(path, "synonyms", problems, root)):
-        words = data.get("words") if isinstance(data, dict) else None
-        first = words[0] if isinstance(words, list) and words else None
-        label = f"synonym {first!r}" if isinstance(first, str) else f"synonym #{i + 1}"
-        r = _Reader(problems, str(path.relative_to(root)), label, data)
-        entry = dict(position=i, words=r.strings("words", max_len=60),
-                     means=r.strings("means", max_len=100))
-        for key in ("words", "means"):
-            if not entry[key] and r._raw(key, False) is None:
-                r.fail(key, "required field is missing")
-            elif not entry[key]:
-                r.fail(key, "needs at least 1 item(s)")
-            for j, text in enumerate(entry[key]):
-                if not tokens(text):
-                    r.fail(f"{key}[{j}]", f"has no letters or digits: {text!r}")
-        out.append(entry)
+        r = _Reader(problems, str(path.relative_to(root)), _synonym_label(data, i), data)
+        out.append(_synonym(r, i))
     return out
 
 
@@ -707,6 +738,8 @@ def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int
         paths = (sorted((root / "procedures").glob("*.yaml")) if spec.kind == "procedure"
                  else [root / spec.file])
         for path in paths:
+            if spec.file in OPTIONAL_FILES and not path.exists():
+                continue
             stem = path.stem if spec.kind == "procedure" else None
             for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
                 out.append((spec.kind, stem, i, data))

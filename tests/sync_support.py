@@ -49,6 +49,8 @@ def central_db(server) -> tuple[str, str]:
 
 def kiosk_cfg(data_dir: Path, **sync) -> KioskConfig:
     sync.setdefault("transfer_timeout", 60.0)  # a hung test fails within a minute
+    # Audio for 1,800 texts takes a minute: only the test about audio asks for it.
+    sync.setdefault("render_audio", False)
     return replace(KioskConfig(), paths=PathsConfig(data_dir=data_dir),
                    sync=SyncConfig(env_file=data_dir / "no-such.env", **sync))
 
@@ -190,3 +192,10 @@ class Proxy:
                 s.close()
             except OSError:
                 pass
+
+
+def no_audio_config(tmp_path: Path) -> Path:
+    """A config file for CLI runs of `kiosk sync` that skip the audio prerender."""
+    conf = tmp_path / "no-audio.toml"
+    conf.write_text("[sync]\nrender_audio = false\n")
+    return conf

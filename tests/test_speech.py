@@ -115,8 +115,9 @@ def test_prerender_renders_once_and_offers_gtts_again_later(tmp_path, no_network
     assert offline.already == 3 and not offline.rendered
     # Tomorrow night gTTS is asked again for what espeak-ng stood in for.
     caplog.clear()
+    tomorrow = Speech(cache, [GttsEngine(timeout=2.0), EspeakEngine()])  # a new night's run
     with caplog.at_level("INFO", logger="kiosk.speech.service"):
-        again = prerender_texts(texts, speech, online=True)
+        again = prerender_texts(texts, tomorrow, online=True)
     assert sum("gtts could not speak" in r.getMessage() for r in caplog.records) == 3
     assert again.already == 3 and not again.rendered  # espeak-ng's audio is reused meanwhile
     assert cache.stats().files == 3
@@ -146,3 +147,13 @@ def test_cli_speak_prints_the_normalised_text_and_writes_real_speech(tmp_path):
                            capture_output=True, text=True, timeout=60,
                            env={**__import__("os").environ, "KIOSK_DATA_DIR": str(tmp_path)})
     assert json.loads(stats.stdout)["files"] == 1
+
+
+def test_a_night_without_network_stops_asking_gtts_after_three_failures(tmp_path, no_network,
+                                                                         caplog):
+    speech = Speech(AudioCache(tmp_path / "audio"), [GttsEngine(timeout=2.0), EspeakEngine()])
+    texts = [(f"Sprawa numer {n}", "pl") for n in range(10)]
+    with caplog.at_level("INFO", logger="kiosk.speech.service"):
+        report = prerender_texts(texts, speech, online=True)
+    assert report.rendered == {"espeak-ng": 10}
+    assert sum("gtts could not speak" in r.getMessage() for r in caplog.records) == 3

@@ -19,7 +19,8 @@ from kiosk.content import ContentService
 from kiosk.content_format import ContentError, read_content
 from kiosk.content_store import active_revision, apply_bundle
 from kiosk.db import make_engine, session_factory, upgrade
-from tests.sync_support import (READER, Central, Proxy, central_db, kiosk_cfg, kiosk_counts)
+from tests.sync_support import (READER, Central, Proxy, central_db, kiosk_cfg, kiosk_counts,
+                                no_audio_config)
 
 
 @pytest.fixture
@@ -118,8 +119,14 @@ def test_full_sync_gives_the_sample_content_and_a_second_sync_changes_nothing(ce
     sample = read_content(SAMPLE_CONTENT_DIR)
     st = content.status()
     assert st.counts["procedures"] == len(sample.procedures)
-    assert report.added == sum(st.counts.values()) and report.rejected == 0
-    assert "speech layer not installed" in report.audio
+    assert report.added == sum(st.counts.values()) + len(sample.synonyms)
+    assert report.rejected == 0 and report.audio.startswith("skipped")
+    # The everyday words for search come along with the content.
+    from kiosk.search_models import SearchSynonym
+
+    with Session_() as s:
+        assert s.scalar(select(func.count()).select_from(SearchSynonym).where(
+            SearchSynonym.revision_id == st.revision_id)) == len(sample.synonyms) > 0
     # The same content as a folder load: compare what a resident reads.
     engine2 = make_engine(f"sqlite:///{cfg.paths.data_dir / 'folder.sqlite3'}")
     upgrade(engine2)
@@ -175,6 +182,25 @@ def test_incremental_sync_applies_exactly_the_central_edits(central, kiosk):
         assert s.scalar(select(func.count()).where(m.ContentRevision.active.is_(True))) == 1
     assert kiosk_counts(Session_, after.revision_id)["procedure"] == \
         c.live_counts()["procedure"]
+
+
+def test_a_sync_renders_audio_for_what_changed_only(central, kiosk):
+    from dataclasses import replace
+
+    from kiosk.speech.service import open_speech
+
+    c, reader = central
+    cfg, Session_, content = kiosk
+    sync(kiosk, reader)
+    c.edit("procedure", "USC I", lambda d: d["title"].update(pl="Odpis aktu, 22 zł"))
+    with_audio = replace(cfg, sync=replace(cfg.sync, render_audio=True))
+    report = run_sync(with_audio, source_url=reader, Session_=Session_)
+    assert report.outcome == "ok", report
+    made = int(report.audio.split(" clip")[0])
+    assert 1 <= made <= 60, report.audio  # the changed record's texts, not the whole content
+    speech = open_speech(cfg)
+    files = {p.stem for p in speech.cache.files()}
+    assert speech.keys_for("Odpis aktu, 22 zł", "pl") & files
 
 
 def _has(content, symbol):
@@ -398,7 +424,7 @@ def test_status_needs_attention_after_two_failed_syncs(central, tmp_path, monkey
     c, reader = central
     data = tmp_path / "k"
     monkeypatch.setenv("KIOSK_DATA_DIR", str(data))
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("KIOSK_CONFIG", str(no_audio_config(tmp_path)))
     assert main(["sync", "--source", reader, "--now"]) == EXIT_OK
     assert main(["status"]) == 0
     bad = reader.replace(":kiosk-reader-pw@", ":nope@")
@@ -424,6 +450,7 @@ def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monke
     require_password(pg_server)
     url = pg_server.new_database()
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "k"))
+    monkeypatch.setenv("KIOSK_CONFIG", str(no_audio_config(tmp_path)))
     monkeypatch.setenv("KIOSK_READER_PASSWORD", READER_PASSWORD)
     monkeypatch.setenv("KIOSK_CENTRAL_URL", url)
     assert main(["central", "init"]) == 0
@@ -433,7 +460,7 @@ def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monke
     reader = url.replace("kiosk@", f"{READER}:{READER_PASSWORD}@")
     assert main(["sync", "--source", reader, "--now", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["outcome"] == "ok" and first["added"] == 121
+    assert first["outcome"] == "ok" and first["added"] == 121 + 46  # records + synonyms
     assert main(["sync", "--source", reader, "--now"]) == 0
     assert "nothing changed" in capsys.readouterr().out
     assert main(["central", "export", str(tmp_path / "out")]) == 0
@@ -471,3 +498,18 @@ def test_a_pinned_revision_pruned_away_falls_back_to_the_active_one(central, kio
         assert s.get(m.ContentRevision, old) is None
     assert ui.guide("USC I").title.pl == "Trzeci"
     assert ui.pinned == active_id(Session_)
+
+
+def test_an_editor_adds_an_everyday_word_and_search_knows_it_after_the_sync(central, kiosk):
+    from kiosk.search import SearchService
+
+    c, reader = central
+    cfg, Session_, content = kiosk
+    sync(kiosk, reader)
+    assert not SearchService(Session_).search("kennkarta").hits
+    c.edit("synonym", "dowodzik", lambda d: d["words"].append("kennkarta"))
+    report = sync(kiosk, reader)
+    assert (report.added, report.changed, report.removed) == (0, 1, 0), report
+    content.pin()
+    hits = SearchService(Session_).search("kennkarta").hits
+    assert hits and hits[0].kind == "procedure"

@@ -32,9 +32,14 @@ class Clip:
 
 
 class Speech:
+    # An online engine that failed this many times in a row is not asked again by this
+    # instance: a night's prerender must not wait out thousands of network timeouts.
+    GIVE_UP_AFTER = 3
+
     def __init__(self, cache: AudioCache, engines: list[Engine]):
         self.cache = cache
         self.engines = engines or [EspeakEngine()]
+        self._failures: dict[str, int] = {}
 
     def _key(self, engine: Engine, spoken: str, lang: str, speed: float) -> str:
         return cache_key(engine.name, engine.voice(lang), lang, speed, spoken)
@@ -46,7 +51,8 @@ class Speech:
         spoken = normalise(text, lang)
         if not spoken:
             raise EngineError("nothing to say")
-        usable = [e for e in self.engines if online or not e.online]
+        usable = [e for e in self.engines if (online or not e.online)
+                  and self._failures.get(e.name, 0) < self.GIVE_UP_AFTER]
         lookup = usable[:1] if preferred_only else self.engines
         for e in lookup:
             found = self.cache.find(self._key(e, spoken, lang, speed), e.suffix)
@@ -67,7 +73,10 @@ class Speech:
                 # Say nothing to the resident: the next engine speaks at once.
                 log.info("%s could not speak (%s); trying the next engine", e.name, exc)
                 errors.append(f"{e.name}: {exc}")
+                if e.online:
+                    self._failures[e.name] = self._failures.get(e.name, 0) + 1
                 continue
+            self._failures.pop(e.name, None)
             return Clip(path, e.name, False, spoken)
         raise EngineError("; ".join(errors) or "no speech engine")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from kiosk import SAMPLE_CONTENT_DIR
 from kiosk.content import ContentService
 from kiosk.content_format import read_content
 from kiosk.content_store import apply_bundle
-from tests.sync_support import Central, central_db
+from tests.sync_support import Central, central_db, no_audio_config
 from tests.ui.conftest import _DATA
 
 OLD_CAT, NEW_CAT = "Stan cywilny (USC)", "Stan cywilny – nowa treść"
@@ -33,8 +34,8 @@ def test_sync_beside_the_ui_shows_new_content_only_after_home(kiosk, pg_server):
     kiosk.tap(OLD_CAT)
     assert kiosk.screen == "category" and OLD_TITLE in kiosk.texts()
 
-    env = {**os.environ, "KIOSK_DATA_DIR": str(_DATA)}
-    env.pop("KIOSK_CONFIG", None)
+    env = {**os.environ, "KIOSK_DATA_DIR": str(_DATA),
+           "KIOSK_CONFIG": str(no_audio_config(Path(tempfile.mkdtemp())))}
     kiosk_bin = Path(sys.executable).with_name("kiosk")
     proc = subprocess.Popen([str(kiosk_bin), "sync", "--source", reader, "--now"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
