@@ -101,7 +101,7 @@ def main() -> int:
                 rows.append(("audio included", None, None, None))
                 continue
             sync_mod.render_audio = real_render if audio else (lambda *a: ("excluded", {}))
-            cfg = kiosk_cfg(tmp / f"kiosk-{'audio' if audio else 'plain'}")
+            cfg = kiosk_cfg(tmp / f"kiosk-{'audio' if audio else 'plain'}", render_audio=audio)
             full_s, report = timed_sync(cfg, reader)
             incs = []
             for r in range(args.rounds):
