@@ -20,6 +20,7 @@ from content_sync.pg import libpq_url
 from kiosk import SAMPLE_CONTENT_DIR
 from kiosk import models as m
 from kiosk.config import KioskConfig, PathsConfig, SyncConfig
+from kiosk.search_models import SearchSynonym
 
 READER = "bom_kiosk"
 READER_PASSWORD = "kiosk-reader-pw"
@@ -110,7 +111,8 @@ class Central:
 
 KIND_TABLES = {"category": m.Category, "department": m.Department,
                "queue_category": m.QueueCategory, "form": m.Form, "rate": m.LocalRate,
-               "announcement": m.Announcement, "procedure": m.Procedure}
+               "announcement": m.Announcement, "procedure": m.Procedure,
+               "synonym": SearchSynonym}
 
 
 def kiosk_counts(Session_, revision_id: int) -> dict[str, int]:
