@@ -256,6 +256,24 @@ def cmd_search(args, cfg: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_i18n_coverage(args, cfg: KioskConfig) -> int:
+    from kiosk.i18n import LANGUAGE_NAMES, coverage
+
+    data = coverage()
+    if args.json:
+        _print_json(data)
+    else:
+        for lang, c in data.items():
+            pct = 100 * c["translated"] / max(1, c["total"])
+            print(f"{lang} {LANGUAGE_NAMES[lang]:<11} {c['translated']:>4}/{c['total']:<4} "
+                  f"{pct:5.1f}%  missing {len(c['missing'])}, fuzzy {len(c['fuzzy'])}, "
+                  f"placeholder mismatches {len(c['placeholder_mismatch'])}")
+            for key in (c["missing"] + c["fuzzy"] + c["placeholder_mismatch"])[:10]:
+                print(f"    {key!r}")
+    bad = any(c["missing"] or c["fuzzy"] or c["placeholder_mismatch"] for c in data.values())
+    return EXIT_ATTENTION if bad else EXIT_OK
+
+
 def _toml_value(value) -> str:
     if value is None:
         return '""  # not set'
@@ -315,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     show = csub2.add_parser("show", help="every key with its value")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_config_show)
+
+    i18 = sub.add_parser("i18n", help="UI translations")
+    isub = i18.add_subparsers(dest="i18n_command", metavar="ACTION", required=True)
+    cov = isub.add_parser("coverage", help="how complete the pl, en and uk catalogues are; "
+                          "exit 1 if any string is missing, fuzzy or has wrong placeholders")
+    cov.add_argument("--json", action="store_true")
+    cov.set_defaults(func=cmd_i18n_coverage)
 
     sp = sub.add_parser("speak", help="say a text as audio mode would (normalised, cached)")
     sp.add_argument("text")

@@ -97,3 +97,43 @@ def translator(lang: str) -> Translator:
 def N_(message: str) -> str:
     """Marks a string for extraction where it is translated later (e.g. a table of names)."""
     return message
+
+
+def _placeholders(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"\{(\w*)\}", text))
+
+
+def coverage(langs=("pl", "en", "uk")) -> dict[str, dict]:
+    """How complete each UI catalogue is against the template: translated, total, what is
+    missing or fuzzy, and entries whose {placeholders} differ from the msgid's."""
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as fh:
+        template = [m for m in read_po(fh) if m.id]
+    out = {}
+    for lang in langs:
+        path = po_path(lang)
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=BABEL_LOCALES.get(lang, lang))
+        missing, fuzzy, wrong = [], [], []
+        for t in template:
+            msg = cat.get(t.id)
+            key = t.id[0] if isinstance(t.id, tuple) else t.id
+            strings = (msg.string if isinstance(msg.string, tuple) else (msg.string,)) \
+                if msg is not None else ("",)
+            if msg is None or not all(strings):
+                missing.append(key)
+            elif msg.fuzzy:
+                fuzzy.append(key)
+            else:
+                ids = t.id if isinstance(t.id, tuple) else (t.id,)
+                expected = set().union(*(_placeholders(i) for i in ids))
+                if any(_placeholders(s) - expected or
+                       (expected - _placeholders(s) - {"n"}) for s in strings):
+                    wrong.append(key)
+        total = len(template)
+        out[lang] = {"total": total, "translated": total - len(missing) - len(fuzzy),
+                     "missing": missing, "fuzzy": fuzzy, "placeholder_mismatch": wrong}
+    return out

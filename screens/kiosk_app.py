@@ -26,8 +26,7 @@ from screens.widgets import IdleWarning
 log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
-                  "forms", "form", "ticket", "printing", "accessibility", "search",
-                  "coming_soon")
+                  "forms", "form", "ticket", "printing", "accessibility", "search")
 CORNER_HOLD_S = 2.0
 
 
@@ -167,9 +166,6 @@ class KioskApp(App):
 
     def is_fallback(self, text: LocalText | None) -> bool:
         return text is not None and text.show(self.lang).fallback
-
-    def coming_soon(self, feature: str) -> None:
-        self.go("coming_soon", feature=feature)
 
     # --- idle reset -----------------------------------------------------------------------
     def _on_any_touch(self, _window, touch):

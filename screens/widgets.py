@@ -53,6 +53,25 @@ class PrimaryButton(KButton):
     role = StringProperty("primary")
 
 
+class LanguageButton(KButton):
+    """Switches the kiosk to `lang_code`; the current language is the light, bold one."""
+
+    lang_code = StringProperty("pl")
+
+    def audio_text(self) -> str:
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if app.lang == self.lang_code:
+            return app.i18n._("{language}: the language now.").format(language=self.text)
+        return app.i18n._("{language}: switch to this language.").format(
+            language=self.text)
+
+
+class LanguageRow(BoxLayout):
+    pass
+
+
 class Tile(ButtonBehavior, BoxLayout):
     """A large Home or category tile: a title and a line under it."""
 

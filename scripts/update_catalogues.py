@@ -15,7 +15,10 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "assets" / "locale"
 POT = LOCALE / "kiosk.pot"
-LANGS = {"pl": "pl_PL", "uk": "uk_UA"}
+LANGS = {"pl": "pl_PL", "en": "en_GB", "uk": "uk_UA"}
+# The msgids are written in plain English: the English catalogue takes them as they are, and
+# a reviewer may still change an entry there (it is never overwritten once filled).
+SOURCE_LANG = "en"
 
 
 def extract() -> None:
@@ -37,6 +40,12 @@ def merge(lang: str, locale: str) -> None:
         from babel.messages.catalog import Catalog
         catalog = Catalog(locale=locale, project="BOM kiosk")
     catalog.update(template, no_fuzzy_matching=True)
+    if lang == SOURCE_LANG:
+        for msg in catalog:
+            if msg.id and not msg.string:
+                msg.string = msg.id
+            elif msg.id and isinstance(msg.id, tuple) and not all(msg.string):
+                msg.string = msg.id
     with po.open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, ignore_obsolete=True,
                  width=100)

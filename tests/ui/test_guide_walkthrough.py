@@ -20,7 +20,7 @@ def test_home_shows_every_category_and_way_in(kiosk):
     for cat in kiosk.app.core.content.categories():
         assert cat.name.pl in texts
     for label in ("Pobierz bilet do kolejki", "Szukaj", "Wydziały i pokoje",
-                  "Opłaty i podatki lokalne", "Formularze", "Język", "Ułatwienia"):
+                  "Opłaty i podatki lokalne", "Formularze", "Polski", "English", "Українська", "Ułatwienia"):
         assert kiosk.find(label)
     for a in kiosk.app.core.content.announcements(kiosk.now["value"].date()):
         assert a.title.pl in texts
@@ -120,12 +120,20 @@ def test_back_returns_to_the_category_and_ticks_survive_within_the_visit(kiosk):
     assert kiosk.screen == "home"
 
 
-def test_coming_soon_functions_say_so_plainly(kiosk):
-    kiosk.tap(kiosk.find("Język", cls=KButton))
-    assert kiosk.screen == "coming_soon"
-    assert "Ta funkcja nie jest jeszcze dostępna w tym kiosku." in kiosk.texts()
-    kiosk.tap("Wstecz", reveal=True)
-    assert kiosk.screen == "home"
+def test_switching_language_mid_guide_keeps_the_step_and_ticks(kiosk):
+    cat, g = _category_with_documents(kiosk.app.core)
+    kiosk.tap(cat.name.pl)
+    kiosk.tap(g.title.pl)
+    kiosk.tap("Dalej")
+    kiosk.tap([w for w in kiosk.widgets() if isinstance(w, CheckRow)][0])
+    kiosk.tap("Українська")
+    assert kiosk.app.lang == "uk" and kiosk.screen == "guide"
+    assert "Крок 2 з 6" in kiosk.texts()
+    assert [w for w in kiosk.widgets() if isinstance(w, CheckRow)][0].checked
+    kiosk.tap("English")
+    assert "Step 2 of 6" in kiosk.texts()
+    kiosk.tap("Polski")
+    assert "Krok 2 z 6" in kiosk.texts()
 
 
 def test_untranslated_content_is_marked_only_in_polish(kiosk):
