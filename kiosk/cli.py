@@ -29,6 +29,13 @@ def cmd_run(args, cfg: KioskConfig) -> int:
         screen = replace(screen, width=max(screen.width, screen.height),
                          height=min(screen.width, screen.height))
     cfg = replace(cfg, screen=screen)
+    if args.lang:
+        if args.lang not in cfg.languages.available:
+            print(f"language {args.lang!r} is not offered by this kiosk "
+                  f"(available: {', '.join(cfg.languages.available)})", file=sys.stderr)
+            return EXIT_USAGE
+        # The kiosk opens in this language and returns to it after every session.
+        cfg = replace(cfg, languages=replace(cfg.languages, default=args.lang))
     from screens.app import run_kiosk  # Kivy is imported only here
 
     return run_kiosk(cfg)
@@ -312,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--windowed", action="store_true",
                      help="a normal window with a mouse cursor, for development")
     run.add_argument("--landscape", action="store_true", help="1920x1080 instead of portrait")
+    run.add_argument("--lang", choices=("pl", "en", "uk"),
+                     help="start (and return after each session) in this language")
     run.set_defaults(func=cmd_run)
 
     st = sub.add_parser("status", help="content revision and counts; exit 1 if staff must act")

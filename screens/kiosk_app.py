@@ -81,7 +81,8 @@ class KioskApp(App):
     def _report_ready(self, *_args):
         """Write when the first Home frame reached the screen (start-up probes, benchmarks)."""
         Window.unbind(on_flip=self._report_ready)
-        write_ready_file(Path(os.environ[READY_FILE_ENV]), screen=self.manager.current)
+        write_ready_file(Path(os.environ[READY_FILE_ENV]), screen=self.manager.current,
+                         lang=self.lang, title=self.manager.current_screen.audio_intro())
         if os.environ.get(EXIT_AFTER_READY_ENV):
             Clock.schedule_once(lambda *_: self.stop(), 0)
 

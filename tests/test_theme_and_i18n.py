@@ -55,11 +55,12 @@ def _extract(tmp_path):
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
 
 
-def test_every_ui_string_has_a_polish_translation(tmp_path):
+@pytest.mark.parametrize("lang, locale", [("pl", "pl_PL"), ("en", "en_GB"), ("uk", "uk_UA")])
+def test_every_ui_string_is_translated_with_its_placeholders(tmp_path, lang, locale):
     used = _extract(tmp_path)
     assert len(used) > 50
-    with po_path("pl").open("rb") as fh:
-        catalog = read_po(fh, locale="pl_PL")
+    with po_path(lang).open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
     missing, fuzzy, bad = [], [], []
     for msg in catalog:
         if not msg.id:
@@ -93,3 +94,18 @@ def test_polish_money_and_dates():
     tr = translator("pl")
     assert tr.money(Decimal("100.50")) == "100,50\xa0zł"
     assert tr.date(dt.date(2026, 3, 15)) == "15 marca 2026"
+
+
+def test_ukrainian_and_english_plurals_dates_and_coverage_report():
+    import datetime as dt
+
+    from kiosk.i18n import coverage
+
+    uk, en = translator("uk"), translator("en")
+    assert [uk.ngettext("{n} matter", "{n} matters", n).format(n=n) for n in (1, 3, 5, 21)] == [
+        "1 справа", "3 справи", "5 справ", "21 справа"]
+    assert uk.date(dt.date(2026, 3, 15)).startswith("15 березня 2026")
+    assert en.date(dt.date(2026, 3, 15)) == "15 March 2026"
+    report = coverage()
+    assert {lang: (c["translated"] == c["total"]) for lang, c in report.items()} == {
+        "pl": True, "en": True, "uk": True}

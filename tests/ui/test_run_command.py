@@ -28,3 +28,15 @@ def test_kiosk_run_full_screen_starts_too(kiosk_app, tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert json.loads(ready.read_text())["screen"] == "home"
+
+
+def test_kiosk_run_lang_uk_opens_in_ukrainian(kiosk_app, tmp_path):
+    ready = tmp_path / "ready.json"
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data"),
+           "KIOSK_READY_FILE": str(ready), "KIOSK_EXIT_AFTER_READY": "1"}
+    env.pop("KIOSK_CONFIG", None)
+    r = subprocess.run([sys.executable, "-m", "kiosk", "run", "--windowed", "--lang", "uk"],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    info = json.loads(ready.read_text())
+    assert info["lang"] == "uk" and info["title"] == "Добрий день! Чим можемо допомогти?"
