@@ -13,7 +13,8 @@ SCREENS = [("home", {}), ("category", {"code": "civil-status"}),
            *[("guide", {"symbol": "USC I", "step": n}) for n in range(6)],
            ("departments", {}), ("department", {"code": "USC"}), ("rates", {}), ("forms", {}),
            ("form", {"code": "USC-ODPIS"}), ("ticket", {}), ("ticket", {"letter": "A"}),
-           ("accessibility", {}), ("search", {"query": ""})]
+           ("accessibility", {}), ("search", {"query": ""}),
+           ("printing", {"what": "card", "symbol": "USC I"})]
 
 
 @lru_cache(maxsize=None)
@@ -52,8 +53,16 @@ def missing_glyphs(kiosk) -> list[str]:
 
 
 def _visit(kiosk, name, params):
+    if name == "printing":
+        from screens.printing import new_job
+
+        params = {**params, "job": new_job()}
     kiosk.app.go(name, **params)
     kiosk.frames(5)
+    if name == "printing":
+        screen = kiosk.app.manager.get_screen("printing")
+        kiosk.wait_until(lambda: screen.results.get(params["job"]) is not None)
+        kiosk.frames(3)
     if name == "ticket":
         kiosk.wait_until(lambda: "Please wait" not in " ".join(kiosk.texts())
                          and "Proszę chwilę poczekać." not in kiosk.texts()
