@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import pct  # noqa: E402
+from bench.stats import pct  # noqa: E402
 
 
 def first_sample_latency(speech, texts: list[str]) -> list[float]:

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import pct  # noqa: E402
+from bench.stats import pct  # noqa: E402
 from kiosk.config import KioskConfig, PathsConfig, PrinterConfig  # noqa: E402
 from kiosk.texts import LocalText  # noqa: E402
 from printer.escpos_out import encode  # noqa: E402

@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.stats import pct  # noqa: E402
+
 from sqlalchemy import select  # noqa: E402
 
 from kiosk.config import KioskConfig, PathsConfig  # noqa: E402
@@ -30,12 +32,6 @@ from kiosk.search_models import SearchDoc  # noqa: E402
 from kiosk.search_text import STOPWORDS, tokens  # noqa: E402
 from tests.search_queries import QUERIES  # noqa: E402
 
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def generated(bundle, n: int, seed: int = 7):
@@ -127,8 +123,8 @@ def main() -> None:
         core.close()
 
     print(f"{len(QUERIES)} queries x {args.rounds} rounds; ratio = search / LIKE scan")
-    print(f"| content | search p50 | search p95 | LIKE p50 | LIKE p95 | ratio p50 | ratio p95 "
-          f"| recall@3 search | recall@3 LIKE |")
+    print("| content | search p50 | search p95 | LIKE p50 | LIKE p95 | ratio p50 | ratio p95 "
+          "| recall@3 search | recall@3 LIKE |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, r, _load in rows:
         o50, o95 = pct(r["ours"], 0.5), pct(r["ours"], 0.95)

@@ -48,9 +48,7 @@ def prerender_audio(cfg, texts: list[tuple[str, str]],
         result = prerender.prerender_texts(texts, speech, online=True)
         detail = {"rendered": result.as_dict()}
         # Keep every clip a content or UI text may ask for; delete the rest.
-        keep_texts = list(all_texts)
-        if hasattr(prerender, "ui_texts"):
-            keep_texts += prerender.ui_texts()
+        keep_texts = list(all_texts) + prerender.ui_texts()
         keep: set[str] = set()
         for text, lang in dict.fromkeys(keep_texts):
             keep |= speech.keys_for(text, lang)

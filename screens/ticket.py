@@ -51,14 +51,18 @@ class TicketScreen(KioskScreen):
     def _in_background(self, work, done) -> None:
         self._request += 1
         request = self._request
-        queue_of = lambda: self.app.core.queue  # noqa: E731  (opened on first use)
+        core = self.app.core
 
         def run() -> None:
+            from kiosk.queue import QueueClosed
+
             try:
-                result, error = work(queue_of()), None
+                result, error = work(core.queue), None  # the queue opens on first use
             except Exception as exc:  # the screen says so; nothing is lost
-                log.exception("queue request failed")
                 result, error = None, exc
+                if not isinstance(exc, QueueClosed):
+                    log.exception("queue request failed")
+                    core.alerts.raise_("queue", "unreachable", str(exc)[:300])
             Clock.schedule_once(lambda _dt: self._back_on_screen(request, done, result, error))
 
         threading.Thread(target=run, daemon=True, name="queue-request").start()
@@ -77,7 +81,6 @@ class TicketScreen(KioskScreen):
         if isinstance(error, QueueClosed):
             self.refresh()  # closed in the meantime: show why
             return
-        self.app.core.alerts.raise_("queue", "unreachable", str(error)[:300])
         self.clear()
         self.add(TitleLabel(text=self._("We cannot give out tickets right now.")))
         self.para(self._("Please ask at the information point. Staff will be glad to help."))

@@ -52,13 +52,6 @@ def prerender_texts(texts: Iterable[tuple[str, str]], speech: Speech, *, online:
     return report
 
 
-def _local(texts: list, value: LocalText | None, langs) -> None:
-    if value is None:
-        return
-    for lang in langs:
-        texts.append((value.get(lang), lang))
-
-
 def content_texts(content, langs=("pl", "en", "uk")) -> list[tuple[str, str]]:
     """Every text a resident can hear from the content, in each language (Polish stands in
     for a missing translation and is spoken in Polish)."""

@@ -2,7 +2,7 @@
 
 from kivy.uix.label import Label
 
-from screens.widgets import CheckRow, KButton, PrimaryButton, Tile
+from screens.widgets import CheckRow, PrimaryButton, Tile
 
 
 def _category_with_documents(core):
