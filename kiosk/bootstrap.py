@@ -41,6 +41,18 @@ class Core:
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _speech: object | None = field(default=None, repr=False)
     _search: object | None = field(default=None, repr=False)
+    _usage: object | None = field(default=None, repr=False)
+
+    @property
+    def usage(self):
+        """Anonymous usage events (kiosk.usage.UsageLog), made on first use."""
+        if self._usage is None:
+            from kiosk.usage import UsageLog
+
+            u = self.config.usage
+            self._usage = UsageLog(self.Session, u.kiosk_id or self.config.queue.kiosk_id,
+                                   enabled=u.enabled, flush_seconds=u.flush_seconds)
+        return self._usage
 
     @property
     def search(self):
@@ -76,6 +88,8 @@ class Core:
         return self._speech
 
     def close(self) -> None:
+        if self._usage is not None:
+            self._usage.close()
         if self._speech is not None:
             self._speech.cache.flush_counts()
         if self._queue is not None:

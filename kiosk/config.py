@@ -149,6 +149,20 @@ class SyncConfig:
 
 
 @dataclass(frozen=True)
+class UsageConfig:
+    # Record anonymous usage events (kiosk.usage); false records nothing at all.
+    enabled: bool = True
+    # Written on every event; None means the same as [queue] kiosk_id (the host name).
+    kiosk_id: str | None = None
+    # Events older than this many days are deleted from the kiosk (pushed or not).
+    retention_days: int = 90
+    # Seconds between writes of the recorded events to the database (off the UI thread).
+    flush_seconds: float = 5.0
+    # Events sent to the central database per transaction by the nightly push.
+    push_batch: int = 2000
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     paths: PathsConfig = field(default_factory=PathsConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
@@ -159,6 +173,7 @@ class KioskConfig:
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     queue: QueueConfig = field(default_factory=QueueConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    usage: UsageConfig = field(default_factory=UsageConfig)
     source: Path | None = None
 
 
@@ -230,6 +245,11 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
     if y.report_days < 1 or y.random_delay_seconds < 0:
         raise ConfigError(f"{where}: [sync] report_days must be at least 1 and "
                           f"random_delay_seconds at least 0")
+    u = cfg.usage
+    if u.kiosk_id is not None and not 1 <= len(u.kiosk_id) <= 64:
+        raise ConfigError(f"{where}: [usage] kiosk_id must be 1 to 64 characters")
+    if u.retention_days < 1 or u.push_batch < 1:
+        raise ConfigError(f"{where}: [usage] retention_days and push_batch must be at least 1")
     return cfg
 
 

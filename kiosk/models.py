@@ -359,3 +359,4 @@ class SyncReport(Base):
 
 # Search tables live in their own module; imported here so Base.metadata holds them.
 from kiosk import search_models  # noqa: E402,F401
+from kiosk import usage_models  # noqa: E402,F401

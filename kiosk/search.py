@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from kiosk import models as m
 from kiosk.search_models import SearchDoc, SearchOpenCount, SearchQueryLog, SearchSynonym
 from kiosk.search_text import (IRREGULAR, STOPWORDS, index_words, query_symbol_key,
                                stem, symbol_keys, symbol_prefix, tokens)
+from kiosk.scrub import scrub_text
 from kiosk.texts import LANGS, LocalText, clean_text
 
 log = logging.getLogger(__name__)
@@ -406,17 +406,10 @@ class SearchResults:
     concepts: tuple[str, ...] = field(default=())
 
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
-_DIGITS = re.compile(r"\d(?:[\s.-]?\d)+")
-
-
 def scrub_query(query: str) -> str:
-    """What may be kept of a query: e-mail addresses and runs of 6+ digits (PESEL, phone,
-    account numbers) are replaced, so a log of unanswered queries holds no personal data."""
-    q = clean_text(query)[:MAX_QUERY]
-    q = _EMAIL.sub("[e-mail]", q)
-    q = _DIGITS.sub(lambda mt: "#" if sum(ch.isdigit() for ch in mt[0]) >= 6 else mt[0], q)
-    return " ".join(q.split())
+    """What may be kept of a query (kiosk.scrub: e-mail addresses and runs of 6+ digits
+    replaced), so a log of unanswered queries holds no personal data."""
+    return scrub_text(query, MAX_QUERY)
 
 
 class SearchService:

@@ -15,6 +15,9 @@ class ResidentSession:
     lang: str = "pl"
     # procedure symbol -> indexes of the documents the resident has ticked as "I have it"
     ticked: dict[str, set[int]] = field(default_factory=dict)
+    # (context, symbol) -> the satisfaction answer given, and the reasons tapped after it
+    answers: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    reasons: dict[tuple[str, str | None], set[str]] = field(default_factory=dict)
 
     def toggle(self, symbol: str, index: int) -> bool:
         have = self.ticked.setdefault(symbol, set())
@@ -44,6 +47,10 @@ class IdleWatch:
 
     def touch(self) -> None:
         self._last = self.now()
+
+    @property
+    def last_touch(self) -> float:
+        return self._last
 
     def state(self) -> IdleState:
         quiet = self.now() - self._last

@@ -211,10 +211,12 @@ class AudioMode:
         return self.app.i18n._(message)
 
     # --- on and off -------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, how: str = "menu") -> None:
+        """`how`: the corner, a key or the menu (counted for the usage reports)."""
         if self.active:
             return
         app = self.app
+        app.core.usage.audio_mode_started(how)
         app.audio_on = True
         app.idle.idle_seconds = app.cfg.timeouts.audio_idle_seconds
         # Bound last, called first: audio mode sees every touch before any widget does.
@@ -252,6 +254,7 @@ class AudioMode:
         if not self.active:
             return
         self.app.privacy = on
+        self.app.core.usage.setting_used("privacy", on)
         if on and self.curtain is None:
             self.curtain = PrivacyCurtain(size=Window.size)
             # Above the screen, below the strip: the strip's buttons stay usable.
@@ -267,6 +270,19 @@ class AudioMode:
     def screen_changed(self) -> None:
         if self.active:
             self._rebuild()
+
+    def items_changed(self, focus=None, say: str = "") -> None:
+        """Part of the screen was rebuilt in place (the satisfaction card): collect the list
+        again, keep the focus at `focus` when it is in the list, and say `say`."""
+        if not self.active:
+            return
+        self._collect()
+        if focus is not None and focus in self.items:
+            self.index = self.items.index(focus)
+            if self.ring is not None:
+                self.ring.target = focus
+        if say:
+            self.speaker.say(say)
 
     def _screen_ready(self, *_args) -> None:
         self._collect()
@@ -396,11 +412,13 @@ class AudioMode:
     def volume(self, step: int) -> None:
         s = self.speaker
         s.volume_step = max(0, min(len(VOLUMES) - 1, s.volume_step + step))
+        self.app.core.usage.setting_used("volume", s.volume_step + 1)
         s.say(self._("Volume {n} of {total}.").format(n=s.volume_step + 1, total=len(VOLUMES)))
 
     def speed(self, step: int) -> None:
         s = self.speaker
         s.speed_step = max(0, min(len(SPEEDS) - 1, s.speed_step + step))
+        self.app.core.usage.setting_used("speed", SPEEDS[s.speed_step])
         s.say(self._("Speech speed {n} of {total}.").format(n=s.speed_step + 1,
                                                             total=len(SPEEDS)))
 

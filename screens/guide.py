@@ -11,7 +11,7 @@ import logging
 import threading
 
 from kiosk.i18n import N_
-from screens import theme
+from screens import satisfaction, theme
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from kiosk.places import open_now_line, place_lines, today_hours_line
@@ -59,6 +59,7 @@ class GuideScreen(KioskScreen):
         if symbol in self._counted:
             return
         self._counted.add(symbol)
+        self.app.core.usage.procedure_opened(symbol)
         search = self.app.core.search
 
         def work():
@@ -196,6 +197,10 @@ class GuideScreen(KioskScreen):
         tr = self.app.i18n
         missing = self.app.session.missing(g.symbol, [d.index for d in g.documents
                                                       if not d.optional])
+        if ("completed", g.symbol) not in self._counted:  # once per resident and guide
+            self._counted.add(("completed", g.symbol))
+            self.app.core.usage.guide_completed(
+                g.symbol, [(i, g.documents[i].name.get("pl")) for i in missing])
         box = self.card()
         self.heading(self._("Documents"), box)
         if not g.documents:
@@ -226,6 +231,7 @@ class GuideScreen(KioskScreen):
         self.button(self._("Take a queue ticket"),
                     lambda: self.app.go("ticket", letter=g.queue_letter, symbol=g.symbol),
                     cls=PrimaryButton)
+        satisfaction.add_panel(self, "guide", g.symbol)
 
 
 SCREEN = GuideScreen

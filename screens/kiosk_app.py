@@ -51,6 +51,7 @@ class KioskApp(App):
         self.history: list[tuple[str, dict]] = []
         self._crumbs: list[str] = []  # one per history entry, in the resident's language
         self._idle_popup: IdleWarning | None = None
+        self._visit_start: float | None = None  # usage: when the current visit began
         super().__init__(**kwargs)
         self.lang = self.session.lang
         self.i18n = translator(self.lang)
@@ -92,6 +93,7 @@ class KioskApp(App):
 
     def _on_key_down(self, _window, key, _scancode=None, codepoint=None, _modifiers=None):
         self.idle.touch()
+        self._visit_begins()
         if self._idle_popup is not None:
             self.keep_session()
         typing = self.manager.current_screen.accepts_typing
@@ -105,7 +107,7 @@ class KioskApp(App):
         # Any key of a keypad or keyboard starts audio mode: a blind resident cannot find a
         # button first. Not where the keyboard types text.
         if key not in MODIFIERS and not typing:
-            self.audio.start()
+            self.audio.start(how="key")
             return True
         # Escape (27) and Android back (1001) must not leave the app; Back is a screen button.
         return key in (27, 1001, 282)
@@ -144,6 +146,8 @@ class KioskApp(App):
         self.manager.transition.direction = direction
         self.manager.current = name
         self._update_breadcrumb()
+        if self._visit_start is not None:  # the idle reset's return Home is nobody's view
+            self.core.usage.screen_viewed(name)
 
     def _update_breadcrumb(self, *, all_entries: bool = False) -> None:
         """Name only the entries not named yet: earlier crumbs need no new content queries,
@@ -161,6 +165,7 @@ class KioskApp(App):
         self.i18n = translator(lang)
         self.manager.current_screen.refresh()
         self._update_breadcrumb(all_entries=True)
+        self.core.usage.language(lang)
 
     def t(self, text: LocalText | None) -> str:
         return "" if text is None else text.get(self.lang)
@@ -171,9 +176,10 @@ class KioskApp(App):
     # --- idle reset -----------------------------------------------------------------------
     def _on_any_touch(self, _window, touch):
         self.idle.touch()
+        self._visit_begins()
         if not self.audio.active and touch.x < theme.AUDIO_CORNER and touch.y < theme.AUDIO_CORNER:
             # The marked corner: held for about 2 s it starts audio mode.
-            touch.ud["corner"] = Clock.schedule_once(lambda _dt: self.audio.start(),
+            touch.ud["corner"] = Clock.schedule_once(lambda _dt: self.audio.start(how="corner"),
                                                      CORNER_HOLD_S)
         return False
 
@@ -185,15 +191,18 @@ class KioskApp(App):
 
     # --- accessibility settings -----------------------------------------------------------
     def set_palette(self, name: str) -> None:
+        self.core.usage.setting_used("palette", name)
         self.pal = theme.PALETTES[name]
         Window.clearcolor = self.pal.BACKGROUND
         self.manager.current_screen.refresh()
 
     def set_font_scale(self, scale: float) -> None:
+        self.core.usage.setting_used("font_scale", scale)
         self.font_scale = scale
         self.manager.current_screen.refresh()
 
     def set_low_reach(self, on: bool) -> None:
+        self.core.usage.setting_used("low_reach", on)
         self.low_reach = on
         self.manager.current_screen.refresh()
 
@@ -233,7 +242,21 @@ class KioskApp(App):
                 and self.session.lang == self.cfg.languages.default and not self.audio_on
                 and self.pal is theme.NORMAL and self.font_scale == 1.0 and not self.low_reach)
 
+    # --- usage: one visit, from the first touch to the reset ---------------------------------
+    def _visit_begins(self) -> None:
+        if self._visit_start is None:
+            self._visit_start = self.idle.now()
+
+    def _visit_ends(self) -> None:
+        """Its length (to the last touch, not the idle wait) and whether the resident left the
+        kiosk at rest on Home or walked away mid-way (the idle warning ran out)."""
+        if self._visit_start is not None:
+            self.core.usage.session_ended(max(0.0, self.idle.last_touch - self._visit_start),
+                                          "idle" if self._idle_popup is not None else "home")
+            self._visit_start = None
+
     def reset_session(self) -> None:
+        self._visit_ends()
         if self._idle_popup is not None:
             self._idle_popup.dismiss(animation=False)
             self._idle_popup = None

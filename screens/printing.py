@@ -17,7 +17,7 @@ from kiosk.i18n import N_
 from printer.jobs import card_job, print_ticket, ticket_job, ticket_qr_url
 from printer.layouts import spaced_code
 from printer.service import PrintResult
-from screens import theme
+from screens import satisfaction, theme
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, QRCode, TitleLabel
 
@@ -97,6 +97,7 @@ class PrintingScreen(KioskScreen):
             self.small(self._("What to bring: scan with your phone"), box)
         self.para(self._("Watch the screen in the hall for your number."))
         self.button(self._("Done"), self.app.home, cls=PrimaryButton)
+        satisfaction.add_panel(self, "ticket", symbol, ref=ticket.code)
         self.finish()
 
     def audio_intro(self) -> str:
@@ -138,12 +139,13 @@ class PrintingScreen(KioskScreen):
         def work() -> None:
             result = (print_ticket(core, ticket, doc) if ticket is not None
                       else core.printer.print_document(doc))
-            Clock.schedule_once(lambda _dt: self._finished(job, result))
+            Clock.schedule_once(lambda _dt: self._finished(job, result, what))
 
         threading.Thread(target=work, daemon=True, name=f"print-{what}-{job}").start()
 
-    def _finished(self, job: int, result: PrintResult) -> None:
+    def _finished(self, job: int, result: PrintResult, what: str) -> None:
         self.results[job] = result
+        self.app.core.usage.printed(what, "ok" if result.ok else result.state.value)
         if self.manager and self.manager.current == self.name and self.params.get("job") == job:
             self.refresh()
 

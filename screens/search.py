@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY = 80
 RESULTS = 12
-# A query that found nothing is kept for staff once the resident stops typing for this long
-# (or leaves the screen), not at every key on the way.
+# A query is counted (usage events; and kept for staff when it found nothing) once the resident
+# stops typing for this long (or leaves the screen), not at every key on the way.
 UNANSWERED_AFTER = 1.5
 
 KIND_NAMES = {
@@ -105,7 +105,7 @@ class SearchScreen(KioskScreen):
         super().__init__(**kwargs)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
         self._generation = 0
-        self._unanswered = None  # (query, lang) waiting to be recorded
+        self._unanswered = None  # (query, lang, results) waiting to be recorded
         self._record_ev = None
         self.last_results = None  # what the resident sees now (tests read it)
         self._listening = False
@@ -199,9 +199,16 @@ class SearchScreen(KioskScreen):
                        .format(n=result.total))
             for hit in result.hits:
                 self._row(hit)
+            self._settle(query, result.total)
         else:
             self._nothing_found(query, asked)
+            self._settle(query, 0)
         self.finish()
+
+    def _settle(self, query: str, results: int) -> None:
+        self._unanswered = (query, self.app.lang, results)
+        self._record_ev = Clock.schedule_once(lambda _dt: self._record_unanswered(),
+                                              UNANSWERED_AFTER)
 
     def _row(self, hit) -> None:
         kind = self._(KIND_NAMES[hit.kind])
@@ -230,9 +237,6 @@ class SearchScreen(KioskScreen):
             btn.bind(on_release=lambda *_, c=cat.code: self.app.go("category", code=c))
             grid.add_widget(btn)
         self._most_asked(asked)
-        self._unanswered = (query, self.app.lang)
-        self._record_ev = Clock.schedule_once(lambda _dt: self._record_unanswered(),
-                                              UNANSWERED_AFTER)
 
     def _record_unanswered(self) -> None:
         if self._record_ev is not None:
@@ -241,11 +245,15 @@ class SearchScreen(KioskScreen):
         pending, self._unanswered = self._unanswered, None
         if pending is None:
             return
+        query, lang, results = pending
+        self.app.core.usage.search(query, results, lang)  # scrubbed before it is stored
+        if results:
+            return
         search = self.app.core.search
 
         def work():
             try:
-                search.record_unanswered(pending[0], pending[1], 0)
+                search.record_unanswered(query, lang, 0)
             except Exception:
                 log.exception("could not record an unanswered query")
 

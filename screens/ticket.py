@@ -187,6 +187,7 @@ class TicketScreen(KioskScreen):
                             lambda ticket: self._issued(ticket, symbol))
 
     def _issued(self, ticket, symbol) -> None:
+        self.app.core.usage.ticket_issued(ticket.letter, ticket.priority)
         # Back from the ticket must not lead to "take a ticket" again: the visit moves on.
         self.app.history.pop()
         self.app.go("printing", what="ticket", ticket=ticket, symbol=symbol, job=new_job())
