@@ -11,7 +11,8 @@ they pull with exactly the code that validates a folder (kiosk.content_format). 
 - `deleted`: a tombstone. A DELETE is turned into `deleted = true` by a trigger, so kiosks learn
   about deletions incrementally.
 - `updated_at`: when, for people.
-- a read-only login role for the kiosks (SELECT only, read-only transactions by default).
+- a read-only login role for the kiosks (SELECT only, read-only transactions by default),
+  which may only INSERT usage events into `bom_usage.usage_event` (kiosk.usage).
 """
 
 from __future__ import annotations
@@ -115,6 +116,29 @@ CREATE TRIGGER tombstone_record BEFORE DELETE ON {SCHEMA}.content_record
 """
 
 
+# Usage events from every kiosk (kiosk.usage). A schema of their own: the kiosks' role may
+# INSERT here and nothing else (it cannot read other kiosks' events, change or delete any),
+# while it stays read-only for the content. The event's uuid is the key, so a push repeated
+# after a crash inserts nothing twice (INSERT ... ON CONFLICT DO NOTHING, content_sync.usage_push).
+USAGE_SCHEMA = "bom_usage"
+_USAGE_DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {USAGE_SCHEMA};
+CREATE TABLE IF NOT EXISTS {USAGE_SCHEMA}.usage_event (
+    id uuid PRIMARY KEY,
+    kiosk_id text NOT NULL,
+    at timestamp NOT NULL,                    -- UTC, as the kiosk recorded it
+    kind text NOT NULL,
+    symbol text,
+    name text,
+    value text,
+    count integer,
+    detail jsonb,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS usage_event_at ON {USAGE_SCHEMA}.usage_event (at);
+"""
+
+
 class CentralError(RuntimeError):
     """The central database cannot be used as asked (not initialised, refused...)."""
 
@@ -187,6 +211,12 @@ def init_central(url: str, *, reader_role: str = DEFAULT_READER_ROLE,
                 sql.Identifier(SCHEMA), role))
             conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN "
                                  "SCHEMA {} FROM {}").format(sql.Identifier(SCHEMA), role))
+            # Usage events: INSERT only (a kiosk's push opens a READ WRITE transaction).
+            conn.execute(_USAGE_DDL)
+            usage = sql.Identifier(USAGE_SCHEMA)
+            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(usage, role))
+            conn.execute(sql.SQL("REVOKE ALL ON {}.usage_event FROM {}").format(usage, role))
+            conn.execute(sql.SQL("GRANT INSERT ON {}.usage_event TO {}").format(usage, role))
             can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
                                      (reader_role,)).fetchone()[0]
             rev = conn.execute(f"SELECT revision FROM {SCHEMA}.central_state").fetchone()[0]

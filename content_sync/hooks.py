@@ -62,11 +62,23 @@ def prerender_audio(cfg, texts: list[tuple[str, str]],
         return f"failed: {exc}"[:300], {"error": repr(exc)[:500]}
 
 
-def push_usage_events(cfg, source_url: str, password: str | None) -> int:
-    """Push the kiosk's anonymous usage events to the central database; returns how many.
+def push_usage_events(cfg, source_url: str, password: str | None, Session_=None):
+    """Push the kiosk's anonymous usage events to the central database, exactly once, then
+    delete local events older than `[usage] retention_days` (content_sync.usage_push).
+    Returns the PushResult. The caller keeps a failure here out of the content's outcome."""
+    from content_sync.usage_push import push_usage
 
-    A no-op until usage monitoring exists (DESIGN.md: events are pushed with the nightly sync).
-    When it lands: read unsent events from the kiosk database, insert them centrally in one
-    transaction with a role that may INSERT into the usage table only (the kiosks' sync role
-    is read-only), then mark them sent locally. A failure here must not fail the content sync."""
-    return 0
+    engine = None
+    if Session_ is None:
+        from kiosk.db import make_engine, session_factory
+
+        engine = make_engine(cfg.paths.effective_database_url)
+        Session_ = session_factory(engine)
+    try:
+        return push_usage(Session_, source_url, password, batch=cfg.usage.push_batch,
+                          retention_days=cfg.usage.retention_days,
+                          connect_timeout=cfg.sync.connect_timeout,
+                          statement_timeout=cfg.sync.statement_timeout)
+    finally:
+        if engine is not None:
+            engine.dispose()

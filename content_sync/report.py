@@ -70,6 +70,9 @@ class SyncReportView:
         text = (f"{self.outcome} at {when}: {moved}; +{self.added} ~{self.changed} "
                 f"-{self.removed}, {self.rejected} rejected; audio {self.audio}; "
                 f"{self.duration_s:.1f} s")
+        if "usage" in self.detail or "usage_events_error" in self.detail:
+            text += "; usage events " + str(self.detail.get("usage") or "failed: " + str(
+                self.detail.get("usage_events_error")))
         return text
 
 

@@ -353,7 +353,15 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
         source = resolve_source(cfg, source_url)
         draft["source"] = redact(source.url)
         with _only_sync(cfg.paths.data_dir):
-            outcome = _sync(cfg, Session_, source, full, draft)
+            reached = True
+            try:
+                outcome = _sync(cfg, Session_, source, full, draft)
+            except SyncFailure as exc:
+                reached = exc.outcome != "unreachable"
+                raise
+            finally:  # every night, whatever became of the content, if the server answers
+                if reached:
+                    _push_usage(cfg, Session_, source, draft["detail"])
     except SyncFailure as exc:
         outcome = exc.outcome
         draft["detail"]["error"] = str(exc)
@@ -498,11 +506,18 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     draft["audio"], audio_detail = render_audio(cfg, texts, all_texts)
     if audio_detail:
         detail["audio"] = audio_detail
-    try:
-        detail["usage_events_pushed"] = hooks.push_usage_events(cfg, source.url, source.password)
-    except Exception as exc:
-        detail["usage_events_error"] = _first_line(exc)
     return "partial" if result.rejected else "ok"
+
+
+def _push_usage(cfg: KioskConfig, Session_, source: SyncSource, detail: dict) -> None:
+    """Usage events go up after the content came down; a failure is reported, never fatal."""
+    try:
+        pushed = hooks.push_usage_events(cfg, source.url, source.password, Session_)
+        detail["usage"] = pushed.line()
+        detail["usage_events_pushed"] = pushed.sent
+    except Exception as exc:
+        log.warning("usage push failed: %s", exc)
+        detail["usage_events_error"] = _first_line(exc)
 
 
 def render_audio(cfg: KioskConfig, texts: list[tuple[str, str]],
