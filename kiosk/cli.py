@@ -401,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_queue_commands(sub)  # ticket issue, desk call|recall|served|no-show|transfer, queue status
     from content_sync.cli import add_sync_commands
     add_sync_commands(sub)  # sync, central init|import|export
+    from kiosk.usage_cli import add_report_command
+    add_report_command(sub)  # report (usage events)
     return p
 
 
