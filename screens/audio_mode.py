@@ -272,17 +272,23 @@ class AudioMode:
             self._rebuild()
 
     def items_changed(self, focus=None, say: str = "") -> None:
-        """Part of the screen was rebuilt in place (the satisfaction card): collect the list
-        again, keep the focus at `focus` when it is in the list, and say `say`."""
+        """Part of the screen was rebuilt in place (the satisfaction card): say `say`, and once
+        the new widgets are laid out collect the list again with the focus on `focus`."""
         if not self.active:
             return
-        self._collect()
-        if focus is not None and focus in self.items:
-            self.index = self.items.index(focus)
-            if self.ring is not None:
-                self.ring.target = focus
         if say:
             self.speaker.say(say)
+
+        def collect(_dt) -> None:
+            if not self.active:
+                return
+            self._collect()
+            if focus is not None and focus in self.items:
+                self.index = self.items.index(focus)
+                if self.ring is not None:
+                    self.ring.target = focus
+
+        Clock.schedule_once(collect, 0.05)
 
     def _screen_ready(self, *_args) -> None:
         self._collect()

@@ -61,10 +61,12 @@ def _fill(screen, box, context, symbol, key, said: str = "") -> None:
             screen.small(_("What was wrong? Tap any that apply, or skip."), box)
             chosen = app.session.reasons.get(key, set())
             for code, label in REASONS[context]:
+                # Chosen reasons say so in words and stay readable (a disabled button's grey
+                # text would fail the contrast rules and drop out of audio mode's list).
                 text = _(label)
                 if code in chosen:
-                    text = _("{label} (chosen)").format(label=text)
-                btn = KButton(text=text, disabled=code in chosen)
+                    text = _("Chosen: {label}").format(label=text)
+                btn = (PrimaryButton if code in chosen else KButton)(text=text)
                 btn.bind(on_release=lambda *_a, c=code: _reason(screen, box, context, symbol,
                                                                  key, c))
                 box.add_widget(btn)

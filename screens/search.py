@@ -261,6 +261,7 @@ class SearchScreen(KioskScreen):
 
     # --- opening a result -----------------------------------------------------------------
     def open(self, hit) -> None:
+        self._record_unanswered()  # the query is settled: counted before what it opens
         if hit.kind == "procedure":
             self.app.go("guide", symbol=hit.ref, step=0)
         elif hit.kind == "department":
