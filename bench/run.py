@@ -61,6 +61,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--starts", type=int, default=5, help="process starts per side")
     ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
+    ap.add_argument("--no-usage", action="store_true", help="skip bench/usage.py")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -100,6 +101,11 @@ def main() -> int:
     header = ("measure", "kiosk", "bare Kivy", "ratio")
     for r in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    if not args.no_usage:  # usage events: recording on the UI path, a month's report
+        from bench import usage
+
+        print()
+        usage.print_table(usage.measure())
     return 0
 
 
