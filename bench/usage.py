@@ -110,7 +110,7 @@ def bench_report(tmp: Path, kiosks: int, visits: int, central: bool) -> list[tup
             total = t2 - t0
             rows.append((f"report, {kiosks} kiosks x 30 days = {n:,} events, {name}: total",
                          f"{total:.2f} s", f"{read:.2f} s read", f"{total / read:.1f}x"))
-            rows.append((f"  of which read + compute / charts, CSV, HTML, PDF",
+            rows.append(("  of which read + compute / charts, CSV, HTML, PDF",
                          f"{t1 - t0:.2f} s / {t2 - t1:.2f} s", "", ""))
     finally:
         core.close()

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from kiosk.usage_models import UsageEvent
 from screens.satisfaction import AnswerRow
 from screens.widgets import CheckRow
-from tests.ui.test_search_ui import keys, results, type_by_touch
 from tests.ui.test_printing_ui import _result_shown
+from tests.ui.test_search_ui import keys, results, type_by_touch
 
 PESEL = "85010112345"
 
