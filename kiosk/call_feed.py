@@ -299,3 +299,29 @@ class CallWatcher:
                 self.on_update(FeedUpdate(False, error=str(exc).splitlines()[0][:200],
                                           last_id=self.last_id or 0))
                 self._stop.wait(self.retry_seconds)
+
+
+def open_display_queue(cfg, content):
+    """The queue service the display reads through: its own engine, made to notice an outage
+    (SQLite: a fresh connection for every read, so a file that went away is seen; PostgreSQL:
+    a connect timeout and a statement timeout, so a dead network never hangs the reader)."""
+    from sqlalchemy.pool import NullPool
+
+    from kiosk.queue import QueueService
+    from kiosk.queue_db import (make_queue_engine, normalise_url, queue_session_factory,
+                                upgrade_queue)
+
+    url = normalise_url(cfg.queue.effective_url(cfg.paths.data_dir))
+    if url.startswith("sqlite"):
+        kw: dict = {"poolclass": NullPool}
+    else:
+        kw = {"connect_args": {"connect_timeout": 3, "options": "-c statement_timeout=5000"},
+              "pool_size": 1, "max_overflow": 2}
+    engine = make_queue_engine(url, **kw)
+    try:
+        upgrade_queue(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return QueueService(queue_session_factory(engine), content, kiosk_id=cfg.queue.kiosk_id,
+                        tz=cfg.office.timezone, engine=engine)
