@@ -262,6 +262,7 @@ class CallWatcher:
                     self._waiter = self._make_waiter(self._svc)
                 svc = self._svc
                 fresh_status = False
+                first_read = self.connected is None
                 with svc._Session() as s:
                     if self.last_id is None:
                         # First start: what is on the log already is history, not news.
@@ -275,6 +276,7 @@ class CallWatcher:
                               if calls or self.connected is not True else None)
                 if calls:
                     self.last_id = calls[-1].id
+                if calls or first_read:
                     self._save_last_id()
                 first = self.connected is not True
                 self.connected = True

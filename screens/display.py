@@ -151,6 +151,7 @@ class DisplayApp(App):
         ids.now_title.text = _("Now calling")
         ids.current_title.text = _("Also called now")
         ids.current_desk_title.text = _("Desk")
+        ids.current_header.opacity = 0
         ids.recent_title.text = _("Recent calls")
         ids.waiting_title.text = _("Waiting")
         ids.banner_code.text = "—"
@@ -266,8 +267,10 @@ class DisplayApp(App):
         ids = self.root.ids
         ids.current.clear_widgets()
         # the banner's call is not repeated below it
-        for code, desk in [c for c in self.current if c != self.banner_call][:CURRENT_ROWS]:
+        others = [c for c in self.current if c != self.banner_call][:CURRENT_ROWS]
+        for code, desk in others:
             ids.current.add_widget(CallRow(code=code, desk_text=str(desk)))
+        ids.current_header.opacity = 1 if others else 0
         ids.recent.clear_widgets()
         for c in self.recent:
             again = "  " + self._("(again)") if c.kind == "recall" else ""
