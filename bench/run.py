@@ -1,6 +1,6 @@
 """Run every benchmark and print one table of figures, each against a baseline from this run.
 
-    .venv/bin/python bench/run.py [--rounds N] [--starts N]
+    .venv/bin/python bench/run.py [--rounds N] [--starts N] [--display]
 
 Baselines: a bare Kivy window with two screens and a button (bench/bare_window.py), started
 and driven the same way as the kiosk, in the same Xvfb, in the same run.
@@ -61,6 +61,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--starts", type=int, default=5, help="process starts per side")
     ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
+    ap.add_argument("--display", action="store_true",
+                    help="also the hall display: desk call -> drawn / first audio (bench/display.py)")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -100,6 +102,11 @@ def main() -> int:
     header = ("measure", "kiosk", "bare Kivy", "ratio")
     for r in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    if args.display:
+        from bench import display
+
+        print()
+        display.print_table(display.run())
     return 0
 
 

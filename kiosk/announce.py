@@ -6,8 +6,9 @@ here and read through the speech normaliser (kiosk.speech.normalise), which writ
 and desk numbers out in words; then English and Ukrainian when configured.
 
 The queue never cuts an announcement short: a call that comes while another is spoken waits
-its turn; a recall is a new event and is announced again. Clips are rendered on a worker thread
-as soon as a call is queued, so the next one is usually ready when its turn comes.
+its turn; a recall is a new event and is announced again. The chime starts at once; the spoken
+clips are rendered on a worker thread as soon as a call is queued (during the chime, or long
+before their turn when calls queue up).
 Core only: the UI supplies `play(path, done)` and `call_soon(fn)` (its own thread).
 """
 
@@ -104,20 +105,25 @@ class _Entry:
 class AnnouncementQueue:
     """Plays announcements strictly one after another, in the order they were queued.
 
-    `render(ann)` -> [(part, path, text), ...] runs on a worker thread; `play(path, done)`
-    starts a clip and calls `done()` once when it has finished (from any thread);
-    `call_soon(fn)` runs `fn` on the player's thread (Kivy: Clock.schedule_once)."""
+    `lead_in` (the chime) starts each announcement at once; `render(ann)` -> [(part, path,
+    text), ...] makes the spoken clips on a worker thread meanwhile (usually done before the
+    chime ends). `play(path, done)` starts a clip and calls `done()` once when it has finished
+    (from any thread); `call_soon(fn)` runs `fn` on the player's thread (Kivy: the main loop
+    through Clock.schedule_once). Everything but rendering happens on the player's thread."""
 
     def __init__(self, render: Callable[[Announcement], list[tuple[str, Path, str]]],
                  play: Callable[[Path, Callable[[], None]], None],
-                 call_soon: Callable[[Callable[[], None]], None],
-                 clock: Callable[[], float] = time.time):
+                 call_soon: Callable[[Callable[[], None]], None], *,
+                 lead_in: Path | None = None, clock: Callable[[], float] = time.time):
         self._render, self._play, self._call_soon, self._clock = render, play, call_soon, clock
+        self.lead_in = lead_in
         self.pending: deque[_Entry] = deque()
         self.current: _Entry | None = None
         self.played: list[Played] = []
         self.announced: list[int] = []   # event ids whose announcement finished
         self._seen: set[int] = set()
+        self._lead: list[tuple[str, Path, str]] = []
+        self._waiting_render = False
         self._jobs: queue_mod.Queue[_Entry | None] = queue_mod.Queue()
         self._worker = threading.Thread(target=self._render_loop, daemon=True,
                                         name="announce-render")
@@ -128,14 +134,15 @@ class AnnouncementQueue:
         return self.current is not None or bool(self.pending)
 
     def submit(self, ann: Announcement) -> bool:
-        """Queue an announcement (on the player's thread). An event already queued is ignored:
-        a recall has an event id of its own, so it is announced again."""
+        """Queue an announcement. An event already queued is ignored: a recall has an event id
+        of its own, so it is announced again."""
         if ann.event_id in self._seen:
             return False
         self._seen.add(ann.event_id)
         entry = _Entry(ann, self._clock())
         self.pending.append(entry)
         self._jobs.put(entry)
+        self._pump()
         return True
 
     def close(self) -> None:
@@ -155,24 +162,32 @@ class AnnouncementQueue:
             self._call_soon(self._pump)
 
     def _pump(self) -> None:
-        if self.current is not None or not self.pending:
-            return
-        head = self.pending[0]
-        if not head.rendered.is_set():
-            return  # its turn comes when it is ready (the render thread pumps again)
-        self.current = self.pending.popleft()
-        self._next_clip()
+        if self.current is None:
+            if not self.pending:
+                return
+            self.current = self.pending.popleft()
+            self._lead = [("chime", self.lead_in, "")] if self.lead_in is not None else []
+            self._next_clip()
+        elif self._waiting_render and self.current.rendered.is_set():
+            self._waiting_render = False
+            self._next_clip()
 
     def _next_clip(self) -> None:
         entry = self.current
         if entry is None:
             return
-        if not entry.clips:
+        if self._lead:
+            part, path, spoken = self._lead.pop(0)
+        elif not entry.rendered.is_set():
+            self._waiting_render = True  # the render thread's _pump carries on
+            return
+        elif entry.clips:
+            part, path, spoken = entry.clips.pop(0)
+        else:
             self.announced.append(entry.ann.event_id)
             self.current = None
             self._pump()
             return
-        part, path, spoken = entry.clips.pop(0)
         rec = Played(entry.ann.event_id, entry.ann.code, entry.ann.desk, part, str(path), spoken,
                      self._clock())
         self.played.append(rec)
@@ -195,14 +210,12 @@ class AnnouncementQueue:
         self._next_clip()
 
 
-def speech_renderer(speech, chime: Path | None, langs: tuple[str, ...]
+def speech_renderer(speech, langs: tuple[str, ...]
                     ) -> Callable[[Announcement], list[tuple[str, Path, str]]]:
-    """The clips of an announcement: the chime, then the sentence in each language, from the
-    audio cache or espeak-ng (kiosk.speech.service.Speech.clip)."""
+    """The spoken clips of an announcement, the sentence in each language, from the audio
+    cache or espeak-ng (kiosk.speech.service.Speech.clip)."""
     def render(ann: Announcement) -> list[tuple[str, Path, str]]:
         out: list[tuple[str, Path, str]] = []
-        if chime is not None:
-            out.append(("chime", chime, ""))
         for sentence, lang in announcement_texts(ann.code, ann.desk, langs):
             try:
                 clip = speech.clip(sentence, lang)

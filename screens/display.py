@@ -125,8 +125,9 @@ class DisplayApp(App):
             folder = cfg.speech.cache_dir or cfg.paths.data_dir / "audio"
             chime = make_chime(folder / CHIME_NAME)
         self.announcer = AnnouncementQueue(
-            speech_renderer(core.speech, chime, d.announce_languages), kivy_player,
-            lambda fn: Clock.schedule_once(lambda _dt: self._after_play_change(fn)))
+            speech_renderer(core.speech, d.announce_languages), kivy_player,
+            lambda fn: Clock.schedule_once(lambda _dt: self._after_play_change(fn)),
+            lead_in=chime)
         self.watcher = CallWatcher(
             lambda: open_display_queue(cfg, core.content), self._from_worker,
             poll_seconds=d.poll_seconds, pg_poll_seconds=d.pg_poll_seconds, listen=d.listen,

@@ -187,17 +187,21 @@ class WavPlayer:
 def test_the_announcement_queue_plays_in_order_never_cuts_and_repeats_recalls(tmp_path):
     speech = Speech(AudioCache(tmp_path / "audio"), [EspeakEngine()])
     chime = make_chime(tmp_path / "chime.wav")
-    lock = threading.Lock()
+    lock = threading.RLock()
 
     def call_soon(fn):
         with lock:  # one "player thread" at a time, as Kivy's main loop would be
             fn()
 
-    q = AnnouncementQueue(speech_renderer(speech, chime, ("pl",)), WavPlayer(), call_soon)
-    assert q.submit(Announcement(1, "call", "A001", 1))
-    assert q.submit(Announcement(2, "call", "B001", 2))
-    assert not q.submit(Announcement(2, "call", "B001", 2))   # the same event again: ignored
-    assert q.submit(Announcement(3, "recall", "A001", 1))     # a recall is a new event
+    q = AnnouncementQueue(speech_renderer(speech, ("pl",)), WavPlayer(), call_soon,
+                          lead_in=chime)
+    with lock:
+        assert q.submit(Announcement(1, "call", "A001", 1))
+        assert q.submit(Announcement(2, "call", "B001", 2))
+        assert not q.submit(Announcement(2, "call", "B001", 2))  # the same event: ignored
+        assert q.submit(Announcement(3, "recall", "A001", 1))    # a recall is a new event
+        # the chime of the first call started at once, before its speech was rendered
+        assert [(p.event_id, p.part) for p in q.played] == [(1, "chime")]
     end = time.monotonic() + 60
     while len(q.announced) < 3 and time.monotonic() < end:
         time.sleep(0.05)
