@@ -162,6 +162,8 @@ def test_three_quick_calls_are_announced_in_order_without_overlap(hall):
     st = d.wait_until(lambda s: len(s["shown"]) == 3, timeout=5, what="three calls shown")
     assert st["banner"]["code"] == "C001" and st["banner"]["desk"] == "Stanowisko 7"
     assert st["recent"][:3] == ["C001 Stanowisko 7", "B001 Stanowisko 5", "A001 Stanowisko 2"]
+    assert st["current"] == ["B001 5", "A001 2"]
+    d.screenshot(SHOTS / f"display-three-calls-{hall.kind}.png")
     st = d.wait_until(lambda s: len(s["announced"]) == 3, timeout=60,
                       what="three announcements")
     played = st["played"]
