@@ -218,3 +218,16 @@ def test_the_announcement_queue_plays_in_order_never_cuts_and_repeats_recalls(tm
         assert max(abs(s) for s in samples) > 3000
         assert p.ended - p.started >= 0.95 * len(samples) / rate
     q.close()
+
+
+def test_display_settings_are_checked():
+    from kiosk.config import ConfigError, parse_config
+
+    cfg = parse_config({"display": {"announce_languages": ["pl", "uk"], "listen": False,
+                                    "poll_seconds": 0.25}})
+    assert cfg.display.announce_languages == ("pl", "uk") and not cfg.display.listen
+    assert cfg.display.poll_seconds == 0.25
+    with pytest.raises(ConfigError, match=r"\[display\] announce_languages: unknown language 'de'"):
+        parse_config({"display": {"announce_languages": ["pl", "de"]}})
+    with pytest.raises(ConfigError, match=r"\[display\] poll_seconds"):
+        parse_config({"display": {"poll_seconds": 0}})
