@@ -109,6 +109,13 @@ def last_call_id(s: Session) -> int:
     return s.scalar(select(func.max(CallEvent.id))) or 0
 
 
+# libpq settings for the display's connections: a network that dies silently (a cable pulled,
+# a switch down) is noticed in seconds, not after the kernel's 15-minute retransmission limit:
+# unacknowledged data fails after 5 s, an idle link is probed after 5 s, twice, 2 s apart.
+PG_LINK_CHECKS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                  "keepalives_count": 2, "tcp_user_timeout": 5000}
+
+
 # --- waiting for the next call ------------------------------------------------------------------
 
 class PollWaiter:
@@ -137,8 +144,8 @@ class ListenWaiter:
         import psycopg
 
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=max(
-            1, round(connect_timeout)))
+        self.conn = psycopg.connect(conninfo, autocommit=True, **{
+            **PG_LINK_CHECKS, "connect_timeout": max(1, round(connect_timeout))})
         self.conn.execute(f"LISTEN {CHANNEL}")
         self.fallback, self._stop = fallback, stop
 
@@ -317,7 +324,8 @@ def open_display_queue(cfg, content):
     if url.startswith("sqlite"):
         kw: dict = {"poolclass": NullPool}
     else:
-        kw = {"connect_args": {"connect_timeout": 3, "options": "-c statement_timeout=5000"},
+        kw = {"connect_args": {**PG_LINK_CHECKS, "connect_timeout": 3,
+                               "options": "-c statement_timeout=5000"},
               "pool_size": 1, "max_overflow": 2}
     engine = make_queue_engine(url, **kw)
     try:

@@ -54,6 +54,9 @@ CURRENT_ROWS = 2    # "also called" rows under the banner
 BAR = theme.rgba(theme.hex_rgb("#1C1C1C"))    # bars: white on #1C1C1C is 17:1
 PANEL = theme.rgba(theme.hex_rgb("#111111"))
 NOTICE_SECONDS = 12
+# The feed reports at least every status_seconds while connected; silence longer than this
+# means the reader is stuck (e.g. a network that swallows packets): say so, keep the state.
+STALE_SECONDS = 10
 
 
 class CallRow(BoxLayout):
@@ -118,6 +121,7 @@ class DisplayApp(App):
         self._notice_index = 0
         self._state_file = Path(os.environ[STATE_ENV]) if os.environ.get(STATE_ENV) else None
         self._state_dirty = True
+        self._last_update = time.monotonic()
         super().__init__(**kwargs)
         d = cfg.display
         chime = None
@@ -165,6 +169,7 @@ class DisplayApp(App):
         self._next_notice()
         Clock.schedule_interval(lambda _dt: self._next_notice(), NOTICE_SECONDS)
         Clock.schedule_interval(lambda _dt: self._service_state_file(), 0.1)
+        Clock.schedule_interval(lambda _dt: self._check_stale(), 1.0)
         Window.bind(on_flip=self._on_flip)
         self.watcher.start()
         if os.environ.get(READY_FILE_ENV):
@@ -211,8 +216,16 @@ class DisplayApp(App):
     def _from_worker(self, update: FeedUpdate) -> None:
         Clock.schedule_once(lambda _dt: self.apply(update))
 
+    def _check_stale(self) -> None:
+        stale_after = max(STALE_SECONDS, 3 * self.cfg.display.status_seconds)
+        if self.connected and time.monotonic() - self._last_update > stale_after:
+            self.connected = None  # the next update from the feed sets it again
+            self.root.ids.note.text = self._("No connection to the queue")
+            self._state_dirty = True
+
     def apply(self, update: FeedUpdate) -> None:
         ids = self.root.ids
+        self._last_update = time.monotonic()
         self.mode = update.mode or self.mode
         if update.connected != self.connected:
             self.connected = update.connected

@@ -124,6 +124,9 @@ class TcpRelay:
 
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
+        # frozen: connections stay open but nothing gets through (packets swallowed)
+        self.flowing = threading.Event()
+        self.flowing.set()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -154,11 +157,13 @@ class TcpRelay:
                 self._pairs.append((client, upstream))
             threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
 
-    @staticmethod
-    def _pump(a: socket.socket, b: socket.socket) -> None:
+    def _pump(self, a: socket.socket, b: socket.socket) -> None:
         try:
             while True:
-                ready, _, _ = select.select([a, b], [], [], 1.0)
+                self.flowing.wait()
+                ready, _, _ = select.select([a, b], [], [], 0.2)
+                if not self.flowing.is_set():
+                    continue  # held back until thawed
                 for s in ready:
                     data = s.recv(65536)
                     if not data:
@@ -185,5 +190,14 @@ class TcpRelay:
                 except OSError:
                     pass
 
+    def freeze(self) -> None:
+        """Keep every connection open but let nothing through, like a network that swallows
+        packets: the display's reads hang instead of failing."""
+        self.flowing.clear()
+
+    def thaw(self) -> None:
+        self.flowing.set()
+
     def close(self) -> None:
+        self.thaw()
         self.cut()

@@ -238,3 +238,31 @@ def test_queue_database_outage_keeps_the_screen_and_recovers_without_repeats(hal
     # A001 once (not again after the outage), A002 shown but too old to announce, B001 fresh
     assert said == ["A001", "B001"], said
     assert len(st["shown"]) == 3
+
+
+@pytest.fixture(params=["pg"])
+def hall_pg(request, tmp_path):
+    h = _hall(request, tmp_path)
+    yield h
+    h.close()
+
+
+def test_a_network_that_swallows_packets_is_noticed_and_survived(hall_pg):
+    """Not refused but silent: the display's read hangs on a connection that stays open. The
+    screen says so within seconds, keeps its state, and carries on when packets flow again."""
+    hall = hall_pg
+    hall.svc.issue("E")
+    hall.svc.issue("E")
+    d = hall.start_display()
+    hall.svc.call_next(6)
+    d.wait_until(lambda s: len(s["shown"]) == 1, timeout=10, what="E001 shown")
+    hall.relay.freeze()
+    st = d.wait_until(lambda s: s["note"], timeout=30, what="the note while the network hangs")
+    assert st["note"] == "Brak połączenia z kolejką" and st["banner"]["code"] == "E001"
+    hall.svc.call_next(8)  # the desk's own link works
+    hall.relay.thaw()
+    st = d.wait_until(lambda s: s["banner"]["code"] == "E002" and not s["note"], timeout=30,
+                      what="E002 after the network came back")
+    assert st["recent"][:2] == ["E002 Stanowisko 8", "E001 Stanowisko 6"]
+    st = d.wait_until(lambda s: len(s["announced"]) == 2, timeout=60)
+    assert [p["code"] for p in st["played"] if p["part"] == "pl"] == ["E001", "E002"]
