@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -119,6 +120,8 @@ class DisplayApp(App):
         self._unstamped: list[int] = []
         self._highlight_ev = None
         self._notice_index = 0
+        self._notices: list = []
+        self._notices_read = -1e9
         self._state_file = Path(os.environ[STATE_ENV]) if os.environ.get(STATE_ENV) else None
         self._state_dirty = True
         self._last_update = time.monotonic()
@@ -195,22 +198,35 @@ class DisplayApp(App):
             self.root.ids.clock.text = text
 
     def _next_notice(self) -> None:
-        """One notice from the content at a time, changing every NOTICE_SECONDS."""
+        """One notice from the content at a time, changing every NOTICE_SECONDS. The list is
+        read on a worker thread (once a minute): the UI thread never waits for a database."""
+        if time.monotonic() - self._notices_read > 60:
+            self._notices_read = time.monotonic()
+            threading.Thread(target=self._read_notices, daemon=True, name="notices").start()
+        if not self._notices:
+            self.root.ids.notice.text = ""
+            return
+        lang = self.cfg.languages.default
+        a = self._notices[self._notice_index % len(self._notices)]
+        self._notice_index += 1
+        self.root.ids.notice.text = f"{a.title.get(lang)}: {a.body.get(lang)}"
+        self._state_dirty = True
+
+    def _read_notices(self) -> None:
         from kiosk.hours import office_now
 
-        lang = self.cfg.languages.default
         try:
             notices = self.core.content.announcements(office_now(self.cfg.office.timezone).date())
         except Exception:  # content is local; if it fails, the calls matter more
             log.exception("cannot read the notices")
-            notices = []
-        if not notices:
-            self.root.ids.notice.text = ""
             return
-        a = notices[self._notice_index % len(notices)]
-        self._notice_index += 1
-        self.root.ids.notice.text = f"{a.title.get(lang)}: {a.body.get(lang)}"
-        self._state_dirty = True
+
+        def show(_dt) -> None:
+            first = not self._notices
+            self._notices = list(notices)
+            if first:
+                self._next_notice()
+        Clock.schedule_once(show)
 
     # --- updates from the feed ----------------------------------------------------------------
     def _from_worker(self, update: FeedUpdate) -> None:

@@ -266,3 +266,22 @@ def test_a_network_that_swallows_packets_is_noticed_and_survived(hall_pg):
     assert st["recent"][:2] == ["E002 Stanowisko 8", "E001 Stanowisko 6"]
     st = d.wait_until(lambda s: len(s["announced"]) == 2, timeout=60)
     assert [p["code"] for p in st["played"] if p["part"] == "pl"] == ["E001", "E002"]
+
+
+def test_kiosk_display_starts_full_screen_on_the_default_sqlite_queue(tmp_path):
+    """As a newcomer starts it: no configuration, the embedded queue, full screen."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    ready = tmp_path / "ready.json"
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data"),
+           "KIOSK_READY_FILE": str(ready), "KIOSK_EXIT_AFTER_READY": "1"}
+    env.pop("KIOSK_CONFIG", None)
+    r = subprocess.run([sys.executable, "-m", "kiosk", "display"], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    info = json.loads(ready.read_text())
+    assert info["screen"] == "display" and info["title"] == "Zapraszamy"
+    assert (tmp_path / "data" / "audio" / "chime-v1.wav").exists()
