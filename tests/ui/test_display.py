@@ -128,6 +128,9 @@ def test_a_desk_call_from_another_process_is_shown_within_2_s_and_announced(hall
     assert st["banner"]["code"] == "A001" and st["banner"]["desk"] == "Stanowisko 1"
     assert not st["banner"]["highlight"] and st["played"] == []
     assert st["mode"] == ("listen" if hall.kind == "pg" else "poll")
+    # a notice from the content in the bottom bar
+    st = d.wait_until(lambda s: s["notice"], timeout=10, what="a notice")
+    assert ": " in st["notice"] and st["clock"]
 
     kiosk(hall.desk_cfg, "desk", "call", "--desk", "3")   # a desk in another process
     called = time.monotonic()
