@@ -41,8 +41,9 @@ class Hall:
             self.url = pg_server.new_database()
             self.relay = TcpRelay("127.0.0.1", pg_server.port)
             display_url = self.url.replace(f":{pg_server.port}/", f":{self.relay.port}/")
+        self.clock = Clock(at(DAY, 10))
         self.svc = service(self.url, content=StaticContent(*[category(x) for x in "ABCDEF"]),
-                           clock=Clock(at(DAY, 10)))
+                           clock=self.clock)
         self.desk_cfg = write_config(tmp / "desk.toml", tmp / "desk-data", self.url)
         self.display_cfg = write_config(tmp / "display.toml", tmp / "display-data", display_url,
                                         **display)
@@ -155,10 +156,31 @@ def test_a_desk_call_from_another_process_is_shown_within_2_s_and_announced(hall
     assert any(w.startswith("A czeka: 1") for w in st["waiting"]), st["waiting"]
 
 
+def _served_this_morning(hall: Hall, letter: str, minutes: list[int], waiting: int) -> None:
+    """Tickets of `letter` served at desk 9 since 9:00, then `waiting` more in the queue: the
+    display then has service times to estimate from."""
+    hall.clock.set(at(DAY, 9))
+    for _ in range(len(minutes)):
+        hall.svc.issue(letter)
+    hall.svc.call_next(9, [letter])
+    for m in minutes[:-1]:
+        hall.clock.advance(minutes=m)
+        hall.svc.call_next(9, [letter])
+    hall.clock.advance(minutes=minutes[-1])
+    hall.svc.served(9)
+    for _ in range(waiting):
+        hall.svc.issue(letter)
+    hall.clock.set(at(DAY, 10))
+
+
 def test_three_quick_calls_are_announced_in_order_without_overlap(hall):
+    _served_this_morning(hall, "D", [6, 8, 7, 5], waiting=3)
     for letter in "ABC":
         hall.svc.issue(letter)
     d = hall.start_display()
+    # waiting counts and an estimate from this morning's services
+    assert [w for w in d.state()["waiting"] if w.startswith("D ")] == [
+        "D czeka: 3 ok. 17–29 min"]
     # three desks within a few milliseconds
     calls = [hall.svc.call_next(desk, [letter]) for desk, letter in ((2, "A"), (5, "B"), (7, "C"))]
     assert [c.code for c in calls] == ["A001", "B001", "C001"]
