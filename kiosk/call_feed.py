@@ -279,6 +279,7 @@ class CallWatcher:
                         calls = calls_since(s, self.last_id, svc.tz)
                         if not calls and self.last_id > last_call_id(s):
                             self.last_id = last_call_id(s)  # a new, empty queue database
+                            first_read = True  # keep the new id
                     recent = (recent_calls(s, svc.now().date(), svc.tz, self.recent_n)
                               if calls or self.connected is not True else None)
                 if calls:
