@@ -1,6 +1,6 @@
 """Run every benchmark and print one table of figures, each against a baseline from this run.
 
-    .venv/bin/python bench/run.py [--rounds N] [--starts N]
+    .venv/bin/python bench/run.py [--rounds N] [--starts N] [--display]
 
 Baselines: a bare Kivy window with two screens and a button (bench/bare_window.py), started
 and driven the same way as the kiosk, in the same Xvfb, in the same run.
@@ -62,6 +62,8 @@ def main() -> int:
     ap.add_argument("--starts", type=int, default=5, help="process starts per side")
     ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
     ap.add_argument("--no-usage", action="store_true", help="skip bench/usage.py")
+    ap.add_argument("--display", action="store_true",
+                    help="also the hall display: desk call -> drawn / first audio (bench/display.py)")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -106,6 +108,11 @@ def main() -> int:
 
         print()
         usage.print_table(usage.measure())
+    if args.display:
+        from bench import display
+
+        print()
+        display.print_table(display.run())
     return 0
 
 

@@ -41,6 +41,21 @@ def cmd_run(args, cfg: KioskConfig) -> int:
     return run_kiosk(cfg)
 
 
+def cmd_display(args, cfg: KioskConfig) -> int:
+    """The hall display: landscape, full screen unless --windowed (see screens/display.py)."""
+    screen = replace(cfg.screen, width=max(cfg.screen.width, cfg.screen.height),
+                     height=min(cfg.screen.width, cfg.screen.height))
+    if args.windowed:
+        screen = replace(screen, fullscreen=False, show_cursor=True)
+    cfg = replace(cfg, screen=screen)
+    from screens.app import configure_kivy  # Kivy is imported only here
+
+    configure_kivy(cfg)  # before anything opens the window
+    from screens.display import run_display
+
+    return run_display(cfg)
+
+
 def cmd_status(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
 
@@ -323,6 +338,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="start (and return after each session) in this language")
     run.set_defaults(func=cmd_run)
 
+    disp = sub.add_parser("display", help="the hall display: called tickets, spoken calling",
+                          description="Show the tickets being called on the hall TV "
+                          "(1920x1080) and announce each call; reads the [queue] database.")
+    disp.add_argument("--windowed", action="store_true",
+                      help="a window with a mouse cursor, for development")
+    disp.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                      help="TOML configuration file (as `kiosk --config FILE display`)")
+    disp.set_defaults(func=cmd_display)
     st = sub.add_parser("status", help="content revision and counts; exit 1 if staff must act")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.set_defaults(func=cmd_status)

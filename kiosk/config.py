@@ -124,6 +124,28 @@ class QueueConfig:
         return self.url or f"sqlite:///{data_dir / 'queue.sqlite3'}"
 
 
+@dataclass(frozen=True)
+class DisplayConfig:
+    """The hall display (`kiosk display`): called tickets and spoken calling."""
+
+    # Languages each call is announced in, in order after Polish (always first).
+    announce_languages: tuple[str, ...] = ("pl",)
+    # A two-tone chime before each announcement.
+    chime: bool = True
+    # PostgreSQL: LISTEN/NOTIFY, with a safety poll every pg_poll_seconds. SQLite (and
+    # PostgreSQL with listen = false): the call log is read every poll_seconds.
+    listen: bool = True
+    poll_seconds: float = 0.4
+    pg_poll_seconds: float = 2.0
+    # Calls found older than this (e.g. after an outage) are shown but not announced.
+    announce_max_age_seconds: int = 60
+    # How long a new call stays highlighted; how many past calls are listed.
+    highlight_seconds: int = 8
+    recent_calls: int = 6
+    # Waiting counts and estimates are refreshed this often (calls at once).
+    status_seconds: float = 2.0
+
+
 SYNC_ENV_FILE = Path("/etc/bom-kiosk/sync.env")
 
 
@@ -174,6 +196,7 @@ class KioskConfig:
     queue: QueueConfig = field(default_factory=QueueConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
     usage: UsageConfig = field(default_factory=UsageConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
     source: Path | None = None
 
 
@@ -250,6 +273,14 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
         raise ConfigError(f"{where}: [usage] kiosk_id must be 1 to 64 characters")
     if u.retention_days < 1 or u.push_batch < 1:
         raise ConfigError(f"{where}: [usage] retention_days and push_batch must be at least 1")
+    d = cfg.display
+    bad = [x for x in d.announce_languages if x not in LANGUAGES]
+    if bad:
+        raise ConfigError(f"{where}: [display] announce_languages: unknown language {bad[0]!r} "
+                          f"(supported: {', '.join(LANGUAGES)})")
+    if d.announce_max_age_seconds < 0 or d.highlight_seconds < 1 or not 1 <= d.recent_calls <= 20:
+        raise ConfigError(f"{where}: [display] announce_max_age_seconds must be at least 0, "
+                          f"highlight_seconds at least 1, recent_calls 1 to 20")
     return cfg
 
 

@@ -34,7 +34,8 @@ from kiosk.content import NotFound, QueueCategoryView
 from kiosk.hours import Span
 from kiosk.queue_db import (make_queue_engine, queue_session_factory, retrying, upgrade_queue,
                             write_session)
-from kiosk.queue_models import (CALLED, CANCELLED, NO_SHOW, SERVED, WAITING, Desk,
+from kiosk.call_feed import log_call
+from kiosk.queue_models import (CALL, CALLED, CANCELLED, NO_SHOW, RECALL, SERVED, WAITING, Desk,
                                 QueueCounter, Ticket)
 from kiosk.texts import LocalText
 
@@ -565,6 +566,7 @@ class QueueService:
                     return None
                 t.status, t.desk, t.called_at = CALLED, desk, _utc_naive(now)
                 s.flush()
+                log_call(s, t, CALL, _utc_naive(now))  # same transaction: the display sees it
                 return self._view(s, t)
         called = retrying(txn)
         if called:
@@ -591,6 +593,7 @@ class QueueService:
         """Call the desk's current ticket again (the display repeats it)."""
         def change(s, t, now):
             t.recalls += 1
+            log_call(s, t, RECALL, _utc_naive(now))
         return self._with_current(desk, change)
 
     def served(self, desk: int) -> TicketView:

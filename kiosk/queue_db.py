@@ -38,12 +38,14 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_queue_engine(url: str) -> Engine:
+def make_queue_engine(url: str, **engine_kw) -> Engine:
+    """`engine_kw` goes to create_engine (the hall display asks for fresh SQLite connections
+    and a connect timeout, so that it notices an unreachable database)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        engine = create_engine(url, **engine_kw)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn, _record):
@@ -61,7 +63,8 @@ def make_queue_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         return engine
     # pool_pre_ping: a hall database restarted overnight must not fail the first ticket.
-    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+    return create_engine(url, **{"pool_pre_ping": True, "pool_size": 2, "max_overflow": 4,
+                                 **engine_kw})
 
 
 def queue_session_factory(engine: Engine) -> sessionmaker[Session]:

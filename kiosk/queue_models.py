@@ -80,3 +80,31 @@ class Desk(QueueBase):
     # Comma-separated letters the desk calls; empty = every letter.
     letters: Mapped[str] = mapped_column(String(60), default="", server_default="")
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+CALL, RECALL = "call", "recall"
+
+
+class CallEvent(QueueBase):
+    """Append-only log of calls and recalls, written in the same transaction as the call: the
+    hall display reads it in id order and remembers the last id it showed, so a call is shown
+    once, a recall is a new event, and nothing made while the display was away is lost.
+
+    Ids must become visible in id order. Writers take one lock before inserting (SQLite: the
+    write lock of BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory lock), so a
+    larger id is never committed before a smaller one."""
+
+    __tablename__ = "queue_call_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    ticket_id: Mapped[int]
+    code: Mapped[str] = mapped_column(String(8))
+    letter: Mapped[str] = mapped_column(String(1))
+    desk: Mapped[int]
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    # The queue's clock (office time, possibly fixed by tests) as naive UTC.
+    called_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The database's own clock: how old an event is, whatever clocks the desks keep.
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=text("CURRENT_TIMESTAMP"))
