@@ -6,11 +6,15 @@ from __future__ import annotations
 from kivy.uix.gridlayout import GridLayout
 
 from screens.base import KioskScreen, load_kv
-from screens.widgets import KButton, PrimaryButton, TitleLabel
+from screens.widgets import KButton, TitleLabel
 
 
 class PinPad(GridLayout):
     pass
+
+
+class PinKey(KButton):
+    """A key of the PIN pad: every key the same height."""
 
 
 class AdminPinScreen(KioskScreen):
@@ -37,7 +41,7 @@ class AdminPinScreen(KioskScreen):
         if locked:
             self.message = self._locked_text(locked)
         self.para(_("Enter the PIN."))
-        self.dots = self.para("●  " * len(self.pin) if self.pin else "—", halign="center",
+        self.dots = self.para("•  " * len(self.pin) if self.pin else "—", halign="center",
                               bold=True)
         self.dots.font_size = 60
         if self.message:
@@ -47,14 +51,14 @@ class AdminPinScreen(KioskScreen):
             self._key(pad, key, key)
         self._key(pad, _("Clear"), "clear")
         self._key(pad, "0", "0")
-        ok = PrimaryButton(text=_("OK"))
+        ok = PinKey(text=_("OK"), role="primary", bold=True)
         ok.bind(on_release=lambda *_a: self.submit())
         pad.add_widget(ok)
         self.button(_("Cancel"), self.app.reset_session)
         self.finish()
 
     def _key(self, pad, text: str, value: str) -> None:
-        btn = KButton(text=text)
+        btn = PinKey(text=text)
         btn.bind(on_release=lambda *_a: self.press(value))
         pad.add_widget(btn)
 
@@ -69,7 +73,7 @@ class AdminPinScreen(KioskScreen):
             self.pin = ""
         elif len(self.pin) < 12:
             self.pin += value
-        self.dots.text = "●  " * len(self.pin) if self.pin else "—"
+        self.dots.text = "•  " * len(self.pin) if self.pin else "—"
 
     def submit(self) -> None:
         pin, self.pin = self.pin, ""

@@ -316,9 +316,11 @@ class KioskApp(App):
         size = ADMIN_CORNER
         if touch.x < Window.width - size or touch.y < Window.height - size:
             return False
-        if self.manager.current in ADMIN_SCREENS or self._idle_popup is not None:
-            return False
-        now = time.monotonic()
+        if self._idle_popup is not None:
+            return False  # the warning's own button takes the touch
+        if self.manager.current in ADMIN_SCREENS:
+            return True  # already there; the square stays inert
+        now = self.idle.now()  # the idle clock: tests move it instead of waiting
         a = self.cfg.admin
         self._corner_taps = [t for t in self._corner_taps if now - t <= a.gesture_seconds]
         self._corner_taps.append(now)

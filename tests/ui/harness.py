@@ -83,6 +83,14 @@ class Driver:
         for _ in range(n):
             self.idle()
 
+    def os_events(self, seconds: float = 0.5) -> None:
+        """Iterations of Kivy's own main loop: a frame, then the window reads what the X
+        server sent (keys from XTEST, close requests). frames() leaves those unread."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.idle()
+            self._kivy(self.window.mainloop)
+
     def pump(self, seconds: float) -> None:
         """Run the real event loop for a while (Clock intervals fire in real time)."""
         end = time.monotonic() + seconds
