@@ -60,7 +60,7 @@ def cmd_status(args, cfg: KioskConfig) -> int:
         "content": content,
         "sync": sync.data or None,  # the last `kiosk sync` report, or null
         "components": {c.name: {"state": c.state, "staff": c.staff, "detail": c.detail,
-                                **c.data} for c in health.components},
+                                "data": c.data} for c in health.components},
     }
     if args.json:
         _print_json(data)

@@ -59,4 +59,6 @@ def setup_file_logging(cfg: KioskConfig) -> Path | None:
     handler.setFormatter(JsonFormatter())
     handler.setLevel(cfg.logging.level.upper())
     root.addHandler(handler)
+    if root.getEffectiveLevel() > handler.level:
+        root.setLevel(handler.level)  # the file gets what [logging] level asks for
     return path

@@ -195,3 +195,23 @@ def test_an_error_in_a_screen_returns_home_with_an_apology_and_is_logged(kiosk):
     assert not [w for w in kiosk.window.children if isinstance(w, Apology)]
     kiosk.tap("Formularze")  # the kiosk goes on as before
     assert kiosk.screen == "forms"
+
+
+def test_what_a_resident_types_never_reaches_the_log(kiosk, monkeypatch):
+    """Even when search fails with the text in its error message, the log line carries only
+    the kind of failure."""
+    from tests.ui.test_search_ui import type_by_touch
+
+    setup_file_logging(kiosk.app.cfg)
+    search = kiosk.app.core.search
+
+    def failing(query, *a, **kw):
+        raise ValueError(f"fts5: syntax error near {query!r}")
+
+    monkeypatch.setattr(search, "search", failing)
+    kiosk.tap(kiosk.find("Szukaj"))
+    type_by_touch(kiosk, "kowalski")
+    kiosk.pump(1.0)
+    text = log_file(kiosk.app.cfg).read_text(encoding="utf-8")
+    assert "search failed (8 characters): ValueError" in text
+    assert "kowalski" not in text.lower()
