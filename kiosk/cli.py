@@ -109,7 +109,12 @@ def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
 
 
 def _audit(cfg: KioskConfig, action: str, outcome: str, detail: str = "") -> None:
-    """Best effort: the audit row of a command run outside the app."""
+    """Best effort: the audit row of a command run outside the app. Not as root: root would
+    leave root-owned database files the kiosk user could not write (sudo logs the command)."""
+    import os
+
+    if os.geteuid() == 0:
+        return
     try:
         from kiosk.admin import Admin
         from kiosk.db import make_engine, session_factory, upgrade

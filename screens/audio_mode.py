@@ -130,6 +130,9 @@ class Speaker:
             log.warning("cannot play %s", clip.path)
             return
         sound.volume = self.volume
+        # Free the decoded audio when the clip ends or is cut off: a Sound keeps its samples
+        # until unloaded, and a kiosk says thousands of clips a day (found by the soak test).
+        sound.bind(on_stop=lambda s: Clock.schedule_once(lambda _dt: s.unload()))
         if rest:
             sound.bind(on_stop=lambda *_a: Clock.schedule_once(
                 lambda _dt: self._play(generation, rest)))
