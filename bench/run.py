@@ -61,6 +61,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--starts", type=int, default=5, help="process starts per side")
     ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
+    ap.add_argument("--soak-events", type=int, default=10000,
+                    help="events of the monkey soak (bench/soak.py); 0 skips it")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -100,6 +102,16 @@ def main() -> int:
     header = ("measure", "kiosk", "bare Kivy", "ratio")
     for r in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    if args.soak_events:
+        # The soak compares the kiosk with itself: start of a long run against its end.
+        from bench import soak
+
+        print()
+        s = soak.run(args.soak_events, 20261126)
+        table = [("soak", "start", "end", "end vs start"), *soak.rows(s)]
+        widths = [max(len(r[i]) for r in table) for i in range(4)]
+        for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     return 0
 
 

@@ -62,7 +62,11 @@ class SoakResult:
         return [ms for i, ms in self.frame_ms if lo <= i < hi]
 
     def summary(self, warmup: int) -> dict:
-        rss_after_warmup = next((k for i, k in self.rss_kib if i >= warmup), None)
+        # Start: the median of the first three samples after the warm-up; end: the median of
+        # the last three (one sample alone moves by a few MB with what is in flight).
+        after = [k for i, k in self.rss_kib if i >= warmup]
+        rss_after_warmup = statistics.median(after[:3])
+        rss_end = statistics.median(after[-3:])
         window = max(200, (self.events - warmup) // 10)
         first = self.frames_between(warmup, warmup + window)
         last = self.frames_between(self.events - window, self.events + 1)
@@ -78,8 +82,9 @@ class SoakResult:
             "thread_errors": self.thread_errors, "leave_attempts": self.leave_attempts,
             "seconds": round(self.seconds, 1), "kinds": self.kinds,
             "screens": dict(sorted(self.screens.items())),
-            "rss_start_kib": rss_after_warmup, "rss_end_kib": self.rss_kib[-1][1],
-            "rss_growth_kib": self.rss_kib[-1][1] - rss_after_warmup,
+            "rss_start_kib": rss_after_warmup, "rss_end_kib": rss_end,
+            "rss_growth_kib": rss_end - rss_after_warmup,
+            "rss_samples_mib": [round(k / 1024, 1) for _i, k in self.rss_kib],
             "frame_ms_start_p50": pct(first, 0.5), "frame_ms_start_p95": pct(first, 0.95),
             "frame_ms_end_p50": pct(last, 0.5), "frame_ms_end_p95": pct(last, 0.95),
             "frames_start": len(first), "frames_end": len(last),
@@ -184,6 +189,12 @@ class Monkey:
         return self.result
 
     def _sample(self) -> None:
+        """Memory in the same state each time: the session ended (Home, audio off, no popup),
+        a few frames drawn, garbage collected. What the current screen and a clip in flight
+        hold would otherwise swing the figure by tens of MB between samples."""
+        self.app.reset_session()
+        for _ in range(3):
+            self._draw()
         self.result.rss_kib.append((self._event, settled_rss_kib()))
 
     def _one(self) -> str:
