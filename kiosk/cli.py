@@ -109,12 +109,18 @@ def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
 
 
 def _audit(cfg: KioskConfig, action: str, outcome: str, detail: str = "") -> None:
-    """Best effort: the audit row of a command run outside the app. Not as root: root would
-    leave root-owned database files the kiosk user could not write (sudo logs the command)."""
+    """Best effort: the audit row of a command run outside the app. Not by root in another
+    user's data folder: root would leave database files the kiosk user cannot write (sudo
+    logs the command in the journal instead)."""
     import os
 
-    if os.geteuid() == 0:
-        return
+    url = cfg.paths.effective_database_url
+    if os.geteuid() == 0 and url.startswith("sqlite:///"):
+        place = Path(url.removeprefix("sqlite:///"))
+        while not place.exists():
+            place = place.parent
+        if place.stat().st_uid != 0:
+            return
     try:
         from kiosk.admin import Admin
         from kiosk.db import make_engine, session_factory, upgrade

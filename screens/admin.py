@@ -17,7 +17,7 @@ from kiosk.admin import (EXIT_RESTART, EXIT_TO_DESKTOP, clear_printer_alert, pri
                          reload_content, sync_now)
 from kiosk.i18n import N_
 from screens.base import KioskScreen, load_kv
-from screens.widgets import KButton, PrimaryButton, TitleLabel
+from screens.widgets import PrimaryButton, TitleLabel
 
 COMPONENT_NAMES = {
     "app": N_("Kiosk app"), "content": N_("Content"), "sync": N_("Content sync"),

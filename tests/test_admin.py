@@ -111,3 +111,15 @@ def test_kiosk_admin_set_pin_reads_stdin_and_writes_only_the_hash(tmp_path):
     # There is no way to give the PIN as an argument (it would show in ps and shell history).
     r = _kiosk("admin", "set-pin", PIN, data_dir=tmp_path)
     assert r.returncode == 2 and "unrecognized arguments" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root, as `sudo kiosk admin set-pin`")
+def test_root_setting_the_pin_leaves_no_root_owned_files_in_the_kiosks_data(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, 65534, 65534)  # the kiosk user's folder
+    pin = tmp_path / "etc" / "admin_pin"
+    r = _kiosk("admin", "set-pin", "--pin-file", str(pin), data_dir=data, stdin=PIN + "\n")
+    assert r.returncode == 0, r.stderr
+    assert verify_pin(PIN, pin.read_text())
+    assert list(data.iterdir()) == [], "no database created by root"

@@ -69,7 +69,7 @@ def test_logs_are_json_lines_with_traceback_and_extra_fields(tmp_path):
     try:
         log.info("printer %s", "ready", extra={"event": "printer", "jobs": 3})
         try:
-            1 / 0
+            _ = 1 / 0
         except ZeroDivisionError:
             log.exception("it broke")
     finally:
