@@ -113,6 +113,7 @@ def main() -> int:
     for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print("screens visited:", ", ".join(f"{k} {v}" for k, v in s["screens"].items()))
+    print("memory samples (MiB, every 250 events, at Home):", s["rss_samples_mib"])
     return 0 if s["crashes"] == 0 and s["thread_errors"] == 0 else 1
 
 

@@ -97,6 +97,8 @@ class Speaker:
             return
         self.last = " ".join(parts)
         self.said.append(self.last)
+        if len(self.said) > 500:  # a day of speech must not pile up in memory
+            del self.said[:-100]
         self._last_parts = parts
         generation = self._generation
         speech, speed = self.app.core.speech, self.speed
@@ -139,6 +141,8 @@ class Speaker:
         sound.play()
         self.sound = sound
         self.played.append(clip)
+        if len(self.played) > 500:
+            del self.played[:-100]
         self.playing_generation = generation
 
     def stop(self) -> None:

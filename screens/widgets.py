@@ -174,7 +174,9 @@ class Apology(ModalView):
         self._auto = Clock.schedule_once(lambda _dt: self.dismiss(animation=False), 8)
 
     def on_dismiss(self):
-        self._auto.cancel()
+        auto = getattr(self, "_auto", None)
+        if auto is not None:
+            auto.cancel()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

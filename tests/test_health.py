@@ -80,7 +80,7 @@ def test_sync_failed_twice_in_a_row_needs_staff_once_is_a_warning(tmp_path):
     core.close()
     code, data = status(tmp_path)
     assert code == 1 and data["components"]["sync"]["state"] == "fail"
-    assert "the last two syncs failed" in data["components"]["sync"]["detail"]
+    assert "the last two content syncs failed" in data["components"]["sync"]["detail"]
 
 
 def test_queue_database_unreachable_needs_staff(tmp_path):

@@ -255,14 +255,41 @@ class Monkey:
         self._frame(1)
 
     def _tap_control(self) -> None:
-        controls = self._controls()
+        """Mostly a control of the screen itself, scrolled into view first as a resident
+        would (the top and bottom bars, always on screen, would otherwise take most taps)."""
+        if self.rng.random() < 0.85:
+            controls = self._screen_controls()
+        else:
+            controls = self._controls()
         if not controls:
             self._tap_point()
             return
         w = self.rng.choice(controls)
+        self._scroll_to(w)
         x, y = w.to_window(*w.center)
         if 0 <= x < self.d.window.width and 0 <= y < self.d.window.height:
             self._touch(x, y)
+
+    def _screen_controls(self):
+        from kivy.uix.behaviors import ButtonBehavior
+
+        screen = self.app.manager.current_screen
+        if self.app._idle_popup is not None:
+            return []
+        return [w for w in screen.walk(restrict=True)
+                if isinstance(w, ButtonBehavior) and w is not screen and not w.disabled
+                and w.opacity > 0 and not self._forbidden(w)]
+
+    def _scroll_to(self, w) -> None:
+        from kivy.uix.scrollview import ScrollView
+
+        parent = w.parent
+        while parent is not None and parent is not self.d.window:
+            if isinstance(parent, ScrollView):
+                parent.scroll_to(w, padding=40, animate=False)
+                self._frame(1)
+                return
+            parent = parent.parent
 
     def _tap_point(self) -> None:
         width, height = self.d.window.size
