@@ -6,8 +6,9 @@ against end, in a fresh kiosk process under a private Xvfb.
 The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): random taps, controls, swipes,
 keys, languages, idle resets and the admin side, seeded. Memory is sampled every 250 events at
 Home with the session ended (see Monkey._sample); "start" is the first sample after the
-warm-up (a fifth of the run, at most 1,000 events), "end" the last. Frame time is a whole
-drawn frame (layout, drawing, flip) of the first and of the last tenth after the warm-up.
+warm-up (a quarter of the run), "end" the last (medians of three); the growth is the
+least-squares line through all samples after the warm-up, over those events. Frame time is a
+whole drawn frame (layout, drawing, flip) of the first and of the last tenth after the warm-up.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def child(events: int, seed: int, data_dir: Path) -> dict:
     write_pin(pin_file(cfg), PIN)
     with Monkey(d, seed=seed, pin=PIN) as m:
         result = m.run(events)
-    return result.summary(min(1000, events // 5))
+    return result.summary(events // 4)
 
 
 def run(events: int, seed: int) -> dict:
@@ -86,7 +87,10 @@ def rows(s: dict) -> list[tuple[str, str, str, str]]:
          "must be 0 / 0"),
         ("resident memory, start -> end", f"{s['rss_start_kib'] / mib:.1f} MiB",
          f"{s['rss_end_kib'] / mib:.1f} MiB",
-         f"{s['rss_growth_kib'] / mib:+.1f} MiB ({s['rss_end_kib'] / s['rss_start_kib']:.3f}x)"),
+         f"{s['rss_end_minus_start_kib'] / mib:+.1f} MiB "
+         f"({s['rss_end_kib'] / s['rss_start_kib']:.3f}x)"),
+        ("memory growth after warm-up (fitted)", f"{s['rss_kib_per_1000_events'] / mib:+.2f} "
+         "MiB / 1000 events", "", f"{s['rss_growth_kib'] / mib:+.1f} MiB (limit 10)"),
         ("frame time p50, start -> end", f"{s['frame_ms_start_p50']:.1f} ms",
          f"{s['frame_ms_end_p50']:.1f} ms",
          f"{s['frame_ms_end_p50'] / s['frame_ms_start_p50']:.2f}x"),
@@ -114,6 +118,8 @@ def main() -> int:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print("screens visited:", ", ".join(f"{k} {v}" for k, v in s["screens"].items()))
     print("memory samples (MiB, every 250 events, at Home):", s["rss_samples_mib"])
+    if s["crashes"]:
+        print("first exception caught:\n" + s["first_crash"])
     return 0 if s["crashes"] == 0 and s["thread_errors"] == 0 else 1
 
 

@@ -57,16 +57,25 @@ class SoakResult:
     rss_kib: list = field(default_factory=list)  # (event, KiB)
     frame_ms: list = field(default_factory=list)  # (event, ms of a drawn frame)
     seconds: float = 0.0
+    first_crash: str = ""
 
     def frames_between(self, lo: int, hi: int) -> list[float]:
         return [ms for i, ms in self.frame_ms if lo <= i < hi]
 
     def summary(self, warmup: int) -> dict:
         # Start: the median of the first three samples after the warm-up; end: the median of
-        # the last three (one sample alone moves by a few MB with what is in flight).
-        after = [k for i, k in self.rss_kib if i >= warmup]
+        # the last three (one sample alone moves by several MB with what is in flight).
+        # Growth: the least-squares line through every sample after the warm-up, over the
+        # events after the warm-up: a leak is a slope, not the noise of two end points.
+        pts = [(i, k) for i, k in self.rss_kib if i >= warmup]
+        after = [k for _i, k in pts]
         rss_after_warmup = statistics.median(after[:3])
         rss_end = statistics.median(after[-3:])
+        if len(pts) >= 3:
+            slope = statistics.linear_regression([i for i, _k in pts], after).slope
+        else:
+            slope = (after[-1] - after[0]) / max(1, pts[-1][0] - pts[0][0])
+        fitted = slope * (self.events - warmup)
         window = max(200, (self.events - warmup) // 10)
         first = self.frames_between(warmup, warmup + window)
         last = self.frames_between(self.events - window, self.events + 1)
@@ -78,12 +87,14 @@ class SoakResult:
             return round(values[min(len(values) - 1, int(q * len(values)))], 2)
 
         return {
-            "events": self.events, "crashes": self.crashes,
+            "events": self.events, "crashes": self.crashes, "first_crash": self.first_crash,
             "thread_errors": self.thread_errors, "leave_attempts": self.leave_attempts,
             "seconds": round(self.seconds, 1), "kinds": self.kinds,
             "screens": dict(sorted(self.screens.items())),
+            "warmup_events": warmup,
             "rss_start_kib": rss_after_warmup, "rss_end_kib": rss_end,
-            "rss_growth_kib": rss_end - rss_after_warmup,
+            "rss_growth_kib": round(fitted), "rss_end_minus_start_kib": rss_end - rss_after_warmup,
+            "rss_kib_per_1000_events": round(slope * 1000, 1),
             "rss_samples_mib": [round(k / 1024, 1) for _i, k in self.rss_kib],
             "frame_ms_start_p50": pct(first, 0.5), "frame_ms_start_p95": pct(first, 0.95),
             "frame_ms_end_p50": pct(last, 0.5), "frame_ms_end_p95": pct(last, 0.95),
@@ -185,6 +196,7 @@ class Monkey:
         self._event = events
         self._sample()
         self.result.crashes = len(self.app.crashes)
+        self.result.first_crash = self.app.crashes[0] if self.app.crashes else ""
         self.result.seconds = time.perf_counter() - start
         return self.result
 

@@ -141,6 +141,7 @@ def test_sync_now_without_a_source_fails_plainly_and_is_audited(staff):
     name, ok, detail = staff.app.manager.current_screen.last
     assert name == "sync_now" and not ok and detail.startswith("exit 2")
     assert ("sync_now", "failed") in audit(staff)
+    staff.app.core.alerts.clear("sync")  # the failed sync told staff; later tests start clean
 
 
 def test_exit_to_desktop_needs_a_second_tap_and_leaves_with_its_exit_code(staff, monkeypatch):
