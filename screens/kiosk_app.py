@@ -176,6 +176,7 @@ class KioskApp(App):
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
+        self._prune_dead_bindings()
         self.session.lang = lang
         self.lang = lang
         self.i18n = translator(lang)
@@ -207,15 +208,18 @@ class KioskApp(App):
 
     # --- accessibility settings -----------------------------------------------------------
     def set_palette(self, name: str) -> None:
+        self._prune_dead_bindings()
         self.pal = theme.PALETTES[name]
         Window.clearcolor = self.pal.BACKGROUND
         self.manager.current_screen.refresh()
 
     def set_font_scale(self, scale: float) -> None:
+        self._prune_dead_bindings()
         self.font_scale = scale
         self.manager.current_screen.refresh()
 
     def set_low_reach(self, on: bool) -> None:
+        self._prune_dead_bindings()
         self.low_reach = on
         self.manager.current_screen.refresh()
 
@@ -262,6 +266,7 @@ class KioskApp(App):
                 and self.pal is theme.NORMAL and self.font_scale == 1.0 and not self.low_reach)
 
     def reset_session(self) -> None:
+        self._prune_dead_bindings()
         if self._idle_popup is not None:
             self._idle_popup.dismiss(animation=False)
             self._idle_popup = None
@@ -274,6 +279,28 @@ class KioskApp(App):
         self.home()
 
     # --- operations: admin gesture, lock-down, crash recovery, heartbeat --------------------
+    _KV_PROPS = ("i18n", "lang", "breadcrumb", "pal", "font_scale", "low_reach", "audio_on",
+                 "privacy")
+
+    def _prune_dead_bindings(self) -> None:
+        """Drop kv bindings on the app whose widget is gone. A widget freed by Python's cycle
+        collector can leave its rules bound to `app.font_scale` etc. through a dead weak
+        proxy, and the next change of that property raises ReferenceError (found by the
+        soak: a tap on "Large text" after thousands of screens)."""
+        from kivy.weakproxy import WeakProxy
+
+        for name in self._KV_PROPS:
+            for _cb, largs, _kw, _is_ref, uid in self.get_property_observers(name, args=True):
+                if uid is None:
+                    continue
+                for arg in _flat(largs):
+                    if isinstance(arg, WeakProxy):
+                        try:
+                            arg.__ref__()  # raises when the widget is gone
+                        except ReferenceError:
+                            self.unbind_uid(name, uid)
+                            break
+
     def _install_operations(self) -> None:
         from kivy.base import ExceptionManager
 
@@ -355,6 +382,14 @@ class KioskApp(App):
 
 
 ADMIN_CORNER = 90  # px: the top-right square of the hidden admin gesture
+
+
+def _flat(args):
+    for a in args:
+        if isinstance(a, (list, tuple)):
+            yield from a
+        else:
+            yield a
 
 
 class _CrashHandler:
