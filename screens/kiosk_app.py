@@ -287,19 +287,10 @@ class KioskApp(App):
         collector can leave its rules bound to `app.font_scale` etc. through a dead weak
         proxy, and the next change of that property raises ReferenceError (found by the
         soak: a tap on "Large text" after thousands of screens)."""
-        from kivy.weakproxy import WeakProxy
-
         for name in self._KV_PROPS:
             for _cb, largs, _kw, _is_ref, uid in self.get_property_observers(name, args=True):
-                if uid is None:
-                    continue
-                for arg in _flat(largs):
-                    if isinstance(arg, WeakProxy):
-                        try:
-                            arg.__ref__()  # raises when the widget is gone
-                        except ReferenceError:
-                            self.unbind_uid(name, uid)
-                            break
+                if uid is not None and any(_dead(a) for a in _flat(largs)):
+                    self.unbind_uid(name, uid)
 
     def _install_operations(self) -> None:
         from kivy.base import ExceptionManager
@@ -384,9 +375,27 @@ class KioskApp(App):
 ADMIN_CORNER = 90  # px: the top-right square of the hidden admin gesture
 
 
+def _dead(obj) -> bool:
+    """A weak proxy (Kivy's or the standard library's) whose object is gone. type() does not
+    go through a proxy; isinstance() and attribute access do, and raise when it is dead."""
+    import weakref
+
+    from kivy.weakproxy import WeakProxy
+
+    t = type(obj)
+    try:
+        if t is WeakProxy:
+            obj.__ref__()
+        elif t in (weakref.ProxyType, weakref.CallableProxyType):
+            obj.__class__  # noqa: B018  (forwarded to the object: raises when it is gone)
+    except ReferenceError:
+        return True
+    return False
+
+
 def _flat(args):
     for a in args:
-        if isinstance(a, (list, tuple)):
+        if type(a) in (list, tuple):  # type(), not isinstance(): `a` may be a dead proxy
             yield from a
         else:
             yield a
