@@ -72,3 +72,32 @@ def test_kiosk_mode_window_settings_have_no_cursor_and_no_decorations(tmp_path):
         assert Config.get("kivy", "exit_on_escape") == "0"
     finally:
         configure_kivy(CFG)
+
+
+@pytest.mark.parametrize("kind", ["kivy", "stdlib"])
+def test_a_binding_left_by_a_dead_widget_does_not_break_large_text(kiosk, kind):
+    """Found by the soak: a widget freed by the cycle collector can leave its kv rule bound
+    to app.font_scale through a dead weak proxy (as kivy.lang's call_fn holds it); the next
+    "Large text" raised ReferenceError. The app now drops such bindings first."""
+    import gc
+    import weakref
+
+    from kivy.weakproxy import WeakProxy
+
+    class Thing:
+        x = 0
+
+    thing = Thing()
+    proxy = WeakProxy(thing) if kind == "kivy" else weakref.proxy(thing)
+
+    def call_fn(args, _instance, value):
+        setattr(args[0], "x", value)  # what a kv rule does with its widget
+
+    kiosk.app.fbind("font_scale", call_fn, (proxy, "x"))
+    del thing
+    gc.collect()
+    kiosk.tap("Ułatwienia")
+    kiosk.tap("Duży tekst")
+    assert kiosk.app.font_scale == 1.5
+    assert call_fn not in kiosk.app.get_property_observers("font_scale")
+    kiosk.home()
