@@ -64,6 +64,8 @@ def main() -> int:
     ap.add_argument("--no-usage", action="store_true", help="skip bench/usage.py")
     ap.add_argument("--display", action="store_true",
                     help="also the hall display: desk call -> drawn / first audio (bench/display.py)")
+    ap.add_argument("--soak-events", type=int, default=10000,
+                    help="events of the monkey soak (bench/soak.py); 0 skips it")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -113,6 +115,16 @@ def main() -> int:
 
         print()
         display.print_table(display.run())
+    if args.soak_events:
+        # The soak compares the kiosk with itself: start of a long run against its end.
+        from bench import soak
+
+        print()
+        s = soak.run(args.soak_events, 20261126)
+        table = [("soak", "start", "end", "end vs start"), *soak.rows(s)]
+        widths = [max(len(r[i]) for r in table) for i in range(4)]
+        for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     return 0
 
 

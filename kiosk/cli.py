@@ -58,37 +58,112 @@ def cmd_display(args, cfg: KioskConfig) -> int:
 
 def cmd_status(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
-
-    from content_sync.report import sync_status
+    from kiosk.health import check_all
 
     core = open_core(cfg)
     try:
-        st = core.content.status()
-        sync, sync_problems = sync_status(core.Session)
+        health = check_all(core)
     finally:
         core.close()
-    problems = ([] if st.revision else ["no content loaded"]) + sync_problems
+    content = health.get("content").data
+    sync = health.get("sync")
     data = {
         "version": __version__,
-        "ok": not problems,
-        "problems": problems,
+        "ok": health.ok,
+        "problems": health.problems,
         "database": cfg.paths.effective_database_url,
-        "content": {"revision": st.revision, "revision_id": st.revision_id,
-                    "loaded_at": st.loaded_at, "checksum": st.checksum, "counts": st.counts},
-        "sync": sync,  # the last `kiosk sync` report, or null
+        "content": content,
+        "sync": sync.data or None,  # the last `kiosk sync` report, or null
+        "components": {c.name: {"state": c.state, "staff": c.staff, "detail": c.detail,
+                                "data": c.data} for c in health.components},
     }
     if args.json:
         _print_json(data)
     else:
         print(f"BOM kiosk {__version__}")
         print(f"database:  {data['database']}")
-        print(f"content:   {st.revision or '-'} (loaded {st.loaded_at or '-'})")
-        for name, n in st.counts.items():
+        print(f"content:   {content.get('revision') or '-'} (loaded "
+              f"{content.get('loaded_at') or '-'})")
+        for name, n in (content.get("counts") or {}).items():
             print(f"  {name:<17}{n}")
-        print(f"sync:      {sync['summary'] if sync else 'never run'}")
-        for p in problems:
+        for c in health.components:
+            mark = "STAFF" if c.staff else c.state
+            print(f"{c.name + ':':<13}{mark:<8}{c.detail}")
+        for p in health.problems:
             print(f"PROBLEM: {p}")
-    return EXIT_ATTENTION if problems else EXIT_OK
+    return EXIT_OK if health.ok else EXIT_ATTENTION
+
+
+def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
+    import getpass
+
+    from kiosk.admin import PinError, check_new_pin, pin_file, write_pin
+
+    path = Path(args.pin_file) if args.pin_file else pin_file(cfg)
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New admin PIN (6-12 digits): ")
+        again = getpass.getpass("The same PIN again: ")
+        if pin != again:
+            print("the two PINs differ; nothing was changed", file=sys.stderr)
+            return EXIT_USAGE
+    else:  # scripts: the PIN on stdin, never on the command line (ps, shell history)
+        pin = sys.stdin.readline().strip()
+    try:
+        check_new_pin(pin)
+        write_pin(path, pin)
+    except PinError as exc:
+        print(f"PIN not set: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"PIN not set: cannot write {path}: {exc.strerror} (run it with sudo?)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    print(f"admin PIN set (salted scrypt hash in {path})")
+    _audit(cfg, "set_pin", "ok", str(path))
+    return EXIT_OK
+
+
+def _audit(cfg: KioskConfig, action: str, outcome: str, detail: str = "") -> None:
+    """Best effort: the audit row of a command run outside the app. Not by root in another
+    user's data folder: root would leave database files the kiosk user cannot write (sudo
+    logs the command in the journal instead)."""
+    import os
+
+    url = cfg.paths.effective_database_url
+    if os.geteuid() == 0 and url.startswith("sqlite:///"):
+        place = Path(url.removeprefix("sqlite:///"))
+        while not place.exists():
+            place = place.parent
+        if place.stat().st_uid != 0:
+            return
+    try:
+        from kiosk.admin import Admin
+        from kiosk.db import make_engine, session_factory, upgrade
+
+        engine = make_engine(cfg.paths.effective_database_url)
+        upgrade(engine)
+        Admin(session_factory(engine), cfg).audit(action, outcome, detail)
+        engine.dispose()
+    except Exception as exc:  # e.g. root setting the PIN before the data folder exists
+        logging.getLogger(__name__).warning("no audit row for %s: %s", action, exc)
+
+
+def cmd_admin_audit(args, cfg: KioskConfig) -> int:
+    from kiosk.admin import Admin
+    from kiosk.db import make_engine, session_factory, upgrade
+
+    engine = make_engine(cfg.paths.effective_database_url)
+    upgrade(engine)
+    rows = Admin(session_factory(engine), cfg).recent(args.limit)
+    engine.dispose()
+    out = [{"at": r.at.isoformat(timespec="seconds") + "Z", "action": r.action,
+            "outcome": r.outcome, "detail": r.detail} for r in rows]
+    if args.json:
+        _print_json(out)
+    else:
+        for r in out:
+            print(f"{r['at']}  {r['action']:<16} {r['outcome']:<9} {r['detail']}")
+    return EXIT_OK
 
 
 def cmd_content_validate(args, cfg: KioskConfig) -> int:
@@ -346,9 +421,23 @@ def build_parser() -> argparse.ArgumentParser:
     disp.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
                       help="TOML configuration file (as `kiosk --config FILE display`)")
     disp.set_defaults(func=cmd_display)
-    st = sub.add_parser("status", help="content revision and counts; exit 1 if staff must act")
+    st = sub.add_parser("status", help="every component's state; exit 1 if staff must act",
+                        description="Health of the kiosk: app heartbeat, content, sync, "
+                        "printer and paper, queue database, kiosk database, audio cache, disk, "
+                        "staff alerts. Exit 1 when staff must act.")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.set_defaults(func=cmd_status)
+
+    adm = sub.add_parser("admin", help="the staff side: PIN and audit log")
+    asub_ = adm.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
+    sp_ = asub_.add_parser("set-pin", help="set the admin PIN (asked for, or read from stdin; "
+                           "never given on the command line)")
+    sp_.add_argument("--pin-file", help="where to write the hash (default: [admin] pin_file)")
+    sp_.set_defaults(func=cmd_admin_set_pin)
+    au_ = asub_.add_parser("audit", help="the latest PIN attempts and admin actions")
+    au_.add_argument("--limit", type=int, default=50)
+    au_.add_argument("--json", action="store_true")
+    au_.set_defaults(func=cmd_admin_audit)
 
     content = sub.add_parser("content", help="check or load content in the YAML format")
     csub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
@@ -435,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         cfg = load_config(args.config)
+        if args.command == "run":
+            from kiosk.logs import setup_file_logging
+
+            setup_file_logging(cfg)  # JSON lines for the office's monitoring
         return args.func(args, cfg)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

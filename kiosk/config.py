@@ -185,6 +185,43 @@ class UsageConfig:
 
 
 @dataclass(frozen=True)
+class AdminConfig:
+    # The salted scrypt hash of the staff PIN (`kiosk admin set-pin`). None means
+    # "<data_dir>/admin_pin"; on a kiosk machine keep it beside this file, owned by root.
+    pin_file: Path | None = None
+    # Wrong PINs in a row that lock the admin side, and for how long.
+    max_attempts: int = 5
+    lockout_seconds: int = 300
+    # The admin side closes itself (back to Home) after this long without a touch.
+    idle_seconds: int = 60
+    # The hidden way in: this many taps in the top-right corner within gesture_seconds.
+    gesture_taps: int = 5
+    gesture_seconds: float = 3.0
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    # JSON-lines log files; None means "<data_dir>/logs". Never holds search text or PINs.
+    log_dir: Path | None = None
+    level: str = "INFO"
+    # Rotation: a file grows to max_bytes, then the oldest of `backups` files is dropped.
+    max_bytes: int = 5_000_000
+    backups: int = 5
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    # The running kiosk rewrites <data_dir>/heartbeat.json this often; `kiosk status` calls
+    # the app frozen or stopped when the file is older than heartbeat_stale_seconds.
+    heartbeat_seconds: int = 10
+    heartbeat_stale_seconds: int = 60
+    # Below this much free space on the data disk, staff are needed.
+    disk_min_free_mb: int = 500
+    # Seconds `kiosk status` waits for the printer and the queue database.
+    check_timeout: float = 3.0
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     paths: PathsConfig = field(default_factory=PathsConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
@@ -197,10 +234,14 @@ class KioskConfig:
     sync: SyncConfig = field(default_factory=SyncConfig)
     usage: UsageConfig = field(default_factory=UsageConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
     source: Path | None = None
 
 
-_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir", "cache_dir"})
+_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir", "cache_dir", "pin_file",
+                        "log_dir"})
 _SECTIONS = {f.name: f for f in fields(KioskConfig) if f.name != "source"}
 
 
@@ -281,6 +322,22 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
     if d.announce_max_age_seconds < 0 or d.highlight_seconds < 1 or not 1 <= d.recent_calls <= 20:
         raise ConfigError(f"{where}: [display] announce_max_age_seconds must be at least 0, "
                           f"highlight_seconds at least 1, recent_calls 1 to 20")
+    a = cfg.admin
+    if a.max_attempts < 1 or a.lockout_seconds < 0 or a.idle_seconds < 10 or a.gesture_taps < 2:
+        raise ConfigError(f"{where}: [admin] max_attempts must be at least 1, lockout_seconds "
+                          f"at least 0, idle_seconds at least 10 and gesture_taps at least 2")
+    lg = cfg.logging
+    if lg.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"{where}: [logging] level must be DEBUG, INFO, WARNING or ERROR")
+    if lg.max_bytes < 10_000 or lg.backups < 1:
+        raise ConfigError(f"{where}: [logging] max_bytes must be at least 10000 and backups "
+                          f"at least 1")
+    h = cfg.health
+    if h.heartbeat_seconds < 1 or h.heartbeat_stale_seconds <= h.heartbeat_seconds:
+        raise ConfigError(f"{where}: [health] heartbeat_seconds must be at least 1 and "
+                          f"heartbeat_stale_seconds longer than heartbeat_seconds")
+    if h.disk_min_free_mb < 0:
+        raise ConfigError(f"{where}: [health] disk_min_free_mb must be at least 0")
     return cfg
 
 

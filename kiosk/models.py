@@ -298,6 +298,21 @@ class StaffAlert(Base):
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class AdminAudit(Base):
+    """Every PIN attempt and admin action: when, what, how it ended (ISO 27001 audit trail).
+
+    The PIN lockout is worked out from these rows, so a restart does not reset it. Never holds
+    the PIN or anything a resident typed."""
+
+    __tablename__ = "admin_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC, naive
+    action: Mapped[str] = mapped_column(String(40))  # "pin", "print_test", "sync_now", ...
+    outcome: Mapped[str] = mapped_column(String(20))  # "ok", "wrong", "locked", "failed", ...
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
 # --- content sync from the central database (content_sync/) ----------------------------------
 
 class SyncState(Base):

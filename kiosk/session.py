@@ -52,8 +52,12 @@ class IdleWatch:
     def last_touch(self) -> float:
         return self._last
 
+    def quiet(self) -> float:
+        """Seconds since the last touch or key."""
+        return self.now() - self._last
+
     def state(self) -> IdleState:
-        quiet = self.now() - self._last
+        quiet = self.quiet()
         if quiet < self.idle_seconds:
             return IdleState.ACTIVE
         if quiet < self.idle_seconds + self.warning_seconds:

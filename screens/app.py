@@ -64,12 +64,17 @@ def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monot
 
 
 def run_kiosk(cfg: KioskConfig) -> int:
+    """Run until the admin side leaves; returns the exit code (kiosk.admin.EXIT_*)."""
+    from kiosk.integrity import startup_check
+
     app = build_app(cfg)
+    # After a crash or a power cut: check the files before the first resident arrives.
+    startup_check(app.core)
     try:
         app.run()
     finally:
         app.core.close()
-    return 0
+    return app.exit_code
 
 
 

@@ -97,6 +97,8 @@ class Speaker:
             return
         self.last = " ".join(parts)
         self.said.append(self.last)
+        if len(self.said) > 500:  # a day of speech must not pile up in memory
+            del self.said[:-100]
         self._last_parts = parts
         generation = self._generation
         speech, speed = self.app.core.speech, self.speed
@@ -130,12 +132,17 @@ class Speaker:
             log.warning("cannot play %s", clip.path)
             return
         sound.volume = self.volume
+        # Free the decoded audio when the clip ends or is cut off: a Sound keeps its samples
+        # until unloaded, and a kiosk says thousands of clips a day (found by the soak test).
+        sound.bind(on_stop=lambda s: Clock.schedule_once(lambda _dt: s.unload()))
         if rest:
             sound.bind(on_stop=lambda *_a: Clock.schedule_once(
                 lambda _dt: self._play(generation, rest)))
         sound.play()
         self.sound = sound
         self.played.append(clip)
+        if len(self.played) > 500:
+            del self.played[:-100]
         self.playing_generation = generation
 
     def stop(self) -> None:

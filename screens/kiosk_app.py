@@ -15,6 +15,8 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.admin import Admin
+from kiosk.heartbeat import beat, heartbeat_path, sd_notify
 from kiosk.i18n import translator
 from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
@@ -26,8 +28,14 @@ from screens.widgets import IdleWarning
 log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
-                  "forms", "form", "ticket", "printing", "accessibility", "search")
+                  "forms", "form", "ticket", "printing", "accessibility", "search",
+                  "admin_pin", "admin")
 CORNER_HOLD_S = 2.0
+ADMIN_SCREENS = ("admin_pin", "admin")
+# Keys that would leave a desktop app or open its settings: in the kiosk they do nothing at all.
+# Escape, F1 (Kivy's settings), Android back and menu, the PC menu/application keys, Alt+F4.
+BLOCKED_KEYS = frozenset({27, 282, 1001, 319, 1073741942, 1073741925})
+F4 = 285
 
 
 class KioskApp(App):
@@ -49,6 +57,13 @@ class KioskApp(App):
         self.idle = IdleWatch(cfg.timeouts.idle_seconds, cfg.timeouts.idle_warning_seconds,
                               now=now)
         self.history: list[tuple[str, dict]] = []
+        self.admin = Admin(core.Session, cfg)
+        self.exit_code = 0  # what `kiosk run` exits with (kiosk.admin.EXIT_*)
+        self._leaving = False  # only the admin side may close the window
+        self.crashes: list[str] = []  # exceptions the crash handler caught, oldest first
+        self._corner_taps: list[float] = []
+        self._started = time.time()
+        self._crash_handler = _CrashHandler(self)
         self._crumbs: list[str] = []  # one per history entry, in the resident's language
         self._idle_popup: IdleWarning | None = None
         self._visit_start: float | None = None  # usage: when the current visit began
@@ -72,16 +87,20 @@ class KioskApp(App):
                     on_key_up=lambda _w, key, *_a: self.audio.released(key))
         Window.clearcolor = self.pal.BACKGROUND
         Clock.schedule_interval(self._check_idle, 0.5)
+        self._install_operations()
         return root
 
     def on_start(self):
         self.home()
-        if os.environ.get(READY_FILE_ENV):
-            Window.bind(on_flip=self._report_ready)
+        Window.bind(on_flip=self._report_ready)
 
     def _report_ready(self, *_args):
         """Write when the first Home frame reached the screen (start-up probes, benchmarks)."""
         Window.unbind(on_flip=self._report_ready)
+        self._beat()
+        sd_notify("READY=1")
+        if not os.environ.get(READY_FILE_ENV):
+            return
         write_ready_file(Path(os.environ[READY_FILE_ENV]), screen=self.manager.current,
                          lang=self.lang, title=self.manager.current_screen.audio_intro())
         if os.environ.get(EXIT_AFTER_READY_ENV):
@@ -91,9 +110,11 @@ class KioskApp(App):
     def open_settings(self, *args):
         return False  # the settings panel (F1) is never shown to residents
 
-    def _on_key_down(self, _window, key, _scancode=None, codepoint=None, _modifiers=None):
+    def _on_key_down(self, _window, key, _scancode=None, codepoint=None, modifiers=None):
         self.idle.touch()
         self._visit_begins()
+        if key in BLOCKED_KEYS or (key == F4 and "alt" in (modifiers or ())):
+            return True  # consumed: nothing leaves, nothing opens, no audio mode either
         if self._idle_popup is not None:
             self.keep_session()
         typing = self.manager.current_screen.accepts_typing
@@ -109,8 +130,7 @@ class KioskApp(App):
         if key not in MODIFIERS and not typing:
             self.audio.start(how="key")
             return True
-        # Escape (27) and Android back (1001) must not leave the app; Back is a screen button.
-        return key in (27, 1001, 282)
+        return False
 
     # --- navigation -----------------------------------------------------------------------
     @property
@@ -146,7 +166,8 @@ class KioskApp(App):
         self.manager.transition.direction = direction
         self.manager.current = name
         self._update_breadcrumb()
-        if self._visit_start is not None:  # the idle reset's return Home is nobody's view
+        # The idle reset's return Home is nobody's view; the staff side is not a resident's.
+        if self._visit_start is not None and name not in ADMIN_SCREENS:
             self.core.usage.screen_viewed(name)
 
     def _update_breadcrumb(self, *, all_entries: bool = False) -> None:
@@ -160,6 +181,7 @@ class KioskApp(App):
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
+        self._prune_dead_bindings()
         self.session.lang = lang
         self.lang = lang
         self.i18n = translator(lang)
@@ -177,6 +199,8 @@ class KioskApp(App):
     def _on_any_touch(self, _window, touch):
         self.idle.touch()
         self._visit_begins()
+        if self._admin_corner(touch):
+            return True
         if not self.audio.active and touch.x < theme.AUDIO_CORNER and touch.y < theme.AUDIO_CORNER:
             # The marked corner: held for about 2 s it starts audio mode.
             touch.ud["corner"] = Clock.schedule_once(lambda _dt: self.audio.start(how="corner"),
@@ -192,17 +216,20 @@ class KioskApp(App):
     # --- accessibility settings -----------------------------------------------------------
     def set_palette(self, name: str) -> None:
         self.core.usage.setting_used("palette", name)
+        self._prune_dead_bindings()
         self.pal = theme.PALETTES[name]
         Window.clearcolor = self.pal.BACKGROUND
         self.manager.current_screen.refresh()
 
     def set_font_scale(self, scale: float) -> None:
         self.core.usage.setting_used("font_scale", scale)
+        self._prune_dead_bindings()
         self.font_scale = scale
         self.manager.current_screen.refresh()
 
     def set_low_reach(self, on: bool) -> None:
         self.core.usage.setting_used("low_reach", on)
+        self._prune_dead_bindings()
         self.low_reach = on
         self.manager.current_screen.refresh()
 
@@ -219,6 +246,12 @@ class KioskApp(App):
         self._check_idle()
 
     def _check_idle(self, *_args) -> None:
+        if self.manager.current in ADMIN_SCREENS:
+            # The staff side closes itself sooner, without asking, and forgets everything.
+            if self.idle.quiet() >= self.cfg.admin.idle_seconds:
+                self.admin.audit("close", "idle")
+                self.reset_session()
+            return
         state = self.idle.state()
         if state is IdleState.ACTIVE:
             if self._idle_popup is not None:
@@ -250,13 +283,14 @@ class KioskApp(App):
     def _visit_ends(self) -> None:
         """Its length (to the last touch, not the idle wait) and whether the resident left the
         kiosk at rest on Home or walked away mid-way (the idle warning ran out)."""
-        if self._visit_start is not None:
+        if self._visit_start is not None and self.manager.current not in ADMIN_SCREENS:
             self.core.usage.session_ended(max(0.0, self.idle.last_touch - self._visit_start),
                                           "idle" if self._idle_popup is not None else "home")
-            self._visit_start = None
+        self._visit_start = None
 
     def reset_session(self) -> None:
         self._visit_ends()
+        self._prune_dead_bindings()
         if self._idle_popup is not None:
             self._idle_popup.dismiss(animation=False)
             self._idle_popup = None
@@ -267,3 +301,141 @@ class KioskApp(App):
             self.i18n = translator(self.lang)
         self.idle.touch()
         self.home()
+
+    # --- operations: admin gesture, lock-down, crash recovery, heartbeat --------------------
+    _KV_PROPS = ("i18n", "lang", "breadcrumb", "pal", "font_scale", "low_reach", "audio_on",
+                 "privacy")
+
+    def _prune_dead_bindings(self) -> None:
+        """Drop kv bindings on the app whose widget is gone. A widget freed by Python's cycle
+        collector can leave its rules bound to `app.font_scale` etc. through a dead weak
+        proxy, and the next change of that property raises ReferenceError (found by the
+        soak: a tap on "Large text" after thousands of screens)."""
+        for name in self._KV_PROPS:
+            for _cb, largs, _kw, _is_ref, uid in self.get_property_observers(name, args=True):
+                if uid is not None and any(_dead(a) for a in _flat(largs)):
+                    self.unbind_uid(name, uid)
+
+    def _install_operations(self) -> None:
+        from kivy.base import ExceptionManager
+
+        ExceptionManager.add_handler(self._crash_handler)
+        Window.bind(on_request_close=self._on_request_close)
+        Clock.schedule_interval(self._beat, self.cfg.health.heartbeat_seconds)
+
+    def _on_request_close(self, *_args, **_kwargs) -> bool:
+        """Alt+F4, a window manager's close, SDL quit: refused unless the admin side leaves."""
+        if self._leaving:
+            return False
+        log.warning("close request refused", extra={"event": "lockdown"})
+        return True
+
+    def leave(self, exit_code: int, reason: str) -> None:
+        """The only way out of the kiosk: the admin side's restart or exit to desktop."""
+        self.exit_code = exit_code
+        self._leaving = True
+        self._stop_reason = reason
+        self.stop()
+
+    def on_stop(self):
+        from kivy.base import ExceptionManager
+
+        ExceptionManager.remove_handler(self._crash_handler)
+        sd_notify("STOPPING=1")
+        self._beat(stopped=True, reason=getattr(self, "_stop_reason", "stopped"))
+
+    def _beat(self, *_args, **extra) -> None:
+        try:
+            beat(heartbeat_path(self.cfg), started=self._started, screen=self.manager.current,
+                 **extra)
+        except OSError:
+            log.exception("could not write the heartbeat")
+        sd_notify("WATCHDOG=1")
+
+    def _admin_corner(self, touch) -> bool:
+        """Five taps in the top-right corner within 3 s open the PIN pad. Touches there are
+        taken by the gesture (a small square residents have no reason to tap)."""
+        size = ADMIN_CORNER
+        if touch.x < Window.width - size or touch.y < Window.height - size:
+            return False
+        if self._idle_popup is not None:
+            return False  # the warning's own button takes the touch
+        if self.manager.current in ADMIN_SCREENS:
+            return True  # already there; the square stays inert
+        now = self.idle.now()  # the idle clock: tests move it instead of waiting
+        a = self.cfg.admin
+        self._corner_taps = [t for t in self._corner_taps if now - t <= a.gesture_seconds]
+        self._corner_taps.append(now)
+        if len(self._corner_taps) >= a.gesture_taps:
+            self._corner_taps = []
+            self.admin.audit("gesture", "ok", "PIN pad opened")
+            self.go("admin_pin")
+        return True
+
+    def crashed(self, exc: BaseException) -> None:
+        """An exception nothing else caught: log it with its traceback, return the resident
+        to Home with a short apology, keep the kiosk running."""
+        import traceback
+
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.crashes.append(text)
+        log.error("unexpected error on %s: %s", self._current_name(), type(exc).__name__,
+                  exc_info=(type(exc), exc, exc.__traceback__), extra={"event": "crash"})
+        try:
+            self.reset_session()
+            from screens.widgets import Apology
+
+            Apology().open(animation=False)
+        except Exception:  # even Home failed: log it; the next touch tries again
+            log.exception("could not return Home after an error")
+
+    def _current_name(self) -> str:
+        try:
+            return self.manager.current
+        except Exception:
+            return "?"
+
+
+ADMIN_CORNER = 90  # px: the top-right square of the hidden admin gesture
+
+
+def _dead(obj) -> bool:
+    """A weak proxy (Kivy's or the standard library's) whose object is gone. type() does not
+    go through a proxy; isinstance() and attribute access do, and raise when it is dead."""
+    import weakref
+
+    from kivy.weakproxy import WeakProxy
+
+    t = type(obj)
+    try:
+        if t is WeakProxy:
+            obj.__ref__()
+        elif t in (weakref.ProxyType, weakref.CallableProxyType):
+            obj.__class__  # noqa: B018  (forwarded to the object: raises when it is gone)
+    except ReferenceError:
+        return True
+    return False
+
+
+def _flat(args):
+    for a in args:
+        if type(a) in (list, tuple):  # type(), not isinstance(): `a` may be a dead proxy
+            yield from a
+        else:
+            yield a
+
+
+class _CrashHandler:
+    """Kivy's main loop hands every exception raised in an event handler here; PASS keeps the
+    loop (and the kiosk) running."""
+
+    def __init__(self, app: KioskApp):
+        self.app = app
+
+    def handle_exception(self, exc):
+        from kivy.base import ExceptionManager
+
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManager.RAISE
+        self.app.crashed(exc)
+        return ExceptionManager.PASS

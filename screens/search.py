@@ -178,8 +178,10 @@ class SearchScreen(KioskScreen):
                     asked = search.most_asked(5) if not result.hits else []
                 else:
                     result, asked = None, search.most_asked(5)
-            except Exception:  # the resident must never see a traceback
-                log.exception("search failed for %r", query)
+            except Exception as exc:  # the resident must never see a traceback
+                # What a resident typed is personal: log the kind of failure, not the text.
+                log.error("search failed (%d characters): %s", len(query),
+                          type(exc).__name__)
                 result, asked = None, []
             Clock.schedule_once(lambda _dt: self._show(gen, query, result, asked))
 
@@ -254,8 +256,8 @@ class SearchScreen(KioskScreen):
         def work():
             try:
                 search.record_unanswered(query, lang, 0)
-            except Exception:
-                log.exception("could not record an unanswered query")
+            except Exception as exc:  # no query text in the log (personal data)
+                log.error("could not record an unanswered query: %s", type(exc).__name__)
 
         threading.Thread(target=work, daemon=True, name="search-unanswered").start()
 

@@ -164,4 +164,19 @@ class IdleWarning(ModalView):
             _("Press any key or touch the screen to continue.")])
 
 
+class Apology(ModalView):
+    """Shown after an unexpected error sent the resident back to Home. Any touch closes it;
+    it closes by itself after a few seconds too."""
+
+    def on_open(self):
+        from kivy.clock import Clock
+
+        self._auto = Clock.schedule_once(lambda _dt: self.dismiss(animation=False), 8)
+
+    def on_dismiss(self):
+        auto = getattr(self, "_auto", None)
+        if auto is not None:
+            auto.cancel()
+
+
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -64,4 +64,9 @@ def kiosk(kiosk_app):
         d.resize(1080, 1920)
     d.now["value"] = NOW
     d.home()
-    return d
+    d.app.crashes.clear()
+    yield d
+    # The crash handler keeps the kiosk running; in a test, anything it caught is a failure
+    # (tests that provoke one on purpose clear the list).
+    caught, d.app.crashes[:] = list(d.app.crashes), []
+    assert not caught, "unexpected exceptions caught by the kiosk:\n" + "\n".join(caught)

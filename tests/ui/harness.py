@@ -63,15 +63,39 @@ class Driver:
         self.app, self.clock, self.loop, self.window = app, clock, EventLoop, Window
 
     # --- time ---------------------------------------------------------------------------
+    @staticmethod
+    def _kivy(fn, *args):
+        """Run Kivy work as its main loop does (EventLoop.mainloop): an exception goes to
+        Kivy's ExceptionManager, where the kiosk's crash handler takes it; re-raised only if
+        no handler passes it. The `kiosk` fixture fails a test whose handler caught any."""
+        from kivy.base import ExceptionManager
+
+        try:
+            return fn(*args)
+        except Exception as exc:
+            if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
+                raise
+
+    def idle(self) -> None:
+        self._kivy(self.loop.idle)
+
     def frames(self, n: int = 3) -> None:
         for _ in range(n):
-            self.loop.idle()
+            self.idle()
+
+    def os_events(self, seconds: float = 0.5) -> None:
+        """Iterations of Kivy's own main loop: a frame, then the window reads what the X
+        server sent (keys from XTEST, close requests). frames() leaves those unread."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.idle()
+            self._kivy(self.window.mainloop)
 
     def pump(self, seconds: float) -> None:
         """Run the real event loop for a while (Clock intervals fire in real time)."""
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            self.loop.idle()
+            self.idle()
 
     def wait_until(self, condition, timeout: float = 10.0) -> None:
         """Run the event loop until `condition()` holds (work handed back from threads)."""
@@ -80,7 +104,7 @@ class Driver:
             if time.monotonic() > end:
                 raise AssertionError(f"still waiting after {timeout} s; on screen: "
                                      f"{self.texts()}")
-            self.loop.idle()
+            self.idle()
 
     # --- finding what a resident sees ---------------------------------------------------
     def _walk(self, widget):
@@ -176,23 +200,23 @@ class Driver:
         x, y = widget.to_window(*widget.center)
         assert 0 <= x < self.window.width and 0 <= y < self.window.height, "off screen"
         touch = UnitTestTouch(x, y)
-        touch.touch_down()
+        self._kivy(touch.touch_down)
         self.frames(1)
-        touch.touch_up()
+        self._kivy(touch.touch_up)
         self.frames(3)
 
     def key(self, key: int, codepoint: str | None = None, frames: int = 2) -> None:
         """A key of a keyboard or keypad, as SDL delivers it to the window."""
-        self.window.dispatch("on_key_down", key, 0, codepoint, [])
-        self.window.dispatch("on_key_up", key, 0)
+        self._kivy(self.window.dispatch, "on_key_down", key, 0, codepoint, [])
+        self._kivy(self.window.dispatch, "on_key_up", key, 0)
         self.frames(frames)
 
     def tap_at(self, x: float, y: float) -> None:
         from kivy.tests.common import UnitTestTouch
 
         touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        touch.touch_up()
+        self._kivy(touch.touch_down)
+        self._kivy(touch.touch_up)
         self.frames(3)
 
     @property

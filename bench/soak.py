@@ -1,0 +1,127 @@
+"""The soak as a benchmark: resident memory and frame time over a long monkey run, start
+against end, in a fresh kiosk process under a private Xvfb.
+
+    .venv/bin/python bench/soak.py [--events 10000] [--seed 20261126]
+
+The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): random taps, controls, swipes,
+keys, languages, idle resets and the admin side, seeded. Memory is sampled every 250 events at
+Home with the session ended (see Monkey._sample); "start" is the first sample after the
+warm-up (a quarter of the run), "end" the last (medians of three); the growth is the
+least-squares line through all samples after the warm-up, over those events. Frame time is a
+whole drawn frame (layout, drawing, flip) of the first and of the last tenth after the warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PIN = "975310"
+
+
+def child(events: int, seed: int, data_dir: Path) -> dict:
+    """Runs inside the measured process."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from kiosk.config import KioskConfig, PathsConfig, ScreenConfig
+    from screens.app import configure_kivy
+
+    cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=data_dir),
+                  screen=ScreenConfig(fullscreen=False, width=1080, height=1920))
+    configure_kivy(cfg)
+    from kivy.base import runTouchApp
+
+    from kiosk.admin import pin_file, write_pin
+    from screens.app import build_app
+    from tests.ui.harness import Driver, FakeClock
+    from tests.ui.monkey import Monkey
+
+    clock = FakeClock()
+    office = dt.datetime(2026, 11, 24, 10, 0)  # a Tuesday morning: the office is open
+    app = build_app(cfg, now=clock, today=lambda: office)
+    app._run_prepare()
+    runTouchApp(embedded=True)
+    d = Driver(app, clock)
+    d.frames(5)
+    write_pin(pin_file(cfg), PIN)
+    with Monkey(d, seed=seed, pin=PIN) as m:
+        result = m.run(events)
+    return result.summary(events // 4)
+
+
+def run(events: int, seed: int) -> dict:
+    from tests.ui.harness import start_xvfb
+
+    xvfb = start_xvfb()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "SDL_AUDIODRIVER": "dummy", "KIVY_NO_FILELOG": "1",
+                   "KIVY_NO_ARGS": "1"}
+            env.pop("KIOSK_CONFIG", None)
+            out = subprocess.run([sys.executable, __file__, "--child", "--events", str(events),
+                                  "--seed", str(seed), "--data", tmp], env=env,
+                                 capture_output=True, text=True, timeout=7200)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+    for line in out.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise RuntimeError(f"soak failed:\n{out.stderr[-3000:]}")
+
+
+def rows(s: dict) -> list[tuple[str, str, str, str]]:
+    mib = 1024
+    return [
+        ("events (seed-reproducible)", str(s["events"]), "", f"{s['seconds']:.0f} s"),
+        ("exceptions caught / thread errors", f"{s['crashes']} / {s['thread_errors']}", "",
+         "must be 0 / 0"),
+        ("resident memory, start -> end", f"{s['rss_start_kib'] / mib:.1f} MiB",
+         f"{s['rss_end_kib'] / mib:.1f} MiB",
+         f"{s['rss_end_minus_start_kib'] / mib:+.1f} MiB "
+         f"({s['rss_end_kib'] / s['rss_start_kib']:.3f}x)"),
+        ("memory growth after warm-up (fitted)", f"{s['rss_kib_per_1000_events'] / mib:+.2f} "
+         "MiB / 1000 events", "", f"{s['rss_growth_kib'] / mib:+.1f} MiB (limit 10)"),
+        ("frame time p50, start -> end", f"{s['frame_ms_start_p50']:.1f} ms",
+         f"{s['frame_ms_end_p50']:.1f} ms",
+         f"{s['frame_ms_end_p50'] / s['frame_ms_start_p50']:.2f}x"),
+        ("frame time p95, start -> end", f"{s['frame_ms_start_p95']:.1f} ms",
+         f"{s['frame_ms_end_p95']:.1f} ms",
+         f"{s['frame_ms_end_p95'] / s['frame_ms_start_p95']:.2f}x"),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=20261126)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--data", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(child(args.events, args.seed, Path(args.data))),
+              flush=True)
+        os._exit(0)
+    s = run(args.events, args.seed)
+    table = [("measure", "start", "end", "end vs start"), *rows(s)]
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print("screens visited:", ", ".join(f"{k} {v}" for k, v in s["screens"].items()))
+    print("memory samples (MiB, every 250 events, at Home):", s["rss_samples_mib"])
+    if s["crashes"]:
+        print("first exception caught:\n" + s["first_crash"])
+    return 0 if s["crashes"] == 0 and s["thread_errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""The admin side (staff, after the PIN): status of every part, actions, staff alerts and the
+audit trail. Closes itself after [admin] idle_seconds without a touch (kiosk_app._check_idle).
+
+Slow work (health checks, printing, sync) runs on a worker thread; results come back with
+Clock.schedule_once. Every action is written to the audit log with its outcome.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from kivy.clock import Clock
+
+from kiosk import __version__
+from kiosk.admin import (EXIT_RESTART, EXIT_TO_DESKTOP, clear_printer_alert, print_test_page,
+                         reload_content, sync_now)
+from kiosk.i18n import N_
+from screens.base import KioskScreen, load_kv
+from screens.widgets import PrimaryButton, TitleLabel
+
+COMPONENT_NAMES = {
+    "app": N_("Kiosk app"), "content": N_("Content"), "sync": N_("Content sync"),
+    "printer": N_("Printer and paper"), "queue_db": N_("Queue database"),
+    "database": N_("Kiosk database"), "audio_cache": N_("Audio cache"), "disk": N_("Disk"),
+    "alerts": N_("Staff alerts"),
+}
+STATE_WORDS = {"ok": N_("OK"), "warn": N_("Warning"), "fail": N_("Needs staff"),
+               "unknown": N_("Unknown"), "stopped": N_("Stopped")}
+ACTIONS = {  # name -> (button label, runs on a worker thread)
+    "print_test": N_("Print a test page"),
+    "sync_now": N_("Sync content now"),
+    "reload_content": N_("Reload content"),
+    "clear_printer_alert": N_("Clear printer alert"),
+    "restart": N_("Restart the kiosk"),
+    "exit": N_("Exit to desktop"),
+}
+CONFIRM = ("restart", "exit")  # leave the kiosk: a second tap confirms
+
+
+class AdminScreen(KioskScreen):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.health = None
+        self.busy: str | None = None  # the action running now
+        self.last: tuple[str, bool, str] | None = None  # action, ok, detail
+        self._arm: tuple[str, float] | None = None  # a leave action waiting for its second tap
+        self._gen = 0
+
+    def crumb(self, **_params) -> str:
+        return self._("Staff")
+
+    def show(self, **params) -> None:
+        if self.app.manager.current != self.name:  # entering: fresh checks
+            self.health, self.last, self._arm, self.busy = None, None, None, None
+            self._check()
+        super().show(**params)
+
+    def _check(self) -> None:
+        self._gen += 1
+        gen, core = self._gen, self.app.core
+
+        def work():
+            from kiosk.health import check_all
+
+            try:
+                health = check_all(core)
+            except Exception as exc:  # shown to staff; the kiosk goes on
+                health = exc
+            Clock.schedule_once(lambda _dt: self._checked(gen, health))
+
+        threading.Thread(target=work, daemon=True, name="admin-health").start()
+
+    def _checked(self, gen: int, health) -> None:
+        if gen == self._gen and self.app.manager.current == self.name:
+            self.health = health
+            self.refresh()
+
+    def render(self) -> None:
+        _ = self._
+        self.clear()
+        self.add(TitleLabel(text=_("Staff")))
+        self.button(_("Close and return to the start screen"), self._close, cls=PrimaryButton)
+        self._status()
+        self._actions()
+        self._alerts()
+        self._audit()
+        self.finish()
+
+    # --- status ---------------------------------------------------------------------------
+    def _status(self) -> None:
+        _ = self._
+        box = self.card()
+        self.heading(_("Status"), box)
+        up = int(time.time() - self.app._started)
+        self.small(_("Version {version}, running for {h} h {m} min.").format(
+            version=__version__, h=up // 3600, m=up % 3600 // 60), box)
+        if self.health is None:
+            self.para(_("Checking..."), box)
+            return
+        if isinstance(self.health, Exception):
+            self.para(_("The check failed: {error}").format(error=str(self.health)[:200]), box)
+            return
+        for c in self.health.components:
+            word = _(STATE_WORDS.get(c.state, c.state))
+            self.para(f"{_(COMPONENT_NAMES.get(c.name, c.name))}: {word}", box, bold=True,
+                      color=self.app.pal.WARN if c.staff else self.app.pal.TEXT)
+            self.small(c.detail, box)
+        self.button(_("Check again"), self._recheck, box)
+
+    def _recheck(self) -> None:
+        self.health = None
+        self._check()
+        self.refresh()
+
+    # --- actions --------------------------------------------------------------------------
+    def _actions(self) -> None:
+        _ = self._
+        box = self.card()
+        self.heading(_("Actions"), box)
+        if self.busy:
+            self.para(_("Working: {action}...").format(action=_(ACTIONS[self.busy])), box,
+                      bold=True)
+        elif self.last:
+            name, ok, detail = self.last
+            word = _("done") if ok else _("failed")
+            self.para(f"{_(ACTIONS[name])}: {word}", box, bold=True,
+                      color=self.app.pal.OK if ok else self.app.pal.WARN)
+            self.small(detail, box)
+        for name, label in ACTIONS.items():
+            text = _(label)
+            if self._arm and self._arm[0] == name:
+                text = _("{action}: tap again to confirm").format(action=text)
+            btn = self.button(text, lambda n=name: self.act(n), box)
+            btn.action = name
+            btn.disabled = self.busy is not None
+
+    def act(self, name: str) -> None:
+        if self.busy:
+            return
+        if name in CONFIRM:
+            if not (self._arm and self._arm[0] == name and time.monotonic() - self._arm[1] < 5):
+                self._arm = (name, time.monotonic())
+                self.refresh()
+                return
+            self.app.admin.audit(name, "ok")
+            self.app.leave(EXIT_RESTART if name == "restart" else EXIT_TO_DESKTOP, name)
+            return
+        self._arm = None
+        core, cfg = self.app.core, self.app.cfg
+        run = {"print_test": lambda: print_test_page(core),
+               "sync_now": lambda: sync_now(cfg),
+               "reload_content": lambda: reload_content(core),
+               "clear_printer_alert": lambda: clear_printer_alert(core)}[name]
+        self.busy = name
+        self.refresh()
+
+        def work():
+            from kiosk.admin import ActionResult
+
+            try:
+                result = run()
+            except Exception as exc:
+                result = ActionResult(False, f"{type(exc).__name__}: {exc}"[:300])
+            self.app.admin.audit(name, "ok" if result.ok else "failed", result.detail)
+            Clock.schedule_once(lambda _dt: self._done(name, result))
+
+        threading.Thread(target=work, daemon=True, name=f"admin-{name}").start()
+
+    def _done(self, name: str, result) -> None:
+        self.busy = None
+        self.last = (name, result.ok, result.detail)
+        if self.app.manager.current == self.name:
+            self.health = None
+            self._check()  # the action may have changed the status
+            self.refresh()
+
+    # --- alerts and audit -----------------------------------------------------------------
+    def _alerts(self) -> None:
+        _ = self._
+        box = self.card()
+        self.heading(_("Staff alerts"), box)
+        alerts = self.app.core.alerts.open()
+        if not alerts:
+            self.para(_("No open alerts."), box)
+        for a in alerts[:10]:
+            self.para(f"{a.raised_at:%Y-%m-%d %H:%M}  {a.source}: {a.kind}", box, bold=True)
+            self.small(a.detail, box)
+
+    def _audit(self) -> None:
+        _ = self._
+        box = self.card()
+        self.heading(_("Recent admin activity"), box)
+        for r in self.app.admin.recent(10):
+            self.small(f"{r.at:%Y-%m-%d %H:%M:%S} UTC  {r.action}: {r.outcome}", box)
+
+    def _close(self) -> None:
+        self.app.admin.audit("close", "ok")
+        self.app.reset_session()
+
+
+SCREEN = AdminScreen
+load_kv(__file__)

@@ -1,0 +1,101 @@
+"""The staff PIN pad behind the hidden corner gesture. Digits are shown as dots; wrong PINs
+count towards the lockout (kiosk.admin); nothing typed here is logged."""
+
+from __future__ import annotations
+
+from kivy.uix.gridlayout import GridLayout
+
+from screens.base import KioskScreen, load_kv
+from screens.widgets import KButton, TitleLabel
+
+
+class PinPad(GridLayout):
+    pass
+
+
+class PinKey(KButton):
+    """A key of the PIN pad: every key the same height."""
+
+
+class AdminPinScreen(KioskScreen):
+    accepts_typing = True  # a keyboard here must not start audio mode
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.pin = ""
+        self.message = ""
+
+    def crumb(self, **_params) -> str:
+        return self._("Staff")
+
+    def show(self, **params) -> None:
+        if self.app.manager.current != self.name:
+            self.pin, self.message = "", ""  # each visit starts empty
+        super().show(**params)
+
+    def render(self) -> None:
+        _ = self._
+        self.clear()
+        self.add(TitleLabel(text=_("Staff only")))
+        locked = self.app.admin.lock_remaining()
+        if locked:
+            self.message = self._locked_text(locked)
+        self.para(_("Enter the PIN."))
+        self.dots = self.para("•  " * len(self.pin) if self.pin else "—", halign="center",
+                              bold=True)
+        self.dots.font_size = 60
+        if self.message:
+            self.para(self.message, bold=True, color=self.app.pal.WARN)
+        pad = self.add(PinPad())
+        for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
+            self._key(pad, key, key)
+        self._key(pad, _("Clear"), "clear")
+        self._key(pad, "0", "0")
+        ok = PinKey(text=_("OK"), role="primary", bold=True)
+        ok.bind(on_release=lambda *_a: self.submit())
+        pad.add_widget(ok)
+        self.button(_("Cancel"), self.app.reset_session)
+        self.finish()
+
+    def _key(self, pad, text: str, value: str) -> None:
+        btn = PinKey(text=text)
+        btn.bind(on_release=lambda *_a: self.press(value))
+        pad.add_widget(btn)
+
+    def _locked_text(self, seconds: int) -> str:
+        minutes = max(1, (seconds + 59) // 60)
+        return self.app.i18n.ngettext(
+            "Too many wrong PINs. Try again in {n} minute.",
+            "Too many wrong PINs. Try again in {n} minutes.", minutes).format(n=minutes)
+
+    def press(self, value: str) -> None:
+        if value == "clear":
+            self.pin = ""
+        elif len(self.pin) < 12:
+            self.pin += value
+        self.dots.text = "•  " * len(self.pin) if self.pin else "—"
+
+    def submit(self) -> None:
+        pin, self.pin = self.pin, ""
+        result = self.app.admin.check_pin(pin)
+        if result.ok:
+            self.message = ""
+            # The PIN pad leaves the history: Back from the admin side goes Home.
+            self.app.history = [("home", {})]
+            self.app.go("admin")
+            return
+        if result.no_pin:
+            self.message = self._("No PIN is set on this kiosk. IT staff set one with: "
+                                  "kiosk admin set-pin")
+        elif result.locked_for:
+            self.message = self._locked_text(result.locked_for)
+        else:
+            self.message = self.app.i18n.ngettext(
+                "Wrong PIN. {n} more try before the lock.",
+                "Wrong PIN. {n} more tries before the lock.",
+                result.attempts_left).format(n=result.attempts_left)
+        self.refresh()
+
+
+SCREEN = AdminPinScreen
+load_kv(__file__)

@@ -1,0 +1,138 @@
+"""The deploy/ files a Debian kiosk machine is set up with: units that systemd accepts and that
+say what the README promises, a udev rule in the right syntax, shell scripts that parse, and
+the production config that loads."""
+
+import configparser
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk import PROJECT_ROOT
+from kiosk.admin import EXIT_RESTART, EXIT_TO_DESKTOP
+from kiosk.config import load_config
+
+DEPLOY = PROJECT_ROOT / "deploy"
+UNITS = ("bom-kiosk.service", "bom-kiosk-sync.service", "bom-kiosk-sync.timer")
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    cp = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",))
+    cp.optionxform = str  # systemd keys are case-sensitive
+    cp.read(DEPLOY / name, encoding="utf-8")
+    return cp
+
+
+def test_the_kiosk_service_restarts_on_failure_but_not_after_exit_to_desktop():
+    s = unit("bom-kiosk.service")["Service"]
+    assert s["Restart"] == "always" and s["User"] == "kiosk"
+    assert s["RestartPreventExitStatus"].split() == [str(EXIT_TO_DESKTOP)]
+    assert EXIT_RESTART != EXIT_TO_DESKTOP
+    assert s["Type"] == "notify" and int(s["WatchdogSec"]) >= 30  # heartbeat: every 10 s
+    assert s["Environment"]  # KIOSK_CONFIG etc. (several lines)
+    text = (DEPLOY / "bom-kiosk.service").read_text()
+    assert "Environment=KIOSK_CONFIG=/etc/bom-kiosk/kiosk.toml" in text
+    assert s["ProtectSystem"] == "strict" and s["NoNewPrivileges"] == "true"
+    assert s["StateDirectory"] == "bom-kiosk" and s["LogsDirectory"] == "bom-kiosk"
+    assert unit("bom-kiosk.service")["Unit"]["StartLimitIntervalSec"] == "0"
+
+
+def test_the_sync_runs_nightly():
+    t = unit("bom-kiosk-sync.timer")["Timer"]
+    assert re.fullmatch(r"\*-\*-\* 0[0-5]:\d\d:\d\d", t["OnCalendar"])
+    assert t["Persistent"] == "true"
+    assert unit("bom-kiosk-sync.service")["Service"]["User"] == "kiosk"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+def test_systemd_accepts_the_units(tmp_path):
+    # The paths point at /opt/bom-kiosk; verify checks ExecStart= binaries exist, so the copy
+    # points at this checkout instead.
+    for name in UNITS:
+        text = (DEPLOY / name).read_text().replace("/opt/bom-kiosk/.venv/bin/kiosk",
+                                                     shutil.which("true"))
+        text = text.replace("/opt/bom-kiosk/deploy/wait-for-x.sh",
+                            str(DEPLOY / "wait-for-x.sh")).replace("/opt/bom-kiosk", "/tmp")
+        (tmp_path / name).write_text(text)
+    r = subprocess.run(["systemd-analyze", "verify", *[str(tmp_path / n) for n in UNITS]],
+                       capture_output=True, text=True, timeout=60)
+    problems = [line for line in r.stderr.splitlines()
+                if "Unknown" in line or "Failed" in line or "Invalid" in line
+                or "not valid" in line or "bad" in line.lower()]
+    assert r.returncode == 0 and not problems, r.stderr
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+def test_verify_would_catch_a_broken_unit(tmp_path):
+    bad = tmp_path / "bad.service"
+    bad.write_text("[Service]\nExecStart=/bin/true\nRestartt=always\n")
+    r = subprocess.run(["systemd-analyze", "verify", str(bad)], capture_output=True,
+                       text=True, timeout=60)
+    assert "Unknown key 'Restartt'" in r.stderr  # and the check above looks for 'Unknown'
+
+
+def test_getty_override_autologs_the_kiosk_user():
+    s = unit("getty-autologin.conf")
+    lines = (DEPLOY / "getty-autologin.conf").read_text().splitlines()
+    starts = [x for x in lines if x.startswith("ExecStart=")]
+    assert starts[0] == "ExecStart=", "the stock ExecStart is cleared first"
+    assert "--autologin kiosk" in starts[1]
+    assert "Service" in s
+
+
+UDEV_KEYS = {"SUBSYSTEM", "ENV", "ATTRS", "KERNEL", "MODE", "GROUP", "SYMLINK", "TAG"}
+
+
+def test_udev_rule_syntax():
+    rules = [x for x in (DEPLOY / "99-bom-kiosk-printer.rules").read_text().splitlines()
+             if x.strip() and not x.startswith("#")]
+    assert rules
+    pair = re.compile(r'^(\w+)(\{[\w.]+\})?(==|!=|\+=|:=|=)"([^"]*)"$')
+    for rule in rules:
+        for part in [p.strip() for p in rule.split(",")]:
+            m = pair.match(part)
+            assert m, f"not a udev key=value: {part!r}"
+            key, _attr, op, value = m.groups()
+            assert key in UDEV_KEYS, key
+            if key in ("MODE",):
+                assert op == "=" and re.fullmatch(r"0[0-7]{3}", value)
+            if key == "ATTRS" and _attr in ("{idVendor}", "{idProduct}"):
+                assert re.fullmatch(r"[0-9a-f]{4}", value)
+        assert 'GROUP="lp"' in rule and 'MODE="0660"' in rule
+
+
+@pytest.mark.skipif(not shutil.which("udevadm"), reason="udevadm not installed")
+def test_udevadm_accepts_the_rule(tmp_path):
+    r = subprocess.run(["udevadm", "verify", str(DEPLOY / "99-bom-kiosk-printer.rules")],
+                       capture_output=True, text=True)
+    if "Unknown command" in r.stderr or "invalid" in r.stderr.lower() and "verify" in r.stderr:
+        pytest.skip("this udevadm has no verify command")
+    assert r.returncode == 0, r.stderr
+
+
+def test_the_scripts_parse_and_the_session_turns_blanking_off():
+    for script in ("install.sh", "wait-for-x.sh", "xinitrc", "bash_profile"):
+        r = subprocess.run(["bash", "-n", str(DEPLOY / script)], capture_output=True,
+                           text=True)
+        assert r.returncode == 0, f"{script}: {r.stderr}"
+    xinit = (DEPLOY / "xinitrc").read_text()
+    for cmd in ("xset s off", "xset s noblank", "xset -dpms"):
+        assert cmd in xinit
+    assert "-nocursor" in (DEPLOY / "bash_profile").read_text()
+
+
+def test_install_makes_the_config_root_owned_and_read_only_for_the_kiosk():
+    text = (DEPLOY / "install.sh").read_text()
+    assert 'install -m 0644 -o root -g root "$SRC/deploy/kiosk.toml" "$ETC/kiosk.toml"' in text
+    assert 'chown root:root "$ETC/kiosk.toml" && chmod 0644 "$ETC/kiosk.toml"' in text
+    assert "passwd --lock" in text and "sudo" not in text.split("usermod", 1)[1].split("\n")[0]
+
+
+def test_the_production_config_loads():
+    cfg = load_config(DEPLOY / "kiosk.toml")
+    assert cfg.paths.data_dir == Path("/var/lib/bom-kiosk")
+    assert cfg.screen.fullscreen and not cfg.screen.show_cursor
+    assert cfg.admin.pin_file == Path("/etc/bom-kiosk/admin_pin")
+    assert cfg.printer.kind == "usb"
