@@ -354,6 +354,7 @@ class Monkey:
             self._touch(width - ADMIN_CORNER / 2, height - ADMIN_CORNER / 2)
         if self.app.manager.current != "admin_pin":
             return
+        self.result.screens["admin_pin"] = self.result.screens.get("admin_pin", 0) + 1
         pin_screen = self.app.manager.current_screen
         for digit in self.pin:
             pin_screen.press(digit)
