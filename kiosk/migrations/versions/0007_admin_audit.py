@@ -1,7 +1,7 @@
 """admin audit log (PIN attempts and admin actions)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-26
 """
 from alembic import op
@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-# 0006 is being added by another branch at the same time; the merge re-chains this onto it.
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
