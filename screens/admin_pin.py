@@ -3,6 +3,9 @@ count towards the lockout (kiosk.admin); nothing typed here is logged."""
 
 from __future__ import annotations
 
+import threading
+
+from kivy.clock import Clock
 from kivy.uix.gridlayout import GridLayout
 
 from screens.base import KioskScreen, load_kv
@@ -24,6 +27,7 @@ class AdminPinScreen(KioskScreen):
         super().__init__(**kw)
         self.pin = ""
         self.message = ""
+        self.checking = False  # a PIN is being checked on a worker thread
 
     def crumb(self, **_params) -> str:
         return self._("Staff")
@@ -69,6 +73,8 @@ class AdminPinScreen(KioskScreen):
             "Too many wrong PINs. Try again in {n} minutes.", minutes).format(n=minutes)
 
     def press(self, value: str) -> None:
+        if self.checking:
+            return
         if value == "clear":
             self.pin = ""
         elif len(self.pin) < 12:
@@ -76,15 +82,37 @@ class AdminPinScreen(KioskScreen):
         self.dots.text = "•  " * len(self.pin) if self.pin else "—"
 
     def submit(self) -> None:
+        """Checks the PIN on a worker thread: scrypt takes tens of ms by design, and the
+        attempt is written to the audit database; the pad must not freeze meanwhile."""
+        if self.checking:
+            return
         pin, self.pin = self.pin, ""
-        result = self.app.admin.check_pin(pin)
-        if result.ok:
+        self.checking = True
+        self.dots.text = self._("Checking...")
+        admin = self.app.admin
+
+        def work():
+            try:
+                result = admin.check_pin(pin)
+            except Exception as exc:  # a database fault: say so, keep the pad usable
+                result = exc
+            Clock.schedule_once(lambda _dt: self._checked(result))
+
+        threading.Thread(target=work, daemon=True, name="admin-pin").start()
+
+    def _checked(self, result) -> None:
+        self.checking = False
+        if self.app.manager.current != self.name:
+            return  # the pad was left (idle reset, Cancel) while the PIN was checked
+        if isinstance(result, Exception):
+            self.message = self._("The PIN could not be checked. Try again.")
+        elif result.ok:
             self.message = ""
             # The PIN pad leaves the history: Back from the admin side goes Home.
             self.app.history = [("home", {})]
             self.app.go("admin")
             return
-        if result.no_pin:
+        elif result.no_pin:
             self.message = self._("No PIN is set on this kiosk. IT staff set one with: "
                                   "kiosk admin set-pin")
         elif result.locked_for:
@@ -95,7 +123,6 @@ class AdminPinScreen(KioskScreen):
                 "Wrong PIN. {n} more tries before the lock.",
                 result.attempts_left).format(n=result.attempts_left)
         self.refresh()
-
 
 SCREEN = AdminPinScreen
 load_kv(__file__)

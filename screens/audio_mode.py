@@ -491,6 +491,8 @@ class AudioMode:
         return True
 
     def _touch_down(self, _window, touch):
+        if self.app.admin_corner(touch):
+            return True  # the staff gesture's square, as outside audio mode
         self.speaker.stop()  # any touch silences the kiosk first
         self.app.keep_session()
         if self.strip is not None and self.strip.collide_point(*touch.pos):

@@ -199,7 +199,7 @@ class KioskApp(App):
     def _on_any_touch(self, _window, touch):
         self.idle.touch()
         self._visit_begins()
-        if self._admin_corner(touch):
+        if self.admin_corner(touch):
             return True
         if not self.audio.active and touch.x < theme.AUDIO_CORNER and touch.y < theme.AUDIO_CORNER:
             # The marked corner: held for about 2 s it starts audio mode.
@@ -352,9 +352,11 @@ class KioskApp(App):
             log.exception("could not write the heartbeat")
         sd_notify("WATCHDOG=1")
 
-    def _admin_corner(self, touch) -> bool:
+    def admin_corner(self, touch) -> bool:
         """Five taps in the top-right corner within 3 s open the PIN pad. Touches there are
-        taken by the gesture (a small square residents have no reason to tap)."""
+        taken by the gesture (a small square residents have no reason to tap). Audio mode
+        asks here first too, so staff can open the admin side whatever mode the kiosk is
+        left in."""
         size = ADMIN_CORNER
         if touch.x < Window.width - size or touch.y < Window.height - size:
             return False
@@ -369,6 +371,7 @@ class KioskApp(App):
         if len(self._corner_taps) >= a.gesture_taps:
             self._corner_taps = []
             self.admin.audit("gesture", "ok", "PIN pad opened")
+            self.audio.stop(silent=True)  # staff read the pad; nothing should speak over it
             self.go("admin_pin")
         return True
 

@@ -359,4 +359,7 @@ class Monkey:
         for digit in self.pin:
             pin_screen.press(digit)
         pin_screen.submit()
+        deadline = time.monotonic() + 10
+        while pin_screen.checking and time.monotonic() < deadline:
+            self._frame()  # the answer comes back from a worker thread on a frame
         self._frame(2)

@@ -39,6 +39,10 @@ def enter_pin(kiosk, pin: str) -> None:
     for digit in pin:
         kiosk.tap(kiosk.find(digit))
     kiosk.tap("OK")
+    # The PIN is checked on a worker thread; the answer comes back on the next frames.
+    pad = kiosk.app.manager.get_screen("admin_pin")
+    kiosk.wait_until(lambda: not pad.checking, 10)
+    kiosk.frames(2)
 
 
 def audit(kiosk) -> list[tuple[str, str]]:
@@ -74,6 +78,49 @@ def test_corner_taps_do_not_open_accessibility_under_them(staff):
     assert staff.screen == "home"
     staff.tap("Ułatwienia")
     assert staff.screen == "accessibility"
+
+
+def test_the_gesture_opens_the_pin_pad_in_audio_mode_too_and_ends_audio_mode(staff):
+    """A kiosk left in audio mode takes every touch for exploring; the staff square still
+    answers, and the pad is shown in silence (staff read it)."""
+    staff.app.audio.start()
+    staff.frames(2)
+    staff.tap_at(staff.window.width / 2, staff.window.height / 2)  # audio mode explores this
+    assert staff.screen == "home" and staff.app.audio_on
+    corner_taps(staff, 5)
+    assert staff.screen == "admin_pin"
+    assert not staff.app.audio_on
+    enter_pin(staff, PIN)
+    assert staff.screen == "admin"
+
+
+def test_the_pad_stays_live_while_the_pin_is_checked_and_says_when_it_cannot_be(staff):
+    """The check (scrypt and an audit row) runs off the UI thread. With the kiosk database
+    held by another process the pad shows that it is checking instead of freezing; when the
+    database stays busy past its timeout, staff get a plain message and can try again."""
+    import sqlite3
+
+    corner_taps(staff, 5)
+    held = sqlite3.connect(staff.app.core.engine.url.database, timeout=1)
+    held.execute("BEGIN EXCLUSIVE")
+    try:
+        for digit in PIN:
+            staff.tap(staff.find(digit))
+        staff.tap("OK")  # returns at once: the UI thread does not wait for the database
+        assert staff.screen == "admin_pin"
+        assert "Sprawdzam..." in staff.texts()
+        staff.tap(staff.find("1"))  # keys wait for the answer
+        assert "Sprawdzam..." in staff.texts()
+        pad = staff.app.manager.get_screen("admin_pin")
+        staff.wait_until(lambda: not pad.checking, 20)  # the database's 5 s busy timeout
+        staff.frames(2)
+        assert staff.screen == "admin_pin"
+        assert any("Nie udało się sprawdzić PIN-u" in t for t in staff.texts())
+    finally:
+        held.rollback()
+        held.close()
+    enter_pin(staff, PIN)
+    assert staff.screen == "admin"
 
 
 def test_right_pin_opens_the_status_panel(staff):
