@@ -186,7 +186,19 @@ class PrivacyCurtain(Widget):
         with self.canvas:
             Color(0, 0, 0, 1)
             self._rect = Rectangle(pos=(0, 0), size=Window.size)
-        Window.bind(size=lambda _w, size: setattr(self._rect, "size", size))
+        # Follows the window's size only while shown: a lambda left bound to the Window kept
+        # every curtain of the day alive (found by the soak's count of detached widgets).
+        self.fbind("parent", self._follow_window)
+
+    def _follow_window(self, _widget, parent) -> None:
+        if parent is not None:
+            Window.fbind("size", self._resize)
+            self._rect.size = Window.size
+        else:
+            Window.funbind("size", self._resize)
+
+    def _resize(self, _window, size) -> None:
+        self._rect.size = size
 
     def on_touch_down(self, touch):
         return False  # touches are the audio mode's, not the curtain's
@@ -385,10 +397,25 @@ class AudioMode:
             return self.items[self.index]
         return None
 
+    def _still_shown(self, w) -> bool:
+        """Whether `w` is part of what is on screen now: the list is collected a moment after
+        a screen change, and a key pressed in between must not act on the screen just left."""
+        shown = (self.app.manager.current_screen, self.app.root.ids.bottom_bar,
+                 self.app.root.ids.top_bar, self.strip)
+        while w is not None:
+            if any(w is s for s in shown):
+                return True
+            w = w.parent if w.parent is not w else None
+        return False
+
     def select(self) -> None:
         w = self.focused
         if w is None:
             self.move(1)
+            return
+        if not self._still_shown(w):
+            self._rebuild.cancel()
+            self._screen_ready()  # say where the resident is now; nothing is chosen
             return
         if not isinstance(w, ButtonBehavior):
             self.speaker.say(self.describe_parts(w))

@@ -60,6 +60,12 @@ class KioskScreen(Screen):
         self.body.clear_widgets()
         self.ids.scroll.scroll_y = 1
 
+    def release(self) -> None:
+        """Forget what the screen shows, at the end of a visit. Every show renders afresh,
+        so nothing is lost; the kiosk then keeps neither the last resident's screens nor
+        their labels' textures between visits."""
+        self.clear()
+
     def tx(self, text: LocalText | None) -> str:
         """The text in the resident's language; remembers when Polish stood in for it."""
         if text is not None and self.app.is_fallback(text):

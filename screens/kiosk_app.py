@@ -18,6 +18,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.admin import Admin
 from kiosk.heartbeat import beat, heartbeat_path, sd_notify
 from kiosk.i18n import translator
+from kiosk.memory import give_back_free_memory
 from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
 from kiosk.texts import LocalText
@@ -301,6 +302,11 @@ class KioskApp(App):
             self.i18n = translator(self.lang)
         self.idle.touch()
         self.home()
+        for screen in self.manager.screens:
+            if screen.name != "home":
+                screen.release()
+        # What the visit freed goes back to the system once Home is on screen.
+        Clock.schedule_once(lambda _dt: give_back_free_memory(), 0.5)
 
     # --- operations: admin gesture, lock-down, crash recovery, heartbeat --------------------
     _KV_PROPS = ("i18n", "lang", "breadcrumb", "pal", "font_scale", "low_reach", "audio_on",

@@ -120,6 +120,12 @@ class SearchScreen(KioskScreen):
         self.ids.keyboard.build(self.app.lang, self._, self.press)
         self._run()
 
+    def release(self) -> None:
+        self._generation += 1  # a search still running must not fill the screen again
+        super().release()
+        self.query = ""
+        self.last_results = None
+
     # --- keys ----------------------------------------------------------------------------
     def on_pre_enter(self, *_args) -> None:
         if not self._listening:

@@ -15,7 +15,6 @@ samples resident memory and the time of drawn frames along the way.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import random
 import statistics
@@ -23,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from kiosk.memory import give_back_free_memory
 from kiosk.probe import rss_kib
 
 def settled_rss_kib() -> int:
@@ -30,10 +30,7 @@ def settled_rss_kib() -> int:
     (malloc_trim): what is still allocated, not what glibc keeps around after freeing
     (which swings by tens of MB between samples and would hide or fake a leak)."""
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except OSError:
-        pass
+    give_back_free_memory()
     return rss_kib()
 
 

@@ -301,3 +301,41 @@ def test_pictures_have_spoken_alternatives(audio):
         "Kod QR z adresem https://bom.piotrkow.pl/"
     corner = next(w for w in audio.widgets() if isinstance(w, AudioCorner))
     assert corner in a.items and a.describe(corner) == "Róg trybu głosowego."
+
+
+def test_enter_right_after_a_screen_change_does_not_choose_on_the_screen_just_left(audio):
+    """The list of items follows a screen change a moment later. A key pressed in that moment
+    (key repeat, a quick double press) once chose the item focused on the old screen, and the
+    resident landed somewhere they never asked for, or on an error (found by the soak)."""
+    start_with_a_key(audio)
+    focus_on(audio, "Formularze")  # a Home tile
+    audio.app.go("departments")  # the screen changes (as after a choice), no frame drawn yet
+    audio.key(KEY_ENTER, frames=0)
+    audio.frames(3)
+    assert audio.screen == "departments", "the Home tile left behind was not chosen"
+    assert "Wydziały" in said(audio)  # the resident hears where they are instead
+    audio.key(KEY_DOWN)
+    assert audio.app.audio.focused is not None
+    assert audio.app.audio._still_shown(audio.app.audio.focused)
+
+
+def test_blanking_the_screen_again_and_again_keeps_no_old_curtains(audio):
+    """The curtain still covers the whole window after a resize, and the ones taken down are
+    freed: a kiosk blanks and unblanks all day (the soak found them all kept alive)."""
+    import gc
+
+    from screens.audio_mode import PrivacyCurtain
+
+    start_with_a_key(audio)
+    for _ in range(10):
+        audio.key(0, "b")  # blank
+        audio.key(0, "b")  # and show again
+    audio.key(0, "b")
+    assert audio.app.privacy
+    audio.resize(1920, 1080)
+    curtain = audio.app.audio.curtain
+    assert tuple(curtain._rect.size) == (1920, 1080)
+    del curtain
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, PrivacyCurtain)]
+    assert len(alive) == 1, f"{len(alive)} curtains alive, 1 shown"

@@ -149,3 +149,26 @@ def test_other_results_open_their_screens(kiosk):
     labels = [w for w in kiosk.widgets() if isinstance(w, Label) and w.text
               and kiosk._in_current_screen(w) and kiosk.on_screen(w)]
     assert min(lb.font_size for lb in labels) >= theme.FONT_SMALL
+
+
+def test_an_idle_reset_forgets_the_last_search_and_every_screen_of_the_visit(kiosk):
+    """The next resident finds nothing of the last one: the query, its results and the
+    screens of the visit are dropped when the visit ends (not just hidden behind Home)."""
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    type_by_touch(kiosk, "meld")
+    wait_for_result(kiosk, "Zameldowanie na pobyt stały")
+    kiosk.clock.advance(91)  # the idle warning, then nobody answers it
+    kiosk.pump(0.7)
+    kiosk.clock.advance(31)
+    kiosk.pump(0.7)
+    assert kiosk.screen == "home"
+    search = kiosk.app.manager.get_screen("search")
+    assert query_shown(kiosk) == "Wpisz tu, czego szukasz"
+    assert not [w for w in search.walk() if isinstance(w, ResultRow)]
+    held = [s.name for s in kiosk.app.manager.screens if s.name != "home" and s.body.children]
+    assert held == []
+    kiosk.frames(3)  # the switch to Home may have begun at the end of the pump
+    kiosk.tap(kiosk.find("Szukaj"))  # and search opens empty for the next resident
+    kiosk.wait_until(lambda: "Najczęstsze sprawy" in kiosk.texts())
+    assert query_shown(kiosk) == "Wpisz tu, czego szukasz"
