@@ -3,8 +3,9 @@ against end, in a fresh kiosk process under a private Xvfb.
 
     .venv/bin/python bench/soak.py [--events 10000] [--seed 20261126] [--glibc-defaults]
 
-The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): random taps, controls, swipes,
-keys, languages, idle resets and the admin side, seeded. Memory is sampled every 250 events at
+The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): a tour of every screen in every
+language and text size (Monkey.tour), then random taps, controls, swipes, keys, languages, idle
+resets and the admin side, seeded. Memory is sampled every 250 events at
 Home with the session ended (see Monkey._sample); "start" is the first sample after the
 warm-up (a quarter of the run), "end" the last (medians of three); the growth is the
 least-squares line through all samples after the warm-up, over those events. Frame time is a
@@ -61,9 +62,15 @@ def child(events: int, seed: int, data_dir: Path, glibc_defaults: bool = False) 
     d = Driver(app, clock)
     d.frames(5)
     write_pin(pin_file(cfg), PIN)
+    import time
+
     with Monkey(d, seed=seed, pin=PIN) as m:
+        started = time.perf_counter()
+        toured = m.tour()
+        tour_seconds = time.perf_counter() - started
         result = m.run(events)
-    return result.summary(events // 4)
+        result.toured = toured
+    return {**result.summary(events // 4), "tour_seconds": round(tour_seconds, 1)}
 
 
 def run(events: int, seed: int, glibc_defaults: bool = False) -> dict:
@@ -91,6 +98,8 @@ def run(events: int, seed: int, glibc_defaults: bool = False) -> dict:
 def rows(s: dict) -> list[tuple[str, str, str, str]]:
     mib = 1024
     return [
+        ("tour before the events (screens)", str(s.get("toured_screens", 0)), "",
+         f"{s.get('tour_seconds', 0):.0f} s"),
         ("events (seed-reproducible)", str(s["events"]), "", f"{s['seconds']:.0f} s"),
         ("exceptions caught / thread errors", f"{s['crashes']} / {s['thread_errors']}", "",
          "must be 0 / 0"),

@@ -1,6 +1,7 @@
 """The soak: a seeded monkey of random touches and keys across every screen of the real
-window (tests/ui/monkey.py). No exception may reach the crash handler, no worker thread may
-fail, and resident memory may not grow by 10 MB or more after the warm-up.
+window (tests/ui/monkey.py), after a tour of every screen in every language and text size. No
+exception may reach the crash handler, no worker thread may fail, and resident memory may not
+grow by 10 MB or more after the warm-up.
 
 It runs in a kiosk process of its own (bench/soak.py's child, on this test run's Xvfb), with
 its own data folder: ten thousand random events leave tickets, alerts and printouts behind
