@@ -1,7 +1,7 @@
 """The soak as a benchmark: resident memory and frame time over a long monkey run, start
 against end, in a fresh kiosk process under a private Xvfb.
 
-    .venv/bin/python bench/soak.py [--events 10000] [--seed 20261126]
+    .venv/bin/python bench/soak.py [--events 10000] [--seed 20261126] [--glibc-defaults]
 
 The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): a tour of every screen in every
 language and text size (Monkey.tour), then random taps, controls, swipes, keys, languages, idle
@@ -10,6 +10,9 @@ Home with the session ended (see Monkey._sample); "start" is the first sample af
 warm-up (a quarter of the run), "end" the last (medians of three); the growth is the
 least-squares line through all samples after the warm-up, over those events. Frame time is a
 whole drawn frame (layout, drawing, flip) of the first and of the last tenth after the warm-up.
+
+--glibc-defaults first runs the same soak with the C heap left at glibc's defaults (without
+kiosk/memory.py's settings) as the baseline, and prints the kiosk's memory against it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +31,15 @@ sys.path.insert(0, str(ROOT))
 PIN = "975310"
 
 
-def child(events: int, seed: int, data_dir: Path) -> dict:
+def child(events: int, seed: int, data_dir: Path, glibc_defaults: bool = False) -> dict:
     """Runs inside the measured process."""
     import datetime as dt
     from dataclasses import replace
+
+    if glibc_defaults:
+        import kiosk.memory
+
+        kiosk.memory.tune_malloc = lambda: {}  # the baseline: the heap as glibc sets it up
 
     from kiosk.config import KioskConfig, PathsConfig, ScreenConfig
     from screens.app import configure_kivy
@@ -55,6 +62,8 @@ def child(events: int, seed: int, data_dir: Path) -> dict:
     d = Driver(app, clock)
     d.frames(5)
     write_pin(pin_file(cfg), PIN)
+    import time
+
     with Monkey(d, seed=seed, pin=PIN) as m:
         started = time.perf_counter()
         toured = m.tour()
@@ -64,7 +73,7 @@ def child(events: int, seed: int, data_dir: Path) -> dict:
     return {**result.summary(events // 4), "tour_seconds": round(tour_seconds, 1)}
 
 
-def run(events: int, seed: int) -> dict:
+def run(events: int, seed: int, glibc_defaults: bool = False) -> dict:
     from tests.ui.harness import start_xvfb
 
     xvfb = start_xvfb()
@@ -74,7 +83,8 @@ def run(events: int, seed: int) -> dict:
                    "KIVY_NO_ARGS": "1"}
             env.pop("KIOSK_CONFIG", None)
             out = subprocess.run([sys.executable, __file__, "--child", "--events", str(events),
-                                  "--seed", str(seed), "--data", tmp], env=env,
+                                  "--seed", str(seed), "--data", tmp,
+                                  *(["--glibc-defaults"] if glibc_defaults else [])], env=env,
                                  capture_output=True, text=True, timeout=7200)
     finally:
         if xvfb is not None:
@@ -112,13 +122,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=20261126)
+    ap.add_argument("--glibc-defaults", action="store_true",
+                    help="also run with glibc's malloc defaults, as the baseline")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print("RESULT " + json.dumps(child(args.events, args.seed, Path(args.data))),
-              flush=True)
+        print("RESULT " + json.dumps(child(args.events, args.seed, Path(args.data),
+                                           args.glibc_defaults)), flush=True)
         os._exit(0)
+    base = run(args.events, args.seed, glibc_defaults=True) if args.glibc_defaults else None
     s = run(args.events, args.seed)
     table = [("measure", "start", "end", "end vs start"), *rows(s)]
     widths = [max(len(r[i]) for r in table) for i in range(4)]
@@ -126,6 +139,18 @@ def main() -> int:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print("screens visited:", ", ".join(f"{k} {v}" for k, v in s["screens"].items()))
     print("memory samples (MiB, every 250 events, at Home):", s["rss_samples_mib"])
+    if base is not None:
+        mib = 1024
+        print()
+        print("baseline: the same soak with glibc's malloc defaults")
+        for label, b, k in (
+                ("resident memory after warm-up", base["rss_start_kib"], s["rss_start_kib"]),
+                ("resident memory at the end", base["rss_end_kib"], s["rss_end_kib"]),
+                ("growth after warm-up (fitted)", base["rss_growth_kib"], s["rss_growth_kib"])):
+            ratio = f"{k / b:.2f}x" if b > 0 else "-"
+            print(f"  {label:32} defaults {b / mib:7.1f} MiB   kiosk {k / mib:7.1f} MiB   "
+                  f"{ratio}")
+        print("  baseline samples (MiB):", base["rss_samples_mib"])
     if s["crashes"]:
         print("first exception caught:\n" + s["first_crash"])
     return 0 if s["crashes"] == 0 and s["thread_errors"] == 0 else 1

@@ -1,19 +1,35 @@
-"""Handing the C heap's free pages back to the system, at the end of each visit.
+"""C heap settings for a process that runs for weeks (the kiosk, the hall display).
 
-glibc keeps memory that was freed in the middle of its heap resident until something asks
-for it back (malloc_trim); a visit frees the label textures and widgets of every screen it
-showed, and an idle kiosk need not hold on to them (tests/test_memory.py).
+Screens come and go all day, each with label textures of hundreds of KB, and every worker
+thread (speech, search, printing, usage) allocates too. With glibc's defaults the freed memory
+stays resident: each thread may get an arena of its own, and after the first large block is
+freed glibc raises its mmap threshold (up to 32 MB), so later large blocks come from the heap
+and leave holes there (tests/test_memory.py shows the second). In the 10,000-event soak
+(bench/soak.py) the kiosk ended at about 515 MiB with the defaults, the malloc statistics
+showing about 200 MB of it free; with two arenas and a fixed threshold, about 360 MiB, and the
+memory stopped growing after the warm-up.
 
-The soak also tried two arenas and a fixed mmap threshold (mallopt): resident memory was a
-quarter lower, but it crept up by about 1 MB per 1,000 events, where glibc's defaults stayed
-level after the warm-up; the defaults were kept (README, "Soak"). IT staff can still set
-glibc's own variables (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) in the service unit.
+IT staff can still set glibc's own environment variables (MALLOC_ARENA_MAX,
+MALLOC_MMAP_THRESHOLD_) in the service unit; a setting made that way is left alone.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
+import os
+
+log = logging.getLogger(__name__)
+
+# mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+
+MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept fixed
+TRIM_THRESHOLD = 2 * MMAP_THRESHOLD  # glibc's pairing of the two
+ARENA_MAX = 2
 
 
 def _libc():
@@ -24,12 +40,33 @@ def _libc():
         libc = ctypes.CDLL(name)
     except OSError:
         return None
-    return libc if hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def tune_malloc() -> dict[str, int]:
+    """Apply the settings above, before the window and the worker threads start. Returns
+    what was set (empty where this is not glibc, or where the environment decides)."""
+    libc = _libc()
+    if libc is None:
+        return {}
+    settings = {}
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        settings["mmap_threshold"] = (M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+            settings["trim_threshold"] = (M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        settings["arena_max"] = (M_ARENA_MAX, ARENA_MAX)
+    done = {}
+    for name, (param, value) in settings.items():
+        if libc.mallopt(ctypes.c_int(param), ctypes.c_int(value)) == 1:
+            done[name] = value
+        else:
+            log.warning("mallopt %s=%s was refused", name, value)
+    return done
 
 
 def give_back_free_memory() -> None:
-    """Hand the heap's free pages back to the system (glibc's malloc_trim; elsewhere
-    nothing)."""
+    """Hand the heap's free pages back to the system (glibc's malloc_trim)."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(ctypes.c_size_t(0))

@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 
 def configure_kivy(cfg: KioskConfig) -> None:
     """Settings Kivy reads once, before its window exists."""
+    from kiosk.memory import tune_malloc
+
+    tune_malloc()  # the process runs for weeks: a heap that does not fragment (see there)
     cfg.paths.data_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     # Kivy keeps its own logger and leaves Python logging (alembic, sqlalchemy) alone.
