@@ -5,7 +5,7 @@ against end, in a fresh kiosk process under a private Xvfb.
 
 The same monkey as tests/ui/test_soak.py (tests/ui/monkey.py): a tour of every screen in every
 language and text size (Monkey.tour), then random taps, controls, swipes, keys, languages, idle
-resets and the admin side, seeded. Memory is sampled every 250 events at
+resets and the admin side, seeded. Memory is sampled every 125 events at
 Home with the session ended (see Monkey._sample); "start" is the first sample after the
 warm-up (a quarter of the run), "end" the last (medians of three); the growth is the
 least-squares line through all samples after the warm-up, over those events. Frame time is a
@@ -138,7 +138,7 @@ def main() -> int:
     for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
     print("screens visited:", ", ".join(f"{k} {v}" for k, v in s["screens"].items()))
-    print("memory samples (MiB, every 250 events, at Home):", s["rss_samples_mib"])
+    print("memory samples (MiB, every 125 events, at Home):", s["rss_samples_mib"])
     if base is not None:
         mib = 1024
         print()

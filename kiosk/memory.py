@@ -1,13 +1,13 @@
 """C heap settings for a process that runs for weeks (the kiosk, the hall display).
 
 Screens come and go all day, each with label textures of hundreds of KB, and every worker
-thread (speech, search, printing, usage) allocates too. With glibc's defaults the freed memory
-stays resident: each thread may get an arena of its own, and after the first large block is
-freed glibc raises its mmap threshold (up to 32 MB), so later large blocks come from the heap
-and leave holes there (tests/test_memory.py shows the second). In the 10,000-event soak
-(bench/soak.py) the kiosk ended at about 515 MiB with the defaults, the malloc statistics
-showing about 200 MB of it free; with two arenas and a fixed threshold, about 360 MiB, and the
-memory stopped growing after the warm-up.
+thread (speech, search, printing, usage) allocates too. With glibc's defaults much of what is
+freed stays resident: each thread may get an arena of its own, and after the first large block
+is freed glibc raises its mmap threshold (up to 32 MB), so later large blocks come from the
+heap and leave holes there (tests/test_memory.py shows it). In two 10,000-event soaks
+(bench/soak.py --glibc-defaults, after its tour) the kiosk ended at 480 and 500 MiB with the
+defaults, growing by -0.2 and +25.6 MiB after the warm-up; with two arenas and a fixed
+threshold, at 374 and 369 MiB, growing by +4.8 and +7.1 MiB.
 
 IT staff can still set glibc's own environment variables (MALLOC_ARENA_MAX,
 MALLOC_MMAP_THRESHOLD_) in the service unit; a setting made that way is left alone.

@@ -103,7 +103,7 @@ class SoakResult:
 
 
 class Monkey:
-    def __init__(self, driver, *, seed: int, pin: str, sample_every: int = 250,
+    def __init__(self, driver, *, seed: int, pin: str, sample_every: int = 125,
                  draw_every: int = 10):
         self.d, self.app = driver, driver.app
         self.rng = random.Random(seed)
