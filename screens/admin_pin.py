@@ -124,5 +124,6 @@ class AdminPinScreen(KioskScreen):
                 result.attempts_left).format(n=result.attempts_left)
         self.refresh()
 
+
 SCREEN = AdminPinScreen
 load_kv(__file__)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -182,10 +184,10 @@ class KioskApp(App):
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:
-        self._prune_dead_bindings()
-        self.session.lang = lang
-        self.lang = lang
-        self.i18n = translator(lang)
+        with self._kv_change():
+            self.session.lang = lang
+            self.lang = lang
+            self.i18n = translator(lang)
         self.manager.current_screen.refresh()
         self._update_breadcrumb(all_entries=True)
         self.core.usage.language(lang)
@@ -217,21 +219,21 @@ class KioskApp(App):
     # --- accessibility settings -----------------------------------------------------------
     def set_palette(self, name: str) -> None:
         self.core.usage.setting_used("palette", name)
-        self._prune_dead_bindings()
-        self.pal = theme.PALETTES[name]
+        with self._kv_change():
+            self.pal = theme.PALETTES[name]
         Window.clearcolor = self.pal.BACKGROUND
         self.manager.current_screen.refresh()
 
     def set_font_scale(self, scale: float) -> None:
         self.core.usage.setting_used("font_scale", scale)
-        self._prune_dead_bindings()
-        self.font_scale = scale
+        with self._kv_change():
+            self.font_scale = scale
         self.manager.current_screen.refresh()
 
     def set_low_reach(self, on: bool) -> None:
         self.core.usage.setting_used("low_reach", on)
-        self._prune_dead_bindings()
-        self.low_reach = on
+        with self._kv_change():
+            self.low_reach = on
         self.manager.current_screen.refresh()
 
     def _reset_accessibility(self) -> None:
@@ -291,15 +293,16 @@ class KioskApp(App):
 
     def reset_session(self) -> None:
         self._visit_ends()
-        self._prune_dead_bindings()
         if self._idle_popup is not None:
             self._idle_popup.dismiss(animation=False)
             self._idle_popup = None
         self.session = ResidentSession(lang=self.cfg.languages.default)
-        self._reset_accessibility()
-        if self.lang != self.session.lang:
-            self.lang = self.session.lang
-            self.i18n = translator(self.lang)
+        self.audio.stop(silent=True)
+        with self._kv_change():
+            self._reset_accessibility()
+            if self.lang != self.session.lang:
+                self.lang = self.session.lang
+                self.i18n = translator(self.lang)
         self.idle.touch()
         self.home()
         for screen in self.manager.screens:
@@ -311,6 +314,22 @@ class KioskApp(App):
     # --- operations: admin gesture, lock-down, crash recovery, heartbeat --------------------
     _KV_PROPS = ("i18n", "lang", "breadcrumb", "pal", "font_scale", "low_reach", "audio_on",
                  "privacy")
+
+    @contextmanager
+    def _kv_change(self):
+        """Change the app's kv properties with dead bindings pruned first and the cycle
+        collector held off until done: a collection in the middle of one dispatch (setting
+        `lang` makes and drops many objects) can free a widget whose rules are still bound,
+        and the next property set would reach its dead proxy (found by the soak: a language
+        tap raised ReferenceError from `i18n`)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._prune_dead_bindings()
+            yield
+        finally:
+            if enabled:
+                gc.enable()
 
     def _prune_dead_bindings(self) -> None:
         """Drop kv bindings on the app whose widget is gone. A widget freed by Python's cycle
