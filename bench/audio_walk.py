@@ -21,6 +21,7 @@ def main() -> None:
     data_dir, procedures = Path(sys.argv[1]), int(sys.argv[2])
     xvfb = start_xvfb()
     try:
+        from kiosk.bootstrap import open_core
         from kiosk.config import KioskConfig, PathsConfig, ScreenConfig
         from screens.app import build_app, configure_kivy
 
@@ -29,7 +30,7 @@ def main() -> None:
         configure_kivy(cfg)
         from kivy.base import runTouchApp
 
-        app = build_app(cfg, now=FakeClock())
+        app = build_app(cfg, open_core(cfg), now=FakeClock())
         app._run_prepare()
         runTouchApp(embedded=True)
         d = Driver(app, FakeClock())

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.config import KioskConfig, PathsConfig, ScreenConfig  # noqa: E402
-from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file  # noqa: E402
+from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file  # noqa: E402
 from screens.app import configure_kivy  # noqa: E402
 
 

@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.stats import pct  # noqa: E402
 from kiosk.config import KioskConfig, PathsConfig, PrinterConfig  # noqa: E402
+from kiosk.printing.layouts import TicketSlip, card_document, ticket_document  # noqa: E402
+from kiosk.printing.service import PrinterService  # noqa: E402
 from kiosk.texts import LocalText  # noqa: E402
 from printer.escpos_out import encode  # noqa: E402
-from printer.layouts import TicketSlip, card_document, ticket_document  # noqa: E402
-from printer.service import PrinterService  # noqa: E402
 from tests.printer_peer import LoopbackPrinter  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 10, 5)

@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stats import pct  # noqa: E402
-
 from kiosk.config import KioskConfig, PathsConfig, QueueConfig  # noqa: E402
 
 MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -35,7 +34,7 @@ MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hou
 
 def kiosk_process(cfg: KioskConfig, n: int, idx: int, barrier, out) -> None:
     from kiosk.bootstrap import open_core
-    from kiosk.queue import open_queue
+    from kiosk.queue.service import open_queue
 
     core = open_core(cfg, load_bundled=False)
     queue = open_queue(cfg.queue.effective_url(cfg.paths.data_dir), core.content,
@@ -53,7 +52,7 @@ def kiosk_process(cfg: KioskConfig, n: int, idx: int, barrier, out) -> None:
 
 
 def run(cfg: KioskConfig, processes: int, per_process: int) -> dict:
-    from kiosk.queue_db import make_queue_engine, upgrade_queue
+    from kiosk.db.queue_engine import make_queue_engine, upgrade_queue
 
     engine = make_queue_engine(cfg.queue.effective_url(cfg.paths.data_dir))
     upgrade_queue(engine)

@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stats import pct  # noqa: E402
-
 from tests.ui.harness import start_xvfb  # noqa: E402
-
 
 
 def _env(data_dir: Path, ready: Path | None = None) -> dict:
@@ -71,7 +69,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             kiosk_dir, bare_dir = Path(tmp, "kiosk"), Path(tmp, "bare")
-            kiosk_cmd = [sys.executable, "-m", "kiosk", "run", "--windowed"]
+            kiosk_cmd = [sys.executable, "-m", "entrypoints", "run", "--windowed"]
             bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_window.py"), str(bare_dir)]
             bare_dir.mkdir()
             cold, _ = time_to_first_frame(kiosk_cmd, kiosk_dir)  # creates DB, loads content

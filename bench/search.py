@@ -23,15 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stats import pct  # noqa: E402
-
 from sqlalchemy import select  # noqa: E402
 
+from bench.stats import pct  # noqa: E402
 from kiosk.config import KioskConfig, PathsConfig  # noqa: E402
-from kiosk.search_models import SearchDoc  # noqa: E402
-from kiosk.search_text import STOPWORDS, tokens  # noqa: E402
+from kiosk.db.search_models import SearchDoc  # noqa: E402
+from kiosk.search.text import STOPWORDS, tokens  # noqa: E402
 from tests.search_queries import QUERIES  # noqa: E402
-
 
 
 def generated(bundle, n: int, seed: int = 7):
@@ -72,7 +70,7 @@ def like_search(Session_, rid: int, query: str, limit: int = 3) -> list[str]:
 
 
 def measure(core, rounds: int) -> dict:
-    from kiosk.content_store import active_revision
+    from kiosk.content.store import active_revision
 
     with core.Session() as s:
         rid = active_revision(s).id
@@ -102,8 +100,8 @@ def main() -> None:
 
     from kiosk import SAMPLE_CONTENT_DIR
     from kiosk.bootstrap import open_core
-    from kiosk.content_format import read_content
-    from kiosk.content_store import apply_bundle
+    from kiosk.content.format import read_content
+    from kiosk.content.store import apply_bundle
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:

@@ -37,9 +37,9 @@ def child(events: int, seed: int, data_dir: Path, glibc_defaults: bool = False) 
     from dataclasses import replace
 
     if glibc_defaults:
-        import kiosk.memory
+        import kiosk.ops.memory
 
-        kiosk.memory.tune_malloc = lambda: {}  # the baseline: the heap as glibc sets it up
+        kiosk.ops.memory.tune_malloc = lambda: {}  # the baseline: the heap as glibc sets it up
 
     from kiosk.config import KioskConfig, PathsConfig, ScreenConfig
     from screens.app import configure_kivy
@@ -49,14 +49,15 @@ def child(events: int, seed: int, data_dir: Path, glibc_defaults: bool = False) 
     configure_kivy(cfg)
     from kivy.base import runTouchApp
 
-    from kiosk.admin import pin_file, write_pin
+    from kiosk.bootstrap import open_core
+    from kiosk.ops.admin import pin_file, write_pin
     from screens.app import build_app
     from tests.ui.harness import Driver, FakeClock
     from tests.ui.monkey import Monkey
 
     clock = FakeClock()
     office = dt.datetime(2026, 11, 24, 10, 0)  # a Tuesday morning: the office is open
-    app = build_app(cfg, now=clock, today=lambda: office)
+    app = build_app(cfg, open_core(cfg), now=clock, today=lambda: office)
     app._run_prepare()
     runTouchApp(embedded=True)
     d = Driver(app, clock)

@@ -20,7 +20,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from content_sync import hooks, sync as sync_mod  # noqa: E402
+from content_sync import hooks  # noqa: E402
+from content_sync import sync as sync_mod
 from content_sync.central import import_folder, init_central  # noqa: E402
 from content_sync.pg import libpq_url  # noqa: E402
 from kiosk import SAMPLE_CONTENT_DIR  # noqa: E402

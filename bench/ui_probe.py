@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from kiosk.probe import rss_kib  # noqa: E402
+from kiosk.ops.probe import rss_kib  # noqa: E402
 
 
 class FrameTimer:
@@ -90,12 +90,13 @@ def run_bare(data_dir: Path, rounds: int) -> dict:
 def run_kiosk(data_dir: Path, rounds: int) -> dict:
     from dataclasses import replace
 
+    from kiosk.bootstrap import open_core
     from kiosk.config import KioskConfig, PathsConfig, ScreenConfig
     from screens.app import build_app
 
     cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=data_dir),
                   screen=ScreenConfig(fullscreen=False))
-    app = build_app(cfg)
+    app = build_app(cfg, open_core(cfg))
     timer = _start(app)
     content = app.core.content
     cat = content.categories()[0]

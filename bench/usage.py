@@ -7,7 +7,7 @@ for 10 kiosks takes, each against a baseline measured in the same run.
    running, against appending a small dict to a list (the least any recording could cost),
    interleaved call by call. For scale, one synchronous SQLite INSERT + commit per event
    (what recording would cost without the buffer) is measured too.
-2. Report: a generated month (kiosk.usage_sample) for N kiosks in a kiosk SQLite database;
+2. Report: a generated month (tests.usage_sample) for N kiosks in a kiosk SQLite database;
    `kiosk report` = read + compute + write (CSVs, 7 PNG charts, HTML, PDF), against reading
    the same events alone. With --central the same from a throwaway PostgreSQL (tests/pg.py).
 """
@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stats import pct  # noqa: E402
-
 from kiosk.config import KioskConfig, PathsConfig, UsageConfig  # noqa: E402
 
 
@@ -34,8 +33,8 @@ def bench_recording(tmp: Path, calls: int) -> list[tuple]:
     from sqlalchemy import insert
 
     from kiosk.bootstrap import open_core
-    from kiosk.usage import event_row, utcnow
-    from kiosk.usage_models import UsageEvent
+    from kiosk.db.usage_models import UsageEvent
+    from kiosk.usage.events import event_row, utcnow
 
     cfg = replace(KioskConfig(), paths=PathsConfig(data_dir=tmp / "rec"),
                   usage=UsageConfig(flush_seconds=0.5))
@@ -74,10 +73,11 @@ def bench_recording(tmp: Path, calls: int) -> list[tuple]:
 
 
 def bench_report(tmp: Path, kiosks: int, visits: int, central: bool) -> list[tuple]:
+    from content_sync.usage_read import events_central
     from kiosk.bootstrap import open_core
-    from kiosk.usage_report import (Period, compute, events_central, events_local,
-                                    titles_from_content, write_report)
-    from kiosk.usage_sample import sample_month, store_central, store_local
+    from kiosk.usage.files import write_report
+    from kiosk.usage.report import Period, compute, events_local, titles_from_content
+    from tests.usage_sample import sample_month, store_central, store_local
 
     events = sample_month([f"kiosk-{i:02d}" for i in range(kiosks)], dt.date(2026, 11, 1), 30,
                           seed=3, visits_per_day=visits)

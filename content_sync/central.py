@@ -2,7 +2,7 @@
 
 One row per content record, in the same record model as the folder an editor edits (the record
 as a JSON document, plus its kind, identity, file and position), so the kiosks validate what
-they pull with exactly the code that validates a folder (kiosk.content_format). Around it:
+they pull with exactly the code that validates a folder (kiosk.content.format). Around it:
 
 - `changed_rev`: the revision counter at the record's last change. Every transaction that
   changes content takes the next value of `central_state.revision` once (a trigger does it, so
@@ -12,7 +12,7 @@ they pull with exactly the code that validates a folder (kiosk.content_format). 
   about deletions incrementally.
 - `updated_at`: when, for people.
 - a read-only login role for the kiosks (SELECT only, read-only transactions by default),
-  which may only INSERT usage events into `bom_usage.usage_event` (kiosk.usage).
+  which may only INSERT usage events into `bom_usage.usage_event` (kiosk.usage.events).
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from content_sync.pg import connect
-from kiosk.content_format import (RECORD_KINDS, WEEKDAYS, raw_records, read_content,
-                                  record_key)
+from kiosk.content.format import RECORD_KINDS, WEEKDAYS, raw_records, read_content, record_key
 
 SCHEMA = "bom_content"
 # Layout of the central tables; a kiosk refuses a central database newer than it knows.
@@ -116,7 +115,7 @@ CREATE TRIGGER tombstone_record BEFORE DELETE ON {SCHEMA}.content_record
 """
 
 
-# Usage events from every kiosk (kiosk.usage). A schema of their own: the kiosks' role may
+# Usage events from every kiosk (kiosk.usage.events). A schema of their own: the kiosks' role may
 # INSERT here and nothing else (it cannot read other kiosks' events, change or delete any),
 # while it stays read-only for the content. The event's uuid is the key, so a push repeated
 # after a crash inserts nothing twice (INSERT ... ON CONFLICT DO NOTHING, content_sync.usage_push).

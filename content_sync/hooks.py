@@ -70,7 +70,7 @@ def push_usage_events(cfg, source_url: str, password: str | None, Session_=None)
 
     engine = None
     if Session_ is None:
-        from kiosk.db import make_engine, session_factory
+        from kiosk.db.engine import make_engine, session_factory
 
         engine = make_engine(cfg.paths.effective_database_url)
         Session_ = session_factory(engine)

@@ -6,12 +6,12 @@ validated record by record, applied atomically, keeping the last good content on
    counter and every record changed since that revision, tombstones included (first run:
    everything). The transaction's snapshot makes the pair consistent.
 3. Merge with the records as last synced (sync_record), validate every record with the same
-   code as a content folder load (kiosk.content_format), drop what fails (keeping a record's
+   code as a content folder load (kiosk.content.format), drop what fails (keeping a record's
    last valid version when an edit broke it) and what points at a missing record.
 4. Apply the whole result as a new revision with content_store.apply_bundle, and in the same
    transaction the merged records and the new position (sync_state). A crash or kill anywhere
    leaves the old revision, records and position, or all of the new ones.
-5. Audio and usage events (content_sync.hooks), then the report (content_sync.report).
+5. Audio and usage events (content_sync.hooks), then the report (kiosk.ops.sync_reports).
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg
 from sqlalchemy import bindparam, delete, insert, select
@@ -36,13 +37,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from content_sync import hooks
 from content_sync.central import CENTRAL_DDL_VERSION, SCHEMA
 from content_sync.pg import connect, deadline, is_pg_url, redact
-from content_sync.report import (EXIT_LOCAL, OUTCOME_EXIT, SyncReportView, save_report)
-from kiosk.alerts import Alerts
 from kiosk.config import KioskConfig
-from kiosk.content_format import (RECORD_KINDS, SUPPORTED_SCHEMA_VERSIONS, ContentBundle,
-                                  read_record, record_key, reference_problems)
-from kiosk.content_store import active_revision, apply_bundle
-from kiosk.models import SyncRecord, SyncState
+from kiosk.content.format import (
+    RECORD_KINDS,
+    SUPPORTED_SCHEMA_VERSIONS,
+    ContentBundle,
+    read_record,
+    record_key,
+    reference_problems,
+)
+from kiosk.content.store import active_revision, apply_bundle
+from kiosk.db.models import SyncRecord, SyncState
+from kiosk.ops.alerts import Alerts
+from kiosk.ops.sync_reports import EXIT_LOCAL, OUTCOME_EXIT, SyncReportView, save_report
 from kiosk.texts import LANGS, LocalText
 
 log = logging.getLogger(__name__)
@@ -336,7 +343,7 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
     engine = None
     try:
         if Session_ is None:
-            from kiosk.db import make_engine, session_factory, upgrade
+            from kiosk.db.engine import make_engine, session_factory, upgrade
 
             try:
                 engine = make_engine(cfg.paths.effective_database_url)

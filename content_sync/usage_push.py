@@ -9,21 +9,21 @@
 A crash or kill between 2 and 3 leaves the batch unmarked; the next push sends it again and
 the central database ignores what it has. A crash before 2's commit leaves nothing centrally.
 So every event is counted once, whatever fails when. Then events older than the retention
-period are deleted locally (kiosk.usage.prune).
+period are deleted locally (kiosk.usage.events.prune).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from psycopg.types.json import Jsonb
 from sqlalchemy.orm import Session, sessionmaker
 
 from content_sync.central import USAGE_SCHEMA
 from content_sync.pg import connect
-from kiosk.usage import mark_pushed, prune, unpushed
+from kiosk.usage.events import mark_pushed, prune, unpushed
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,9 @@ def _push(Session_, url, password, batch, connect_timeout, statement_timeout,
         while rows := unpushed(Session_, batch):
             params = [tuple(Jsonb(r[c]) if c == "detail" and r[c] is not None else r[c]
                             for c in _COLUMNS) for r in rows]
-            with conn.transaction():
-                with conn.cursor() as cur:
-                    cur.executemany(_INSERT, params)
-                    new = cur.rowcount
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(_INSERT, params)
+                new = cur.rowcount
             if after_central_commit is not None:
                 after_central_commit(rows)
             mark_pushed(Session_, [r["id"] for r in rows])

@@ -172,7 +172,7 @@ class SyncConfig:
 
 @dataclass(frozen=True)
 class UsageConfig:
-    # Record anonymous usage events (kiosk.usage); false records nothing at all.
+    # Record anonymous usage events (kiosk.usage.events); false records nothing at all.
     enabled: bool = True
     # Written on every event; None means the same as [queue] kiosk_id (the host name).
     kiosk_id: str | None = None

@@ -10,7 +10,7 @@ import datetime as dt
 import gettext
 import io
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from kiosk import ASSETS_DIR
 from kiosk.money import format_money
@@ -25,7 +25,7 @@ def po_path(lang: str):
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -89,7 +89,7 @@ class Translator:
         return self.ngettext("{n} day", "{n} days", n).format(n=n)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> Translator:
     return Translator(lang)
 

@@ -47,7 +47,7 @@ class LocalText:
         return {k: v for k in LANGS if (v := getattr(self, k))}
 
     @classmethod
-    def from_json(cls, data: dict[str, str] | None) -> "LocalText | None":
+    def from_json(cls, data: dict[str, str] | None) -> LocalText | None:
         if data is None:
             return None
         return cls(**{k: data.get(k) for k in LANGS})

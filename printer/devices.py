@@ -14,12 +14,28 @@ import os
 import select
 import socket
 from pathlib import Path
+from typing import Protocol
 
-from kiosk.config import PrinterConfig
 from printer.status import DLE_EOT
 
 log = logging.getLogger(__name__)
 CHUNK = 4096
+
+
+class PrinterConfig(Protocol):
+    """The connection settings a device reads (the kiosk's [printer] section has them all)."""
+
+    profile: str
+    host: str | None
+    port: int
+    usb_vendor: str | None
+    usb_product: str | None
+    serial_device: str | None
+    baudrate: int
+    cups_queue: str | None
+    connect_timeout: float
+    status_timeout: float
+    job_timeout: float
 
 
 class PrinterUnreachable(OSError):
@@ -91,7 +107,7 @@ class NetworkDevice(Device):
             self._sock.settimeout(self.status_timeout)
             self._sock.sendall(DLE_EOT + bytes([n]))
             data = self._sock.recv(16)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return None
         except OSError as exc:
             raise PrinterUnreachable(f"connection to {self.name} lost: {exc}") from exc

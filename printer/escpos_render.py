@@ -19,6 +19,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from printer import FONTS_DIR
 from printer.escpos_decode import (
     Barcode,
     Cut,
@@ -30,8 +31,6 @@ from printer.escpos_decode import (
     Text,
     decode,
 )
-
-FONTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 
 # font -> (cell width, cell height, point size, baseline from the cell top), in dots
 _CELLS = {"a": (12, 24, 20, 19), "b": (9, 17, 14, 13), "c": (9, 17, 14, 13)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+
+from escpos.capabilities import CAPABILITIES, get_profile
 
 import printer  # noqa: F401  (sets the capabilities cache folder before escpos loads)
-from escpos.capabilities import CAPABILITIES, get_profile
 
 # Dots per line of a 203 dpi head when the profile does not say.
 PAPER_DOTS = {58: 384, 80: 576}
@@ -30,7 +31,7 @@ def profile_names() -> list[str]:
     return sorted(CAPABILITIES["profiles"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def printer_model(name: str, paper_mm: int) -> PrinterModel:
     profile = get_profile(name)
     media = profile.profile_data.get("media", {}).get("width", {})

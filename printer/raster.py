@@ -7,17 +7,16 @@ as a text line and the two look alike on paper.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk import ASSETS_DIR
+from printer import FONTS_DIR
 
-FONTS_DIR = ASSETS_DIR / "fonts"
 CELL_W, CELL_H = 12, 24  # font A on a 203 dpi head
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
     name = "DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"
     return ImageFont.truetype(str(FONTS_DIR / name), 20 * size)

@@ -6,9 +6,9 @@ or a malformed byte is UNKNOWN, never READY.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Callable
 
 DLE_EOT = b"\x10\x04"
 # n of DLE EOT n: printer, offline cause, error cause, roll paper sensor.

@@ -13,9 +13,8 @@ import time
 from kivy.clock import Clock
 
 from kiosk import __version__
-from kiosk.admin import (EXIT_RESTART, EXIT_TO_DESKTOP, clear_printer_alert, print_test_page,
-                         reload_content, sync_now)
 from kiosk.i18n import N_
+from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, TitleLabel
 
@@ -61,7 +60,7 @@ class AdminScreen(KioskScreen):
         gen, core = self._gen, self.app.core
 
         def work():
-            from kiosk.health import check_all
+            from kiosk.ops.health import check_all
 
             try:
                 health = check_all(core)
@@ -147,16 +146,16 @@ class AdminScreen(KioskScreen):
             self.app.leave(EXIT_RESTART if name == "restart" else EXIT_TO_DESKTOP, name)
             return
         self._arm = None
-        core, cfg = self.app.core, self.app.cfg
-        run = {"print_test": lambda: print_test_page(core),
-               "sync_now": lambda: sync_now(cfg),
-               "reload_content": lambda: reload_content(core),
-               "clear_printer_alert": lambda: clear_printer_alert(core)}[name]
+        staff = self.app.core.staff
+        run = {"print_test": staff.print_test_page,
+               "sync_now": staff.sync_now,
+               "reload_content": staff.reload_content,
+               "clear_printer_alert": staff.clear_printer_alert}[name]
         self.busy = name
         self.refresh()
 
         def work():
-            from kiosk.admin import ActionResult
+            from kiosk.ops.admin import ActionResult
 
             try:
                 result = run()

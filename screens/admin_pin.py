@@ -1,5 +1,5 @@
 """The staff PIN pad behind the hidden corner gesture. Digits are shown as dots; wrong PINs
-count towards the lockout (kiosk.admin); nothing typed here is logged."""
+count towards the lockout (kiosk.ops.admin); nothing typed here is logged."""
 
 from __future__ import annotations
 

@@ -6,16 +6,21 @@ import datetime as dt
 import logging
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
+from kiosk.core import Core
+
+if TYPE_CHECKING:
+    from screens.kiosk_app import KioskApp
 
 log = logging.getLogger(__name__)
 
 
 def configure_kivy(cfg: KioskConfig) -> None:
     """Settings Kivy reads once, before its window exists."""
-    from kiosk.memory import tune_malloc
+    from kiosk.ops.memory import tune_malloc
 
     tune_malloc()  # the process runs for weeks: a heap that does not fragment (see there)
     cfg.paths.data_dir.mkdir(parents=True, exist_ok=True)
@@ -48,15 +53,12 @@ def office_clock(cfg: KioskConfig) -> Callable[[], dt.datetime]:
     return lambda: office_now(cfg.office.timezone)
 
 
-def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monotonic,
-              today: Callable[[], dt.datetime] | None = None):
+def build_app(cfg: KioskConfig, core: Core, now: Callable[[], float] = time.monotonic,
+              today: Callable[[], dt.datetime] | None = None) -> KioskApp:
+    """The kiosk window over an opened core (entrypoints.run opens it)."""
     configure_kivy(cfg)
     from screens.kiosk_app import KioskApp
 
-    if core is None:
-        from kiosk.bootstrap import open_core
-
-        core = open_core(cfg)
     if today is not None and core.queue_clock is None:
         # An injected office time (tests, drills) drives the queue too: one clock for all.
         from zoneinfo import ZoneInfo
@@ -64,20 +66,3 @@ def build_app(cfg: KioskConfig, core=None, now: Callable[[], float] = time.monot
         tz = ZoneInfo(cfg.office.timezone)
         core.queue_clock = lambda: today().replace(tzinfo=tz)
     return KioskApp(cfg, core, now=now, today=today or office_clock(cfg))
-
-
-def run_kiosk(cfg: KioskConfig) -> int:
-    """Run until the admin side leaves; returns the exit code (kiosk.admin.EXIT_*)."""
-    from kiosk.integrity import startup_check
-
-    app = build_app(cfg)
-    # After a crash or a power cut: check the files before the first resident arrives.
-    startup_check(app.core)
-    try:
-        app.run()
-    finally:
-        app.core.close()
-    return app.exit_code
-
-
-

@@ -25,8 +25,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
-from kiosk.speech.engines import EngineError
-from kiosk.speech.service import SPEEDS, VOLUMES
+from kiosk.speech.service import SPEEDS, VOLUMES, EngineError
 from screens import theme
 
 log = logging.getLogger(__name__)

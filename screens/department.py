@@ -1,7 +1,7 @@
 """One department: where it is, phones, hours this week, and what it deals with."""
 
+from kiosk.content.places import open_now_line, place_lines, week_lines
 from screens.base import KioskScreen, load_kv
-from kiosk.places import open_now_line, place_lines, week_lines
 from screens.widgets import TitleLabel
 
 

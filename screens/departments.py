@@ -1,7 +1,7 @@
 """All departments: a button each, with the building and whether it is open now."""
 
+from kiosk.content.places import open_now_line
 from screens.base import KioskScreen, load_kv
-from kiosk.places import open_now_line
 from screens.widgets import Tile, TitleLabel
 
 

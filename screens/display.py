@@ -2,9 +2,9 @@
 type, the last calls, waiting counts and estimates per letter, the clock and the office's
 notices; each new call is highlighted and announced after a chime.
 
-A thin adapter: the call feed (kiosk.call_feed.CallWatcher) follows the queue database on its
+A thin adapter: the call feed (kiosk.queue.call_feed.CallWatcher) follows the queue database on its
 own thread and hands updates over with Clock.schedule_once; announcements go through
-kiosk.announce.AnnouncementQueue, played here with Kivy's SoundLoader. The UI thread never
+kiosk.queue.announce.AnnouncementQueue, played here with Kivy's SoundLoader. The UI thread never
 touches the database.
 
 With $KIOSK_DISPLAY_STATE set, what is on screen (read back from the labels) and what was
@@ -29,11 +29,16 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.announce import (CHIME_NAME, Announcement, AnnouncementQueue, make_chime,
-                            speech_renderer)
-from kiosk.call_feed import CallWatcher, FeedUpdate, open_display_queue
 from kiosk.i18n import translator
-from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
+from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
+from kiosk.queue.announce import (
+    CHIME_NAME,
+    Announcement,
+    AnnouncementQueue,
+    make_chime,
+    speech_renderer,
+)
+from kiosk.queue.call_feed import CallWatcher, FeedUpdate, open_display_queue
 from screens import theme
 
 log = logging.getLogger(__name__)
@@ -112,7 +117,7 @@ class DisplayApp(App):
         self.i18n = translator(cfg.languages.default)
         self.connected: bool | None = None
         self.mode = ""
-        self.recent: list = []          # newest first: kiosk.call_feed.Call
+        self.recent: list = []          # newest first: kiosk.queue.call_feed.Call
         self.current: list = []         # (code, desk) called and not yet served, newest first
         self.status = None
         self.banner_call = None
@@ -388,18 +393,3 @@ class DisplayApp(App):
         tmp = self._state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.state(), ensure_ascii=False, default=str))
         tmp.replace(self._state_file)
-
-
-def run_display(cfg) -> int:
-    """Run the display (screens.app.configure_kivy must have run before this module was
-    imported: Kivy reads the window size when the window module is first imported)."""
-    from kiosk.bootstrap import open_core
-
-    core = open_core(cfg)
-    app = DisplayApp(cfg, core)
-    try:
-        app.run()
-    finally:
-        core.close()
-    return 0
-

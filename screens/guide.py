@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 
+from kiosk.content.places import open_now_line, place_lines, today_hours_line
 from kiosk.i18n import N_
 from screens import satisfaction, theme
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
-from kiosk.places import open_now_line, place_lines, today_hours_line
 from screens.widgets import CheckRow, PrimaryButton, TitleLabel
 
 log = logging.getLogger(__name__)

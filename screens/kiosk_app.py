@@ -7,9 +7,9 @@ import gc
 import logging
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -17,11 +17,10 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.admin import Admin
-from kiosk.heartbeat import beat, heartbeat_path, sd_notify
 from kiosk.i18n import translator
-from kiosk.memory import give_back_free_memory
-from kiosk.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
+from kiosk.ops.heartbeat import beat, heartbeat_path, sd_notify
+from kiosk.ops.memory import give_back_free_memory
+from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
 from kiosk.texts import LocalText
 from screens import theme, widgets  # noqa: F401  (registers the shared kv rules)
@@ -60,8 +59,8 @@ class KioskApp(App):
         self.idle = IdleWatch(cfg.timeouts.idle_seconds, cfg.timeouts.idle_warning_seconds,
                               now=now)
         self.history: list[tuple[str, dict]] = []
-        self.admin = Admin(core.Session, cfg)
-        self.exit_code = 0  # what `kiosk run` exits with (kiosk.admin.EXIT_*)
+        self.admin = core.admin
+        self.exit_code = 0  # what `kiosk run` exits with (kiosk.ops.admin.EXIT_*)
         self._leaving = False  # only the admin side may close the window
         self.crashes: list[str] = []  # exceptions the crash handler caught, oldest first
         self._corner_taps: list[float] = []

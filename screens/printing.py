@@ -14,9 +14,8 @@ from kivy.clock import Clock
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
-from printer.jobs import card_job, print_ticket, ticket_job, ticket_qr_url
-from printer.layouts import spaced_code
-from printer.service import PrintResult
+from kiosk.printing.layouts import spaced_code
+from kiosk.printing.service import PrintResult
 from screens import satisfaction, theme
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, QRCode, TitleLabel
@@ -92,7 +91,7 @@ class PrintingScreen(KioskScreen):
         if ticket.prepare:
             self.para(self.tx(ticket.prepare), box, bold=True)
         if not result.ok:
-            url = ticket_qr_url(self.app.core, symbol)
+            url = self.app.core.printing.ticket_qr_url(symbol)
             box.add_widget(QRCode(data=url, pos_hint={"center_x": 0.5}))
             self.small(self._("What to bring: scan with your phone"), box)
         self.para(self._("Watch the screen in the hall for your number."))
@@ -125,20 +124,21 @@ class PrintingScreen(KioskScreen):
         return " ".join(parts)
 
     def _start(self, what: str, job: int, params: dict) -> None:
-        app, core = self.app, self.app.core
+        app, printing = self.app, self.app.core.printing
         ticket = params.get("ticket")
         if what == "ticket":
-            doc = ticket_job(core, ticket, app.lang, params.get("symbol"))
+            doc = printing.ticket_document(ticket, app.lang, params.get("symbol"))
         elif what == "card":
-            doc = card_job(core, params["symbol"], app.lang, now=app.today(),
-                           have=frozenset(app.session.ticked.get(params["symbol"], ())))
+            doc = printing.card_document(
+                params["symbol"], app.lang, now=app.today(),
+                have=frozenset(app.session.ticked.get(params["symbol"], ())))
         else:
             raise ValueError(f"nothing to print for {what!r}")
         self.results[job] = None
 
         def work() -> None:
-            result = (print_ticket(core, ticket, doc) if ticket is not None
-                      else core.printer.print_document(doc))
+            result = (printing.print_ticket(ticket, doc) if ticket is not None
+                      else printing.print_document(doc))
             Clock.schedule_once(lambda _dt: self._finished(job, result, what))
 
         threading.Thread(target=work, daemon=True, name=f"print-{what}-{job}").start()

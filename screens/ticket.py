@@ -12,8 +12,8 @@ import threading
 
 from kivy.clock import Clock
 
+from kiosk.content.places import week_lines
 from kiosk.i18n import N_
-from kiosk.places import week_lines
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from screens.widgets import PrimaryButton, QRCode, Tile, TileGrid, TitleLabel
@@ -54,7 +54,7 @@ class TicketScreen(KioskScreen):
         core = self.app.core
 
         def run() -> None:
-            from kiosk.queue import QueueClosed
+            from kiosk.queue.service import QueueClosed
 
             try:
                 result, error = work(core.queue), None  # the queue opens on first use
@@ -76,7 +76,7 @@ class TicketScreen(KioskScreen):
             self._unavailable(error)
 
     def _unavailable(self, error: Exception) -> None:
-        from kiosk.queue import QueueClosed
+        from kiosk.queue.service import QueueClosed
 
         if isinstance(error, QueueClosed):
             self.refresh()  # closed in the meantime: show why

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.graphics.texture import Texture
-from kivy.properties import (BooleanProperty, NumericProperty, ObjectProperty,
-                             StringProperty)
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -16,7 +15,6 @@ from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from screens import theme
-
 
 
 class KLabel(Label):

@@ -1,4 +1,4 @@
-"""A usage report from a generated month (kiosk.usage_sample), to see what `kiosk report`
+"""A usage report from a generated month (tests.usage_sample), to see what `kiosk report`
 writes without a kiosk in service: docs/report/ was made with it.
 
     .venv/bin/python scripts/sample_usage_report.py OUT_DIR [--kiosks 10] [--seed 1]
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kiosk.cli import main as kiosk_main  # noqa: E402
+from entrypoints.cli import main as kiosk_main  # noqa: E402
 
 
 def main() -> int:
@@ -26,7 +26,7 @@ def main() -> int:
     args = ap.parse_args()
     from kiosk.bootstrap import open_core
     from kiosk.config import load_config
-    from kiosk.usage_sample import sample_month, store_local
+    from tests.usage_sample import sample_month, store_local
 
     with tempfile.TemporaryDirectory() as tmp:
         conf = Path(tmp, "kiosk.toml")

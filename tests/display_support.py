@@ -43,7 +43,7 @@ def env_for(config: Path) -> dict:
 
 def kiosk(config: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """`kiosk ARGS` in a process of its own (a desk, a kiosk), as staff would type it."""
-    r = subprocess.run([sys.executable, "-m", "kiosk", *args], env=env_for(config), cwd=REPO,
+    r = subprocess.run([sys.executable, "-m", "entrypoints", *args], env=env_for(config), cwd=REPO,
                        capture_output=True, text=True, timeout=120)
     if check and r.returncode != 0:
         raise AssertionError(f"kiosk {' '.join(args)} exited {r.returncode}: {r.stderr[-1500:]}")
@@ -57,7 +57,7 @@ class DisplayProcess:
         self.state_file = workdir / "display-state.json"
         self.log = (workdir / "display.log").open("w")
         env = {**env_for(config), "KIOSK_DISPLAY_STATE": str(self.state_file)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "kiosk", "display", "--windowed"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "entrypoints", "display", "--windowed"],
                                      env=env, cwd=REPO, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.log_path = workdir / "display.log"

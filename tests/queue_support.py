@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from kiosk.content import QueueCategoryView
-from kiosk.queue import QueueService
-from kiosk.queue_db import make_queue_engine, queue_session_factory, upgrade_queue
+from kiosk.content.service import QueueCategoryView
+from kiosk.db.queue_engine import make_queue_engine, queue_session_factory, upgrade_queue
+from kiosk.queue.service import QueueService
 from kiosk.texts import LocalText
 
 WARSAW = ZoneInfo("Europe/Warsaw")

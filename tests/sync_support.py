@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from content_sync.central import SCHEMA, import_folder, init_central
 from content_sync.pg import libpq_url
 from kiosk import SAMPLE_CONTENT_DIR
-from kiosk import models as m
 from kiosk.config import KioskConfig, PathsConfig, SyncConfig
-from kiosk.search_models import SearchSynonym
+from kiosk.db import models as m
+from kiosk.db.search_models import SearchSynonym
 
 READER = "bom_kiosk"
 READER_PASSWORD = "kiosk-reader-pw"

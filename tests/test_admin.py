@@ -8,7 +8,15 @@ import sys
 
 import pytest
 
-from kiosk.admin import Admin, PinError, check_new_pin, hash_pin, pin_file, verify_pin, write_pin
+from kiosk.ops.admin import (
+    Admin,
+    PinError,
+    check_new_pin,
+    hash_pin,
+    pin_file,
+    verify_pin,
+    write_pin,
+)
 
 PIN = "246813"
 
@@ -93,7 +101,7 @@ def test_no_pin_set_means_no_way_in(core):
 def _kiosk(*args, data_dir, stdin=""):
     env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
     env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "entrypoints", *args], input=stdin,
                           capture_output=True, text=True, env=env, timeout=120)
 
 

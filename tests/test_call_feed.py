@@ -12,14 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.announce import (Announcement, AnnouncementQueue, announcement_texts, make_chime,
-                            speech_renderer)
-from kiosk.call_feed import CallWatcher, calls_since, last_call_id
+from kiosk.queue.announce import (
+    Announcement,
+    AnnouncementQueue,
+    announcement_texts,
+    make_chime,
+    speech_renderer,
+)
+from kiosk.queue.call_feed import CallWatcher, calls_since, last_call_id
 from kiosk.speech.cache import AudioCache
 from kiosk.speech.engines import EspeakEngine
 from kiosk.speech.normalise import normalise
 from kiosk.speech.service import Speech
-from tests.queue_support import Clock, MONDAY, at, service
+from tests.queue_support import MONDAY, Clock, at, service
 
 
 @pytest.fixture(params=["sqlite", "pg"])

@@ -6,11 +6,10 @@ import subprocess
 import sys
 
 
-
 def kiosk(*args, data_dir, check=False):
     env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
     env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "entrypoints", *args], capture_output=True,
                           text=True, env=env, timeout=120, check=check)
 
 
@@ -58,7 +57,7 @@ def test_bad_config_file_exit_code_2(tmp_path):
 def test_the_core_never_imports_kivy():
     code = ("import sys, pkgutil, importlib, kiosk\n"
             "for m in pkgutil.walk_packages(kiosk.__path__, 'kiosk.'):\n"
-            "    if '.migrations' not in m.name and m.name != 'kiosk.__main__':\n"
+            "    if '.migrations' not in m.name and m.name != 'entrypoints.__main__':\n"
             "        importlib.import_module(m.name)\n"
             "bad = [m for m in sys.modules if m.split('.')[0] == 'kivy']\n"
             "assert not bad, bad\n")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from kiosk import SAMPLE_CONTENT_DIR
-from kiosk.content_format import ContentError, read_content
+from kiosk.content.format import ContentError, read_content
 
 
 @pytest.fixture(scope="module")

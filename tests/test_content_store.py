@@ -7,10 +7,10 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from kiosk import models as m
-from kiosk.content import ContentService, NotFound
-from kiosk.content_format import read_content
-from kiosk.content_store import apply_bundle
+from kiosk.content.format import read_content
+from kiosk.content.service import ContentService, NotFound
+from kiosk.content.store import apply_bundle
+from kiosk.db import models as m
 
 
 def test_first_start_loads_the_sample_and_reports_counts(core):

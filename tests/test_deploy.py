@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kiosk import PROJECT_ROOT
-from kiosk.admin import EXIT_RESTART, EXIT_TO_DESKTOP
 from kiosk.config import load_config
+from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP
 
 DEPLOY = PROJECT_ROOT / "deploy"
 UNITS = ("bom-kiosk.service", "bom-kiosk-sync.service", "bom-kiosk-sync.timer")

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from content_sync.report import SyncReportView, save_report
 from kiosk.bootstrap import open_core
-from kiosk.heartbeat import beat
+from kiosk.ops.heartbeat import beat
+from kiosk.ops.sync_reports import SyncReportView, save_report
 from tests.printer_peer import LoopbackPrinter
 
 COMPONENTS = {"app", "content", "sync", "printer", "queue_db", "database", "audio_cache",
@@ -23,7 +23,7 @@ def status(tmp_path, toml: str = ""):
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f'[paths]\ndata_dir = "{data}"\n' + toml, encoding="utf-8")
     env = {**os.environ, "KIOSK_CONFIG": str(cfg)}
-    r = subprocess.run([sys.executable, "-m", "kiosk", "status", "--json"], env=env,
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "status", "--json"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode in (0, 1), r.stderr
     return r.returncode, json.loads(r.stdout)
@@ -117,7 +117,7 @@ def test_the_heartbeat_tells_whether_the_app_runs(tmp_path, age, stopped, state,
 def test_plain_status_names_each_component(tmp_path):
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path)}
     env.pop("KIOSK_CONFIG", None)
-    r = subprocess.run([sys.executable, "-m", "kiosk", "status"], env=env,
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "status"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0
     for name in COMPONENTS:

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gl
 SCRIPT = r"""
 import ctypes, json, sys
 sys.path.insert(0, sys.argv[2])
-from kiosk.memory import tune_malloc
-from kiosk.probe import rss_kib
+from kiosk.ops.memory import tune_malloc
+from kiosk.ops.probe import rss_kib
 
 done = tune_malloc() if sys.argv[1] == "tuned" else {}
 

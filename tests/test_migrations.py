@@ -2,9 +2,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from kiosk.db import make_engine, upgrade
-from kiosk.models import Base
-from kiosk.search import is_search_index_table
+from kiosk.db.engine import make_engine, upgrade
+from kiosk.db.schema import Base
+from kiosk.search.service import is_search_index_table
 
 
 def _not_fts(name, type_, _parent_names):

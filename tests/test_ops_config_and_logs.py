@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.config import ConfigError, KioskConfig, LoggingConfig, PathsConfig, load_config
-from kiosk.logs import JsonFormatter, log_file, setup_file_logging
+from kiosk.ops.logs import JsonFormatter, log_file, setup_file_logging
 
 
 @pytest.mark.parametrize("text, message", [
@@ -48,11 +48,11 @@ def test_a_missing_config_file_is_named(tmp_path):
 def test_the_commands_exit_2_with_the_key_in_the_message(tmp_path, args):
     f = tmp_path / "kiosk.toml"
     f.write_text('[admin]\nidle_seconds = "long"\n', encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(f), *args],
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "--config", str(f), *args],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert f"configuration error: {f}: [admin] idle_seconds must be a whole number" in r.stderr
-    r = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(tmp_path / "x.toml"),
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "--config", str(tmp_path / "x.toml"),
                         *args], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "x.toml: configuration file not found" in r.stderr
 
@@ -114,7 +114,7 @@ def test_formatter_keeps_non_ascii_readable():
 
 def test_kiosk_run_writes_its_log_file(tmp_path, monkeypatch):
     """`kiosk run` sets the file up (the UI test checks crash lines in it)."""
-    from kiosk import cli
+    from entrypoints import cli
 
     seen = {}
     monkeypatch.setattr(cli, "cmd_run", lambda args, cfg: seen.setdefault("cfg", cfg) and 0)

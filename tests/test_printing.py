@@ -12,15 +12,21 @@ import time
 
 import pytest
 
-from kiosk.alerts import Alerts
 from kiosk.config import PrinterConfig
+from kiosk.ops.alerts import Alerts
+from kiosk.printing.layouts import (
+    PANGRAM_PL,
+    PANGRAM_UK,
+    TicketSlip,
+    card_document,
+    printer_test_page,
+    ticket_document,
+)
+from kiosk.printing.service import PrinterService
 from kiosk.texts import LocalText
 from printer.escpos_decode import decode
 from printer.escpos_out import encode
-from printer.layouts import (PANGRAM_PL, PANGRAM_UK, TicketSlip, card_document,
-                             ticket_document, printer_test_page)
 from printer.profiles import printer_model
-from printer.service import PrinterService
 from printer.status import PrinterState
 from tests.printer_peer import LoopbackPrinter
 
@@ -268,7 +274,7 @@ def _kiosk(tmp_path, *args, printer: dict | None = None, env: dict | None = None
     conf.write_text("".join(lines))
     import os
 
-    return subprocess.run([sys.executable, "-m", "kiosk", "--config", str(conf), *args],
+    return subprocess.run([sys.executable, "-m", "entrypoints", "--config", str(conf), *args],
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, **(env or {})})
 

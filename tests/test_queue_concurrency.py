@@ -12,8 +12,8 @@ import time
 import pytest
 from sqlalchemy import event, func, select
 
-from kiosk.queue_db import make_queue_engine, upgrade_queue
-from kiosk.queue_models import QueueCounter, Ticket
+from kiosk.db.queue_engine import make_queue_engine, upgrade_queue
+from kiosk.db.queue_models import QueueCounter, Ticket
 from tests.queue_support import MONDAY, service
 
 PROCESSES, PER_PROCESS = 8, 250

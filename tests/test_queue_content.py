@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from kiosk import SAMPLE_CONTENT_DIR
-from kiosk.content_format import ContentError, read_content
+from kiosk.content.format import ContentError, read_content
 
 
 def test_sample_letters_and_procedures_point_at_them():

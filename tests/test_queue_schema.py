@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from kiosk.config import ConfigError, KioskConfig, PathsConfig, QueueConfig, parse_config
-from kiosk.db import make_engine, upgrade
-from kiosk.queue_db import make_queue_engine, normalise_url, upgrade_queue
-from kiosk.queue_models import QUEUE_VERSION_TABLE, QueueBase
+from kiosk.db.engine import make_engine, upgrade
+from kiosk.db.queue_engine import make_queue_engine, normalise_url, upgrade_queue
+from kiosk.db.queue_models import QUEUE_VERSION_TABLE, QueueBase
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

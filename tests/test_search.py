@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from kiosk.config import KioskConfig, PathsConfig
-from kiosk.content_format import ContentError, read_content
-from kiosk.content_store import apply_bundle
-from kiosk.search import SearchService, scrub_query
-from kiosk.search_models import SearchDoc, SearchOpenCount, SearchQueryLog
-from kiosk.search_text import fold, stem, symbol_keys, tokens
+from kiosk.content.format import ContentError, read_content
+from kiosk.content.store import apply_bundle
+from kiosk.db.search_models import SearchDoc, SearchOpenCount, SearchQueryLog
+from kiosk.search.service import SearchService, scrub_query
+from kiosk.search.text import fold, stem, symbol_keys, tokens
 from tests.search_queries import QUERIES
 
 
@@ -63,7 +63,7 @@ def test_recall_on_resident_queries(mcore, capsys):
 
 def test_scan_without_fts_ranks_exactly_like_fts(mcore, monkeypatch):
     scan = SearchService(mcore.Session)
-    monkeypatch.setattr("kiosk.search._has_fts", lambda conn: False)
+    monkeypatch.setattr("kiosk.search.service._has_fts", lambda conn: False)
     for query, _expected in QUERIES:
         fts = mcore.search.search(query, limit=5)
         plain = scan.search(query, limit=5)
@@ -276,7 +276,7 @@ def test_any_input_never_raises(mcore, parts, lang):
 def test_any_unicode_never_raises_in_the_scan_either(mcore, query):
     scan = SearchService(mcore.Session)
     scan._corpora = {}
-    import kiosk.search as ks
+    import kiosk.search.service as ks
 
     real = ks._has_fts
     ks._has_fts = lambda conn: False
@@ -291,7 +291,7 @@ def test_any_unicode_never_raises_in_the_scan_either(mcore, query):
 def _kiosk(*args, data_dir):
     env = {**os.environ, "KIOSK_DATA_DIR": str(data_dir)}
     env.pop("KIOSK_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "entrypoints", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

@@ -135,7 +135,7 @@ def test_every_content_and_ui_text_is_collected_for_prerender(core):
 
 def test_cli_speak_prints_the_normalised_text_and_writes_real_speech(tmp_path):
     out = tmp_path / "x.wav"
-    r = subprocess.run([sys.executable, "-m", "kiosk", "speak", SENTENCE, "--out", str(out),
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "speak", SENTENCE, "--out", str(out),
                         "--print-normalised"], capture_output=True, text=True, timeout=60,
                        env={**__import__("os").environ, "KIOSK_DATA_DIR": str(tmp_path)})
     assert r.returncode == 0, r.stderr
@@ -143,7 +143,7 @@ def test_cli_speak_prints_the_normalised_text_and_writes_real_speech(tmp_path):
                                 "Szkolna dwadzieścia osiem")
     seconds, rms = wav_facts(out)
     assert seconds > 3 and rms > 500
-    stats = subprocess.run([sys.executable, "-m", "kiosk", "audio", "stats", "--json"],
+    stats = subprocess.run([sys.executable, "-m", "entrypoints", "audio", "stats", "--json"],
                            capture_output=True, text=True, timeout=60,
                            env={**__import__("os").environ, "KIOSK_DATA_DIR": str(tmp_path)})
     assert json.loads(stats.stdout)["files"] == 1

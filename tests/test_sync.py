@@ -10,17 +10,30 @@ import pytest
 from sqlalchemy import func, select
 
 from content_sync.central import export_folder, import_folder, init_central
-from content_sync.report import (EXIT_OK, EXIT_PARTIAL, EXIT_REJECTED, EXIT_UNREACHABLE,
-                                 EXIT_USAGE, recent_reports)
 from content_sync.sync import run_sync
 from kiosk import SAMPLE_CONTENT_DIR
-from kiosk import models as m
-from kiosk.content import ContentService
-from kiosk.content_format import ContentError, read_content
-from kiosk.content_store import active_revision, apply_bundle
-from kiosk.db import make_engine, session_factory, upgrade
-from tests.sync_support import (READER, Central, Proxy, central_db, kiosk_cfg, kiosk_counts,
-                                no_audio_config)
+from kiosk.content.format import ContentError, read_content
+from kiosk.content.service import ContentService
+from kiosk.content.store import active_revision, apply_bundle
+from kiosk.db import models as m
+from kiosk.db.engine import make_engine, session_factory, upgrade
+from kiosk.ops.sync_reports import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_REJECTED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    recent_reports,
+)
+from tests.sync_support import (
+    READER,
+    Central,
+    Proxy,
+    central_db,
+    kiosk_cfg,
+    kiosk_counts,
+    no_audio_config,
+)
 
 
 @pytest.fixture
@@ -122,7 +135,7 @@ def test_full_sync_gives_the_sample_content_and_a_second_sync_changes_nothing(ce
     assert report.added == sum(st.counts.values()) + len(sample.synonyms)
     assert report.rejected == 0 and report.audio.startswith("skipped")
     # The everyday words for search come along with the content.
-    from kiosk.search_models import SearchSynonym
+    from kiosk.db.search_models import SearchSynonym
 
     with Session_() as s:
         assert s.scalar(select(func.count()).select_from(SearchSynonym).where(
@@ -419,7 +432,7 @@ def test_source_and_password_from_the_env_file(central, tmp_path, monkeypatch):
 
 
 def test_status_needs_attention_after_two_failed_syncs(central, tmp_path, monkeypatch, capsys):
-    from kiosk.cli import main
+    from entrypoints.cli import main
 
     c, reader = central
     data = tmp_path / "k"
@@ -444,7 +457,7 @@ def test_status_needs_attention_after_two_failed_syncs(central, tmp_path, monkey
 
 def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monkeypatch, capsys):
     """What the issue asks to show: init, import the sample, sync, sync again."""
-    from kiosk.cli import main
+    from entrypoints.cli import main
     from tests.sync_support import READER_PASSWORD, require_password
 
     require_password(pg_server)
@@ -501,7 +514,7 @@ def test_a_pinned_revision_pruned_away_falls_back_to_the_active_one(central, kio
 
 
 def test_an_editor_adds_an_everyday_word_and_search_knows_it_after_the_sync(central, kiosk):
-    from kiosk.search import SearchService
+    from kiosk.search.service import SearchService
 
     c, reader = central
     cfg, Session_, content = kiosk

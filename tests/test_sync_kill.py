@@ -17,8 +17,8 @@ import time
 from sqlalchemy import Engine, event, func, select
 
 from content_sync.sync import run_sync
-from kiosk import models as m
-from kiosk.db import make_engine, session_factory
+from kiosk.db import models as m
+from kiosk.db.engine import make_engine, session_factory
 from tests.sync_support import Central, central_db, kiosk_cfg, kiosk_counts
 
 KILLS = 50

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kiosk.config import UsageConfig, parse_config
-from kiosk.scrub import scrub_text
-from kiosk.search_models import SearchQueryLog
-from kiosk.usage import mark_pushed, prune
-from kiosk.usage_models import UsageEvent
+from kiosk.db.search_models import SearchQueryLog
+from kiosk.db.usage_models import UsageEvent
+from kiosk.usage.events import mark_pushed, prune
+from kiosk.usage.scrub import scrub_text
 
 
 def stored(core) -> list[UsageEvent]:
@@ -136,7 +136,7 @@ def test_phone_numbers_pesel_and_e_mails_are_scrubbed():
 
 
 def personal_digit_runs(text: str) -> list[str]:
-    """Independent of kiosk.scrub: walk the text, joining digits separated by up to three
+    """Independent of kiosk.usage.scrub: walk the text, joining digits separated by up to three
     characters that are neither letters nor digits; return runs of 6+ digits."""
     runs, digits, gap = [], "", 0
     for ch in text:

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from content_sync.central import USAGE_SCHEMA
 from content_sync.pg import libpq_url
 from content_sync.usage_push import push_usage
-from kiosk.db import make_engine, session_factory, upgrade
-from kiosk.usage import UsageLog
-from kiosk.usage_models import UsageEvent
+from kiosk.db.engine import make_engine, session_factory, upgrade
+from kiosk.db.usage_models import UsageEvent
+from kiosk.usage.events import UsageLog
 from tests.sync_support import central_db, kiosk_cfg
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -108,7 +108,7 @@ KILLER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {root!r})
     from content_sync.usage_push import push_usage
-    from kiosk.db import make_engine, session_factory
+    from kiosk.db.engine import make_engine, session_factory
     Session_ = session_factory(make_engine({db!r}))
     calls = []
     def die(rows):

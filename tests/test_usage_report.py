@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from kiosk.cli import main
-from kiosk.usage_sample import sample_month, store_central, store_local
+from entrypoints.cli import main
+from tests.usage_sample import sample_month, store_central, store_local
 
 KIOSKS = ["hall-1", "hall-2", "szkolna"]
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -24,7 +24,7 @@ CHARTS = ["top_procedures", "searches_no_result", "missing_documents", "tickets_
 
 
 def _event(kiosk, local: dt.datetime, kind, **kw):
-    at = local.replace(tzinfo=WARSAW).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    at = local.replace(tzinfo=WARSAW).astimezone(dt.UTC).replace(tzinfo=None)
     return dict(id=str(uuid.uuid4()), kiosk_id=kiosk, at=at, kind=kind, symbol=kw.get("symbol"),
                 name=kw.get("name"), value=kw.get("value"), count=kw.get("count"),
                 detail=kw.get("detail"), pushed_at=None)
@@ -48,7 +48,7 @@ def expected(events: list[dict]) -> dict:
     first, last = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
     inside = []
     for e in events:
-        local = e["at"].replace(tzinfo=dt.timezone.utc).astimezone(WARSAW)
+        local = e["at"].replace(tzinfo=dt.UTC).astimezone(WARSAW)
         if first <= local.date() <= last:
             inside.append((e, local))
     opened = Counter(e["symbol"] for e, _ in inside if e["kind"] == "procedure_opened")

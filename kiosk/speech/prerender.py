@@ -5,8 +5,8 @@ content sync (`kiosk audio prerender`); the sync calls `prerender_texts` for wha
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from kiosk.speech.engines import EngineError
 from kiosk.speech.service import Speech

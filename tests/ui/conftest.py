@@ -41,11 +41,12 @@ configure_kivy(CFG)
 def kiosk_app():
     from kivy.base import runTouchApp
 
+    from kiosk.bootstrap import open_core
     from screens.app import build_app
 
     clock = FakeClock()
     now = {"value": NOW}
-    app = build_app(CFG, now=clock, today=lambda: now["value"])
+    app = build_app(CFG, open_core(CFG), now=clock, today=lambda: now["value"])
     app._run_prepare()
     runTouchApp(embedded=True)
     driver = Driver(app, clock)

@@ -22,8 +22,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from kiosk.memory import give_back_free_memory
-from kiosk.probe import rss_kib
+from kiosk.ops.memory import give_back_free_memory
+from kiosk.ops.probe import rss_kib
+
 
 def settled_rss_kib() -> int:
     """Resident memory with garbage collected and the C heap's free pages handed back

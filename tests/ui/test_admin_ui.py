@@ -6,9 +6,9 @@ import json
 import pytest
 from sqlalchemy import delete
 
-from kiosk.admin import EXIT_TO_DESKTOP, pin_file, write_pin
-from kiosk.logs import log_file, setup_file_logging
-from kiosk.models import AdminAudit
+from kiosk.db.models import AdminAudit
+from kiosk.ops.admin import EXIT_TO_DESKTOP, pin_file, write_pin
+from kiosk.ops.logs import log_file, setup_file_logging
 from screens.kiosk_app import ADMIN_CORNER
 from screens.widgets import Apology
 
@@ -152,7 +152,7 @@ def test_wrong_pins_lock_the_pad_for_five_minutes_and_every_attempt_is_logged(st
     outcomes = [o for a, o in audit(staff) if a == "pin"]
     assert outcomes == ["wrong"] * 5 + ["lockout", "locked"]
     # A restart does not lift the lock: a fresh Admin over the same database sees it.
-    from kiosk.admin import Admin
+    from kiosk.ops.admin import Admin
 
     assert Admin(staff.app.core.Session, staff.app.cfg).lock_remaining() > 290
     assert all(PIN not in r.detail and "111111" not in r.detail

@@ -304,7 +304,7 @@ def test_kiosk_display_starts_full_screen_on_the_default_sqlite_queue(tmp_path):
     env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path / "data"),
            "KIOSK_READY_FILE": str(ready), "KIOSK_EXIT_AFTER_READY": "1"}
     env.pop("KIOSK_CONFIG", None)
-    r = subprocess.run([sys.executable, "-m", "kiosk", "display"], env=env,
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "display"], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     info = json.loads(ready.read_text())

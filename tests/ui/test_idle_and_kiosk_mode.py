@@ -2,8 +2,8 @@
 
 from kivy.uix.label import Label
 
-from kiosk.content_format import read_content
-from kiosk.content_store import apply_bundle
+from kiosk.content.format import read_content
+from kiosk.content.store import apply_bundle
 from screens.widgets import CheckRow, IdleWarning
 
 

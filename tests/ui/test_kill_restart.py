@@ -15,7 +15,7 @@ import time
 import pytest
 
 from kiosk import PROJECT_ROOT
-from kiosk.content_format import read_content
+from kiosk.content.format import read_content
 
 ROUNDS = int(os.environ.get("KIOSK_KILL_ROUNDS", "20"))
 SEED = 1107
@@ -59,7 +59,7 @@ def test_sigkill_at_random_moments_then_restart_twenty_times(tmp_path, content_c
         meta.write_text(original.replace("revision: sample-2026-11-26", f"revision: {label}"),
                         encoding="utf-8")
         ready = tmp_path / f"ready-{rnd}.json"
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run", "--windowed"],
+        kiosk = subprocess.Popen([sys.executable, "-m", "entrypoints", "run", "--windowed"],
                                  env=_env(cfg_file, ready), cwd=PROJECT_ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         issuer = subprocess.Popen([sys.executable, "-m", "tests.kill_support", "issue",
@@ -84,7 +84,7 @@ def test_sigkill_at_random_moments_then_restart_twenty_times(tmp_path, content_c
 
         # The restart: reaches Home (ready file written on the first drawn Home frame).
         after = tmp_path / f"after-{rnd}.json"
-        r = subprocess.run([sys.executable, "-m", "kiosk", "run", "--windowed"],
+        r = subprocess.run([sys.executable, "-m", "entrypoints", "run", "--windowed"],
                            env=_env(cfg_file, after, exit_after=True), cwd=PROJECT_ROOT,
                            capture_output=True, text=True, timeout=180)
         assert r.returncode == 0, f"round {rnd}: restart failed\n{r.stderr[-3000:]}"
@@ -100,8 +100,8 @@ def test_sigkill_at_random_moments_then_restart_twenty_times(tmp_path, content_c
 
         from kiosk.bootstrap import open_core
         from kiosk.config import load_config
-        from kiosk.integrity import queue_problems, startup_check
-        from kiosk.queue_db import make_queue_engine
+        from kiosk.db.queue_engine import make_queue_engine
+        from kiosk.ops.integrity import queue_problems, startup_check
 
         cfg = load_config(cfg_file)
         core = open_core(replace(cfg), load_bundled=False)

@@ -3,7 +3,7 @@ and a screenshot of each (the longest language decides the layout)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,14 @@ SCREENS = [("home", {}), ("category", {"code": "civil-status"}),
            ("printing", {"what": "card", "symbol": "USC I"})]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(path: str):
     from PIL import ImageFont
 
     return ImageFont.truetype(path, 40)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _has_glyph(path: str, ch: str) -> bool:
     """The font draws `ch` as itself, not as its missing-glyph box."""
     font = _font(path)

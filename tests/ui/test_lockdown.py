@@ -91,7 +91,7 @@ def test_a_binding_left_by_a_dead_widget_does_not_break_large_text(kiosk, kind):
     proxy = WeakProxy(thing) if kind == "kivy" else weakref.proxy(thing)
 
     def call_fn(args, _instance, value):
-        setattr(args[0], "x", value)  # what a kv rule does with its widget
+        args[0].x = value  # what a kv rule does with its widget
 
     kiosk.app.fbind("font_scale", call_fn, (proxy, "x"))
     del thing

@@ -6,8 +6,8 @@ import time
 from contextlib import contextmanager
 
 from kiosk.config import PrinterConfig
+from kiosk.printing.service import PrinterService
 from printer.escpos_decode import decode
-from printer.service import PrinterService
 from screens.widgets import CheckRow
 from tests.printer_peer import LoopbackPrinter
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from kiosk import SAMPLE_CONTENT_DIR
-from kiosk.content import ContentService
-from kiosk.content_format import read_content
-from kiosk.content_store import apply_bundle
+from kiosk.content.format import read_content
+from kiosk.content.service import ContentService
+from kiosk.content.store import apply_bundle
 from tests.sync_support import Central, central_db, no_audio_config
 from tests.ui.conftest import _DATA
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kiosk.usage_models import UsageEvent
+from kiosk.db.usage_models import UsageEvent
 from screens.satisfaction import AnswerRow
 from screens.widgets import CheckRow
 from tests.test_usage import personal_digit_runs

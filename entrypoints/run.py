@@ -1,0 +1,39 @@
+"""Start the Kivy windows: the kiosk and the hall display, each over an opened core.
+
+Kivy reads its window settings when its window module is first imported, so
+`configure_kivy` runs before any screen module is imported.
+"""
+
+from __future__ import annotations
+
+from kiosk.bootstrap import open_core
+from kiosk.config import KioskConfig
+from kiosk.ops.integrity import startup_check
+from screens.app import build_app, configure_kivy
+
+
+def run_kiosk(cfg: KioskConfig) -> int:
+    """Run until the admin side leaves; returns the exit code (kiosk.ops.admin.EXIT_*)."""
+    configure_kivy(cfg)
+    app = build_app(cfg, open_core(cfg))
+    # After a crash or a power cut: check the files before the first resident arrives.
+    startup_check(app.core)
+    try:
+        app.run()
+    finally:
+        app.core.close()
+    return app.exit_code
+
+
+def run_display(cfg: KioskConfig) -> int:
+    """Run the hall display until its window is closed."""
+    configure_kivy(cfg)
+    from screens.display import DisplayApp
+
+    core = open_core(cfg)
+    app = DisplayApp(cfg, core)
+    try:
+        app.run()
+    finally:
+        core.close()
+    return 0

@@ -1,0 +1,209 @@
+"""`kiosk sync` and `kiosk central init|import|export`, registered by kiosk/cli.py.
+
+`kiosk sync` exit codes (kiosk.ops.sync_reports): 0 synced or nothing to do; 1 synced, but some
+records were rejected (fix them centrally); 2 no source configured or bad usage; 3 the central
+data was refused whole (schema version unknown to this kiosk, or empty); 4 central database
+unreachable (down, login refused, timeout, connection lost: try again later); 5 local failure
+(kiosk database or disk, another sync running). On every non-zero code but 1 the kiosk keeps
+showing its last good content.
+
+`kiosk central` exit codes: 0 done; 2 no URL or bad usage; 3 invalid content folder (nothing
+imported); 4 central database unreachable or refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from kiosk.ops.sync_reports import EXIT_UNREACHABLE, EXIT_USAGE
+
+CENTRAL_URL_ENV = "KIOSK_CENTRAL_URL"
+READER_PASSWORD_ENV = "KIOSK_READER_PASSWORD"
+EXIT_CONTENT = 3
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_sync(args, cfg) -> int:
+    from content_sync.sync import run_sync
+
+    delay = cfg.sync.random_delay_seconds
+    if delay and not args.now:
+        # Spread many kiosks' syncs over a window when no timer does it.
+        time.sleep(random.uniform(0, delay))
+    report = run_sync(cfg, source_url=args.source, full=args.full)
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        out = sys.stderr if report.failed else sys.stdout
+        print(f"sync {report.summary()}", file=out)
+        for r in report.detail.get("rejected_records", [])[:50]:
+            kept = " (the kiosk keeps the previous version)" if r.get("kept_previous") else ""
+            print(f"  rejected {r['kind']} {r['key']!r}: {r['reason']}{kept}", file=out)
+        if report.failed:
+            print("The kiosk keeps showing its last good content.", file=out)
+    return report.exit_code
+
+
+def _central_url(args) -> str | None:
+    url = args.url or os.environ.get(CENTRAL_URL_ENV)
+    if not url:
+        print(f"no central database: give --url URL or set ${CENTRAL_URL_ENV} "
+              f"(a password is best kept in ~/.pgpass or $PGPASSWORD)", file=sys.stderr)
+    return url
+
+
+def _central_errors(action):
+    """Run a central action, mapping database errors to exit codes and plain messages."""
+    import psycopg
+
+    from content_sync.central import CentralError
+    from content_sync.pg import redact
+    from kiosk.content.format import ContentError
+
+    try:
+        return action()
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("Nothing was imported: the central content is unchanged.", file=sys.stderr)
+        return EXIT_CONTENT
+    except CentralError as exc:
+        print(f"central database: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except psycopg.Error as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"central database error: {redact(msg)}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+
+
+def cmd_central_init(args, cfg) -> int:
+    from content_sync.central import init_central
+    from content_sync.pg import redact
+
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+    password = os.environ.get(READER_PASSWORD_ENV)
+    if password is None and args.ask_reader_password:
+        password = getpass.getpass(f"password for the kiosk role {args.reader_role}: ")
+
+    def action():
+        r = init_central(url, reader_role=args.reader_role, reader_password=password)
+        if args.json:
+            _print_json({"ok": True, "url": redact(r.url), "created": r.created,
+                         "reader_role": r.reader_role, "reader_can_login": r.reader_can_login,
+                         "revision": r.revision})
+            return 0
+        print(f"{'created' if r.created else 'updated'} the central content schema in "
+              f"{redact(r.url)} (revision {r.revision})")
+        print(f"read-only kiosk role: {r.reader_role}"
+              + ("" if r.reader_can_login else
+                 f" (cannot log in yet: set ${READER_PASSWORD_ENV} and run init again, or "
+                 f"ALTER ROLE {r.reader_role} LOGIN PASSWORD '...')"))
+        return 0
+    return _central_errors(action)
+
+
+def cmd_central_import(args, cfg) -> int:
+    from content_sync.central import import_folder
+    from content_sync.pg import redact
+
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+
+    def action():
+        r = import_folder(url, Path(args.folder))
+        data = {"ok": True, "url": redact(url), "revision_before": r.revision_before,
+                "revision_after": r.revision_after, "added": r.added, "changed": r.changed,
+                "removed": r.removed, "unchanged": r.unchanged}
+        if args.json:
+            _print_json(data)
+        elif r.changed_anything:
+            print(f"imported {args.folder}: revision {r.revision_before} -> {r.revision_after}: "
+                  f"{r.added} added, {r.changed} changed, {r.removed} removed, "
+                  f"{r.unchanged} unchanged. Kiosks pick it up at their next sync.")
+        else:
+            print(f"imported {args.folder}: nothing changed (revision {r.revision_after}, "
+                  f"{r.unchanged} records)")
+        return 0
+    return _central_errors(action)
+
+
+def cmd_central_export(args, cfg) -> int:
+    from content_sync.central import export_folder
+
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+
+    def action():
+        r = export_folder(url, Path(args.folder))
+        if args.json:
+            _print_json({"ok": True, "revision": r.revision, "records": r.records,
+                         "files": r.files, "folder": args.folder})
+        else:
+            print(f"exported revision {r.revision}: {r.records} records in {r.files} files "
+                  f"to {args.folder}")
+        return 0
+    return _central_errors(action)
+
+
+def add_sync_commands(sub) -> None:
+    sy = sub.add_parser(
+        "sync", help="pull new content from the central database (exit 0 ok, 1 some records "
+        "rejected, 2 not configured, 3 data refused, 4 unreachable, 5 local failure)",
+        description="Pull what changed in the central content database since the last good "
+        "sync, validate every record, and apply the result atomically. The source URL comes "
+        "from --source, $KIOSK_SYNC_URL, the [sync] env_file or [sync] source_url; the "
+        "password from $KIOSK_SYNC_PASSWORD or the env file. Exit codes: 0 synced or nothing "
+        "to do; 1 synced but some records rejected; 2 not configured / bad usage; 3 central "
+        "data refused whole; 4 central database unreachable; 5 local failure. On 2-5 the "
+        "kiosk keeps its last good content.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sy.add_argument("--source", metavar="URL",
+                    help="central database URL, for manual runs (units use the env file)")
+    sy.add_argument("--now", action="store_true",
+                    help="start at once, without [sync] random_delay_seconds")
+    sy.add_argument("--full", action="store_true",
+                    help="pull everything, not only what changed since the last sync")
+    sy.add_argument("--json", action="store_true", help="print the sync report as JSON")
+    sy.set_defaults(func=cmd_sync)
+
+    ce = sub.add_parser("central", help="the central content database: init, import, export",
+                        description="Tools for IT staff and content editors. The URL comes "
+                        f"from --url or ${CENTRAL_URL_ENV}; keep passwords in ~/.pgpass or "
+                        "$PGPASSWORD.")
+    csub = ce.add_subparsers(dest="central_command", metavar="ACTION", required=True)
+
+    def url_arg(p):
+        p.add_argument("--url", help=f"central database URL (default: ${CENTRAL_URL_ENV})")
+        p.add_argument("--json", action="store_true")
+
+    init = csub.add_parser("init", help="create the central schema and the read-only kiosk "
+                           "role (safe to run again)")
+    url_arg(init)
+    init.add_argument("--reader-role", default="bom_kiosk",
+                      help="login role the kiosks sync with (default: bom_kiosk); its password "
+                      f"from ${READER_PASSWORD_ENV}")
+    init.add_argument("--ask-reader-password", action="store_true",
+                      help="ask for the kiosk role's password on the terminal")
+    init.set_defaults(func=cmd_central_init)
+    imp = csub.add_parser("import", help="validate a content folder and make it the central "
+                          "content (added, changed, removed records; again: no change)")
+    imp.add_argument("folder", help="content folder, e.g. assets/content")
+    url_arg(imp)
+    imp.set_defaults(func=cmd_central_import)
+    exp = csub.add_parser("export", help="write the central content as a content folder")
+    exp.add_argument("folder", help="folder to write (its old procedure files are replaced)")
+    url_arg(exp)
+    exp.set_defaults(func=cmd_central_export)

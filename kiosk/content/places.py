@@ -1,0 +1,61 @@
+"""Texts about where to go and when, shared by the guide and the department screens."""
+
+from __future__ import annotations
+
+from kiosk.content.service import DepartmentView, Place
+from kiosk.hours import opening_status
+from kiosk.i18n import Translator
+
+
+def place_lines(place: Place, tr: Translator) -> list[str]:
+    _ = tr._
+    lines = [place.building]
+    if place.entrance:
+        lines.append(_("Entrance {x}").format(x=place.entrance))
+    floor = tr.floor(place.floor)
+    if floor:
+        lines.append(floor.capitalize())
+    if place.room:
+        lines.append(_("Room {x}").format(x=place.room))
+    if place.desk:
+        lines.append(_("Desk {x}").format(x=place.desk))
+    return lines
+
+
+def open_now_line(dept: DepartmentView, now, tr: Translator) -> tuple[bool, str]:
+    """('Open now until 15:30' | 'Closed now. Opens Monday at 08:00'), is_open."""
+    _ = tr._
+    if not dept.hours:
+        return False, _("Opening hours: ask at the information point.")
+    st = opening_status(dept.hours, now)
+    if st.is_open:
+        return True, _("Open now, until {time}.").format(time=tr.time(st.closes_at))
+    if st.next_open is None:
+        return False, _("Closed now.")
+    day, at = st.next_open
+    if day == now.date():
+        when = _("today at {time}").format(time=tr.time(at))
+    else:
+        when = _("{weekday} at {time}").format(weekday=tr.weekday(day.weekday()),
+                                                time=tr.time(at))
+    return False, _("Closed now. Opens {when}.").format(when=when)
+
+
+def today_hours_line(dept: DepartmentView, now, tr: Translator) -> str:
+    spans = [(o, c) for w, o, c in dept.hours if w == now.weekday()]
+    if not spans:
+        return tr._("Today: closed.")
+    text = ", ".join(f"{tr.time(o)}–{tr.time(c)}" for o, c in spans)
+    return tr._("Today: {hours}.").format(hours=text)
+
+
+def week_lines(hours, tr: Translator) -> list[str]:
+    """One line per open weekday, e.g. "Poniedziałek: 08:00–15:30"; `hours` as (weekday,
+    opens, closes) spans, from a department or a queue category."""
+    lines = []
+    for wd in range(7):
+        spans = [(o, c) for w, o, c in hours if w == wd]
+        if spans:
+            text = ", ".join(f"{tr.time(o)}–{tr.time(c)}" for o, c in spans)
+            lines.append(f"{tr.weekday(wd).capitalize()}: {text}")
+    return lines

@@ -1,0 +1,111 @@
+"""Put a validated content revision into the database and make it the one residents see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.config import KioskConfig
+from kiosk.content.format import ContentBundle, read_content
+from kiosk.db import models as m
+from kiosk.db.search_models import SearchSynonym
+from kiosk.search.service import build_index, drop_index
+
+log = logging.getLogger(__name__)
+
+def active_revision(session: Session) -> m.ContentRevision | None:
+    return session.scalars(
+        select(m.ContentRevision).where(m.ContentRevision.active.is_(True))).first()
+
+
+def _without(d: dict, *keys: str) -> dict:
+    return {k: v for k, v in d.items() if k not in keys}
+
+
+def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
+                 keep_old: int = 1,
+                 in_transaction: Callable[[Session, int], None] | None = None) -> int:
+    """Insert the whole bundle as a new revision and activate it in one transaction.
+
+    Readers keep seeing the old revision until the commit, then the complete new one. Older
+    revisions beyond `keep_old` are deleted in the same transaction (cascading to their rows);
+    keep at least 1, so a running kiosk's pinned revision (ContentService.pin) outlives one
+    load. `in_transaction(session, revision_id)` runs just before the commit, for state that
+    must change together with the content (the sync's position in the central database).
+    """
+    with Session_.begin() as s:
+        rev = m.ContentRevision(
+            label=bundle.revision, schema_version=bundle.schema_version,
+            published=bundle.published, source=bundle.source[:500], checksum=bundle.checksum,
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), active=False)
+        s.add(rev)
+        s.flush()
+        rid = rev.id
+        s.add_all(m.Category(revision_id=rid, **c) for c in bundle.categories)
+        for d in bundle.departments:
+            dept = m.Department(revision_id=rid, **_without(d, "hours"))
+            dept.hours = [m.OpeningHours(weekday=w, opens=o, closes=c) for w, o, c in d["hours"]]
+            s.add(dept)
+        s.add_all(m.QueueCategory(revision_id=rid, **q) for q in bundle.queue_categories)
+        for f in bundle.forms:
+            form = m.Form(revision_id=rid, **_without(f, "fields"))
+            form.fields = [m.FormField(**x) for x in f["fields"]]
+            s.add(form)
+        s.add_all(m.LocalRate(revision_id=rid, **r) for r in bundle.rates)
+        s.add_all(m.Announcement(revision_id=rid, **a) for a in bundle.announcements)
+        for p in bundle.procedures:
+            proc = m.Procedure(revision_id=rid, **_without(p, "steps", "documents", "fees"))
+            proc.steps = [m.ProcedureStep(**x) for x in p["steps"]]
+            proc.documents = [m.ProcedureDocument(**x) for x in p["documents"]]
+            proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
+            s.add(proc)
+        s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
+        s.flush()
+        # The search index is part of the revision: built in this transaction, so residents
+        # never search an index of another revision than the one they read.
+        build_index(s, rid)
+        s.execute(update(m.ContentRevision).values(active=m.ContentRevision.id == rid))
+        old = s.scalars(select(m.ContentRevision.id).where(m.ContentRevision.id != rid)
+                        .order_by(m.ContentRevision.id.desc())).all()
+        stale = old[keep_old:]
+        if stale:
+            _delete_revisions(s, stale)
+        if in_transaction is not None:
+            in_transaction(s, rid)
+    return rid
+
+
+def _delete_revisions(s: Session, ids: list[int]) -> None:
+    drop_index(s, ids)  # search rows of these revisions (no ORM relationship to cascade)
+    # Child rows first: ON DELETE CASCADE is not relied on because SQLite enforces it only
+    # with the foreign_keys pragma, which a hand-made connection may lack.
+    proc_ids = select(m.Procedure.id).where(m.Procedure.revision_id.in_(ids))
+    for child in (m.ProcedureStep, m.ProcedureDocument, m.ProcedureFee):
+        s.execute(delete(child).where(child.procedure_id.in_(proc_ids)))
+    s.execute(delete(m.FormField).where(m.FormField.form_id.in_(
+        select(m.Form.id).where(m.Form.revision_id.in_(ids)))))
+    s.execute(delete(m.OpeningHours).where(m.OpeningHours.department_id.in_(
+        select(m.Department.id).where(m.Department.revision_id.in_(ids)))))
+    for table in m.CONTENT_TABLES:
+        s.execute(delete(table).where(table.revision_id.in_(ids)))
+    s.execute(delete(m.ContentRevision).where(m.ContentRevision.id.in_(ids)))
+
+
+def ensure_bundled_content(Session_: sessionmaker[Session], config: KioskConfig) -> int | None:
+    """Load the configured content folder when the kiosk has none, or when that folder (not a
+    sync) supplied the active revision and has changed since. Returns the new revision id."""
+    source = str(config.paths.content_dir)
+    with Session_() as s:
+        rev = active_revision(s)
+        current = (rev.source, rev.checksum) if rev else None
+    if current is not None and current[0] != source:
+        return None
+    bundle = read_content(config.paths.content_dir)
+    if current is not None and current[1] == bundle.checksum:
+        return None
+    log.info("loading content %s from %s", bundle.revision, source)
+    return apply_bundle(Session_, bundle)

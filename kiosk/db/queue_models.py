@@ -1,0 +1,119 @@
+"""Queue state (tickets, per-day counters, desks): read-write, in the queue database.
+
+The queue database may be a different database from the content one (embedded SQLite by
+default, a PostgreSQL shared by a whole hall), so these tables have their own metadata and their
+own Alembic environment (kiosk/queue_migrations, version table `alembic_version_queue`).
+Category definitions are content (kiosk.db.models.QueueCategory), looked up by letter.
+
+Times are stored as naive UTC; the service day is the office-local date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+QUEUE_VERSION_TABLE = "alembic_version_queue"
+
+WAITING, CALLED, SERVED, NO_SHOW, CANCELLED = "waiting", "called", "served", "no_show", "cancelled"
+STATUSES = (WAITING, CALLED, SERVED, NO_SHOW, CANCELLED)
+
+
+class QueueBase(DeclarativeBase):
+    pass
+
+
+class QueueCounter(QueueBase):
+    """The last number issued per letter per service day. Incremented in the same transaction
+    as the ticket insert, so a rolled-back or killed issue leaves neither a gap nor a ticket."""
+
+    __tablename__ = "queue_counter"
+
+    service_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    letter: Mapped[str] = mapped_column(String(1), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(QueueBase):
+    __tablename__ = "queue_ticket"
+    __table_args__ = (
+        # The last line of defence: even a bug in the counter cannot issue a number twice.
+        UniqueConstraint("service_day", "letter", "number", name="uq_queue_ticket_number"),
+        Index("ix_queue_ticket_waiting", "service_day", "category", "status"),
+        Index("ix_queue_ticket_desk", "desk", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    # Letter and number the ticket was issued with; together they make the code ("A012").
+    letter: Mapped[str] = mapped_column(String(1))
+    number: Mapped[int]
+    code: Mapped[str] = mapped_column(String(8))
+    # The queue the ticket waits in now: the letter, or another one after a desk transfer.
+    category: Mapped[str] = mapped_column(String(1))
+    transferred_from: Mapped[str | None] = mapped_column(String(1))
+    priority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Snapshot of content at issue time: where to go even if content changes during the day.
+    department_code: Mapped[str | None] = mapped_column(String(6))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10), default=WAITING)
+    desk: Mapped[int | None]
+    called_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    recalls: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    served_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # When it left the queue for good (served, no-show or cancelled).
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    printed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Desk(QueueBase):
+    """A desk as last seen: which letters it calls, and when it last did. The estimate counts
+    desks active recently for a letter."""
+
+    __tablename__ = "queue_desk"
+
+    desk: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # Comma-separated letters the desk calls; empty = every letter.
+    letters: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+CALL, RECALL = "call", "recall"
+
+
+class CallEvent(QueueBase):
+    """Append-only log of calls and recalls, written in the same transaction as the call: the
+    hall display reads it in id order and remembers the last id it showed, so a call is shown
+    once, a recall is a new event, and nothing made while the display was away is lost.
+
+    Ids must become visible in id order. Writers take one lock before inserting (SQLite: the
+    write lock of BEGIN IMMEDIATE; PostgreSQL: a transaction-level advisory lock), so a
+    larger id is never committed before a smaller one."""
+
+    __tablename__ = "queue_call_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    ticket_id: Mapped[int]
+    code: Mapped[str] = mapped_column(String(8))
+    letter: Mapped[str] = mapped_column(String(1))
+    desk: Mapped[int]
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    # The queue's clock (office time, possibly fixed by tests) as naive UTC.
+    called_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The database's own clock: how old an event is, whatever clocks the desks keep.
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=text("CURRENT_TIMESTAMP"))

@@ -1,0 +1,74 @@
+"""Tables of search: synonyms (content), the derived index, and kiosk-local counters.
+
+kiosk.db.schema imports it, so that Base.metadata (and the migration check) holds them.
+The SQLite FTS5 table `search_fts` is not an ORM table: it is created by migration 0004 with raw
+SQL (see kiosk.search.service.FTS_TABLE) and left out of the schema comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kiosk.db.base import Base, LocalTextType
+from kiosk.texts import LocalText
+
+
+class SearchSynonym(Base):
+    """Everyday words and the content words they mean (synonyms.yaml), per content revision."""
+
+    __tablename__ = "search_synonym"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("content_revision.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    means: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class SearchDoc(Base):
+    """One searchable item of one revision in one language, its fields already normalised
+    (folded words separated by spaces). Derived from the content when a revision is applied."""
+
+    __tablename__ = "search_doc"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("content_revision.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(20))  # procedure, department, form, rate, announcement
+    ref: Mapped[str] = mapped_column(String(60))  # symbol or code
+    position: Mapped[int]
+    label: Mapped[LocalText] = mapped_column(LocalTextType)
+    detail: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    title: Mapped[str] = mapped_column(Text)
+    symbol: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SearchOpenCount(Base):
+    """How often residents opened each guide at this kiosk (kiosk-local; the kiosk is the only
+    writer). Breaks ties in the ranking; kept across content revisions."""
+
+    __tablename__ = "search_open_count"
+
+    symbol: Mapped[str] = mapped_column(String(30), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last_opened: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SearchQueryLog(Base):
+    """A query that found nothing, for staff: scrubbed of long digit runs and e-mail addresses,
+    with no link to a person or a session."""
+
+    __tablename__ = "search_query_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    query: Mapped[str] = mapped_column(String(200))
+    result_count: Mapped[int]

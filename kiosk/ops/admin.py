@@ -1,0 +1,249 @@
+"""The staff side: the PIN (a salted scrypt hash, never the PIN itself), its lockout, the audit
+trail, and the admin actions as plain functions over the core. The Kivy screens are a thin
+adapter over this module.
+
+scrypt comes with Python's hashlib (OpenSSL), so the kiosk needs no extra library for a
+memory-hard, salted PIN hash; the parameters are stored with the hash so they can be raised
+later without breaking PINs already set.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.config import KioskConfig
+from kiosk.content.service import ContentService
+from kiosk.content.store import ensure_bundled_content
+from kiosk.db.models import AdminAudit
+from kiosk.ops.alerts import Alerts
+from kiosk.printing.jobs import PrintJobs
+
+log = logging.getLogger(__name__)
+
+# `kiosk run` exit codes the deploy units understand: restart the kiosk, or stay stopped
+# (staff left to the desktop on purpose; systemd's RestartPreventExitStatus=10).
+EXIT_RESTART = 75
+EXIT_TO_DESKTOP = 10
+
+PIN_MIN, PIN_MAX = 6, 12
+# scrypt cost: 16 MiB and ~50 ms per check on the kiosk's CPU: cheap for staff, slow for a
+# stolen hash file.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
+
+
+class PinError(ValueError):
+    """A PIN that cannot be set (too short, not digits, too easy to guess)."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --- the PIN hash ---------------------------------------------------------------------------
+
+def check_new_pin(pin: str) -> None:
+    if not pin.isdigit() or not PIN_MIN <= len(pin) <= PIN_MAX:
+        raise PinError(f"the PIN must be {PIN_MIN} to {PIN_MAX} digits")
+    if len(set(pin)) == 1 or pin in "0123456789012345678" or pin in "9876543210987654321":
+        raise PinError("the PIN is too easy to guess (one digit repeated, or a run of digits)")
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                            dklen=32)
+    b64 = base64.b64encode
+    return (f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}$"
+            f"{b64(digest).decode()}")
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.strip().split("$")
+        if scheme != "scrypt":
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                             p=int(p), dklen=len(want))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
+
+
+def pin_file(cfg: KioskConfig) -> Path:
+    return cfg.admin.pin_file or cfg.paths.data_dir / "admin_pin"
+
+
+def write_pin(path: Path, pin: str) -> None:
+    """Store the hash of `pin` (atomically; mode 0644: the kiosk user reads, only the owner
+    writes)."""
+    check_new_pin(pin)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(hash_pin(pin) + "\n", encoding="ascii")
+    os.chmod(tmp, 0o644)
+    tmp.replace(path)
+
+
+# --- attempts, lockout, audit ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PinResult:
+    ok: bool
+    locked_for: int = 0  # seconds until the PIN pad opens again (0: not locked)
+    attempts_left: int = 0
+    no_pin: bool = False  # no PIN was ever set on this kiosk
+
+
+class Admin:
+    """PIN checks with a lockout kept in the audit log (a restart does not reset it)."""
+
+    def __init__(self, Session_: sessionmaker[Session], cfg: KioskConfig,
+                 now: Callable[[], dt.datetime] = utcnow):
+        self._Session, self.cfg, self._now = Session_, cfg, now
+
+    @property
+    def pin_file(self) -> Path:
+        return pin_file(self.cfg)
+
+    def has_pin(self) -> bool:
+        try:
+            return self.pin_file.read_text(encoding="ascii").startswith("scrypt$")
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def audit(self, action: str, outcome: str, detail: str = "") -> None:
+        """Write one audit row (and one log line): time, action, outcome."""
+        with self._Session.begin() as s:
+            s.add(AdminAudit(at=self._now(), action=action[:40], outcome=outcome[:20],
+                             detail=detail[:300]))
+        log.info("admin %s: %s", action, outcome, extra={"event": "admin", "action": action,
+                                                         "outcome": outcome})
+
+    def recent(self, n: int = 20) -> list[AdminAudit]:
+        with self._Session() as s:
+            return list(s.scalars(select(AdminAudit).order_by(AdminAudit.at.desc(),
+                                                              AdminAudit.id.desc()).limit(n)))
+
+    def _pin_rows(self, s: Session) -> list[AdminAudit]:
+        a = self.cfg.admin
+        return list(s.scalars(select(AdminAudit).where(AdminAudit.action == "pin")
+                              .order_by(AdminAudit.at.desc(), AdminAudit.id.desc())
+                              .limit(a.max_attempts + 1)))
+
+    def lock_remaining(self) -> int:
+        """Whole seconds the PIN pad stays locked, 0 when open."""
+        with self._Session() as s:
+            return self._lock_remaining(self._pin_rows(s))
+
+    def _lock_remaining(self, rows: list[AdminAudit]) -> int:
+        lock = next((r for r in rows if r.outcome == "lockout"), None)
+        if lock is None:
+            return 0
+        left = (lock.at + dt.timedelta(seconds=self.cfg.admin.lockout_seconds)
+                - self._now()).total_seconds()
+        return max(0, int(left + 0.999))
+
+    def _wrong_in_a_row(self, rows: list[AdminAudit]) -> int:
+        n = 0
+        for r in rows:  # newest first; a success or a lockout starts the count again
+            if r.outcome != "wrong":
+                if r.outcome in ("ok", "lockout"):
+                    break
+                continue
+            n += 1
+        return n
+
+    def check_pin(self, pin: str) -> PinResult:
+        """One attempt at the PIN pad, written to the audit log whatever its outcome."""
+        a = self.cfg.admin
+        with self._Session() as s:
+            rows = self._pin_rows(s)
+        locked = self._lock_remaining(rows)
+        if locked:
+            self.audit("pin", "locked", f"attempt while locked, {locked} s left")
+            return PinResult(False, locked_for=locked)
+        try:
+            stored = self.pin_file.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            self.audit("pin", "no_pin", "no PIN has been set (kiosk admin set-pin)")
+            return PinResult(False, no_pin=True)
+        if verify_pin(pin, stored):
+            self.audit("pin", "ok")
+            return PinResult(True, attempts_left=a.max_attempts)
+        self.audit("pin", "wrong")
+        wrong = self._wrong_in_a_row(rows) + 1
+        if wrong >= a.max_attempts:
+            self.audit("pin", "lockout", f"{wrong} wrong PINs in a row: locked for "
+                                         f"{a.lockout_seconds} s")
+            return PinResult(False, locked_for=a.lockout_seconds)
+        return PinResult(False, attempts_left=a.max_attempts - wrong)
+
+
+# --- admin actions --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionResult:
+    ok: bool
+    detail: str  # for staff: plain, short, no personal data
+
+
+class StaffActions:
+    """What the admin side's buttons do; each returns a plain result for the staff screen."""
+
+    def __init__(self, Session_: sessionmaker[Session], cfg: KioskConfig,
+                 content: ContentService, alerts: Alerts, printing: PrintJobs):
+        self._Session, self.cfg = Session_, cfg
+        self.content, self.alerts, self.printing = content, alerts, printing
+
+    def print_test_page(self) -> ActionResult:
+        res = self.printing.print_document(self.printing.test_page(dt.datetime.now()))
+        return ActionResult(res.ok, f"{res.state.value}: {res.detail}")
+
+    def sync_now(self, timeout: float = 3600) -> ActionResult:
+        """Run `kiosk sync --now` in its own process (as the nightly timer does) and wait."""
+        cfg = self.cfg
+        env = dict(os.environ)
+        if cfg.source is not None:
+            env["KIOSK_CONFIG"] = str(cfg.source)
+        env.setdefault("KIOSK_DATA_DIR", str(cfg.paths.data_dir))
+        try:
+            r = subprocess.run([sys.executable, "-m", "entrypoints", "sync", "--now", "--json"],
+                               capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            return ActionResult(False, f"sync did not finish within {timeout:.0f} s")
+        summary = ""
+        try:
+            data = json.loads(r.stdout)
+            error = (data.get("detail") or {}).get("error")
+            summary = data.get("outcome", "") + (f" ({error})" if error else "")
+        except (ValueError, AttributeError, TypeError):
+            summary = (r.stderr.strip().splitlines() or [""])[-1]
+        return ActionResult(r.returncode in (0, 1), f"exit {r.returncode}: {summary}"[:300])
+
+    def reload_content(self) -> ActionResult:
+        """Load the content folder again if it changed, and show the newest revision at once."""
+        rid = ensure_bundled_content(self._Session, self.cfg)
+        self.content.pin()
+        st = self.content.status()
+        return ActionResult(True,
+                            f"revision {st.revision} ({'reloaded' if rid else 'unchanged'})")
+
+    def clear_printer_alert(self) -> ActionResult:
+        n = self.alerts.clear("printer")
+        return ActionResult(True, f"{n} printer alert(s) cleared")

@@ -1,0 +1,81 @@
+"""Printouts built from the core's data: what the kiosk screens and the command line print.
+
+One place decides what a ticket or a card says (department, QR link, content revision), so
+the paper from the screen and from `kiosk ticket issue --print` is the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kiosk.config import KioskConfig
+from kiosk.content.service import ContentService, NotFound
+from kiosk.printing.layouts import card_document, printer_test_page, slip_for, ticket_document
+from kiosk.printing.service import PrinterService, PrintResult
+from printer.document import Document
+
+if TYPE_CHECKING:
+    from kiosk.queue.service import IssuedTicket, QueueService
+
+log = logging.getLogger(__name__)
+
+
+class PrintJobs:
+    """Tickets, information cards and the test page, from content to paper."""
+
+    def __init__(self, config: KioskConfig, content: ContentService, printer: PrinterService,
+                 queue: Callable[[], QueueService]):
+        self.config = config
+        self.content = content
+        self.printer = printer
+        self._queue = queue  # opened on first use (see Core.queue)
+
+    def ticket_qr_url(self, symbol: str | None) -> str:
+        """The matter's online card when the resident came from a guide, else the office's
+        page."""
+        if symbol:
+            try:
+                g = self.content.guide(symbol)
+                return g.online_url or g.source_url
+            except NotFound:
+                pass
+        return self.config.printer.office_url
+
+    def ticket_document(self, ticket: IssuedTicket, lang: str,
+                        symbol: str | None = None) -> Document:
+        dept = None
+        if ticket.department_code:
+            try:
+                dept = self.content.department(ticket.department_code)
+            except NotFound:
+                pass
+        slip = slip_for(ticket, lang, dept, self.ticket_qr_url(symbol))
+        return ticket_document(slip, lang, self.config.office.name)
+
+    def card_document(self, symbol: str, lang: str, *, have: frozenset[int] | None,
+                      now: dt.datetime) -> Document:
+        guide = self.content.guide(symbol)
+        return card_document(guide, lang, self.config.office.name, have=have, now=now,
+                             revision=self.content.status().revision,
+                             fallback_url=self.config.printer.office_url)
+
+    def test_page(self, now: dt.datetime) -> Document:
+        p = self.config.printer
+        return printer_test_page(self.config.office.name, now, p.office_url,
+                                 f"{p.kind} {p.profile}")
+
+    def print_ticket(self, ticket: IssuedTicket, doc: Document) -> PrintResult:
+        """Print an issued ticket and record whether it came out. The ticket is valid either
+        way."""
+        result = self.printer.print_document(doc)
+        try:
+            self._queue().mark_printed(ticket.id, result.ok)
+        except Exception:  # the ticket stands whether or not this is recorded
+            log.exception("could not record whether ticket %s was printed", ticket.code)
+        return result
+
+    def print_document(self, doc: Document) -> PrintResult:
+        return self.printer.print_document(doc)

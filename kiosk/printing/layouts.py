@@ -1,0 +1,194 @@
+"""What goes on paper: the queue ticket, the information card and the test page.
+
+Layouts are pure: they take plain data and a language and return a `Document`. Every text a
+resident reads comes from the UI catalogue or the content, in the resident's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.content.places import place_lines, today_hours_line
+from kiosk.content.service import DepartmentView, ProcedureGuide
+from kiosk.i18n import Translator, translator
+from kiosk.texts import LocalText
+from printer.document import NBSP, QR, Document, Feed, Rule, Text
+
+if TYPE_CHECKING:
+    from kiosk.queue.service import IssuedTicket
+
+PANGRAM_PL = "Zażółć gęślą jaźń. ZAŻÓŁĆ GĘŚLĄ JAŹŃ."
+PANGRAM_UK = "Ґава і ґудзик, єнот, іній, їжак. ҐЄІЇ."
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """What a queue ticket says; the queue service fills it in when it issues a ticket."""
+
+    code: str  # "A012"
+    matter: LocalText
+    issued_at: dt.datetime
+    people_ahead: int | None = None
+    wait_minutes: tuple[int, int] | None = None  # an honest range, or None: no estimate yet
+    place: str | None = None  # where to go, already in the ticket's language
+    prepare: LocalText | None = None  # one line of advice, e.g. "Przygotuj dowód osobisty"
+    qr_url: str | None = None
+
+
+def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
+             qr_url: str | None) -> TicketSlip:
+    """What the ticket of an issued queue number says, in `lang`."""
+    tr = translator(lang)
+    place = None
+    if department is not None:
+        place = ", ".join([department.name.get(lang), *place_lines(department.place, tr)])
+    est = ticket.estimate
+    return TicketSlip(code=ticket.code, matter=ticket.name or LocalText(pl=ticket.letter),
+                      issued_at=ticket.issued_at.replace(tzinfo=None),
+                      people_ahead=ticket.people_ahead,
+                      wait_minutes=(est.low_minutes, est.high_minutes) if est else None,
+                      place=place, prepare=ticket.prepare, qr_url=qr_url)
+
+
+def spaced_code(code: str) -> str:
+    """"A012" -> "A 012": the letter apart reads better across a hall."""
+    return f"{code[:1]} {code[1:]}" if len(code) > 1 and code[0].isalpha() else code
+
+
+class _Texts:
+    """Content texts in one language, remembering whether any fell back to Polish."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.fallback = False
+
+    def __call__(self, text: LocalText | None) -> str:
+        if text is None:
+            return ""
+        shown = text.show(self.lang)
+        self.fallback |= shown.fallback
+        return shown.text
+
+
+def _header(office: str, title: str) -> list:
+    return [Text(office, align="center"), Text(title, bold=True, align="center"), Rule()]
+
+
+def _only_polish(tx: _Texts, tr: Translator) -> list:
+    return [Text(tr._("Some information is only in Polish."))] if tx.fallback else []
+
+
+def ticket_document(t: TicketSlip, lang: str, office: str) -> Document:
+    tr = translator(lang)
+    _ = tr._
+    tx = _Texts(lang)
+    blocks: list = [Text(office, align="center"),
+                    Text(_("Your number"), align="center"),
+                    Text(spaced_code(t.code), size=4, bold=True, align="center"),
+                    Text(tx(t.matter), bold=True, align="center"), Rule()]
+    if t.people_ahead is not None:
+        blocks.append(Text(
+            tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", t.people_ahead)
+            .format(n=t.people_ahead) if t.people_ahead else _("Nobody is ahead of you.")))
+    if t.wait_minutes:
+        low, high = t.wait_minutes
+        blocks.append(Text(_("Expected wait: {low}–{high} minutes.").format(low=low, high=high)))
+    elif t.people_ahead:
+        blocks.append(Text(_("No wait estimate yet.")))
+    if t.place:
+        blocks.append(Text(_("Where: {place}").format(place=t.place)))
+    if t.prepare:
+        blocks.append(Text(tx(t.prepare), bold=True))
+    blocks.append(Text(_("Watch the screen in the hall for your number.")))
+    if t.qr_url:
+        blocks.append(QR(t.qr_url, _("What to bring: scan with your phone")))
+    blocks += _only_polish(tx, tr)
+    blocks.append(Text(f"{tr.date(t.issued_at.date())}, {tr.time(t.issued_at.time())}",
+                       align="center"))
+    return Document("ticket", lang, tuple(blocks))
+
+
+def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[int] | None,
+                  now: dt.datetime, revision: str | None, fallback_url: str) -> Document:
+    """The information card: the guide's answers on paper, with the resident's checklist.
+
+    `have` holds the documents the resident ticked; None (printed by staff, not from a
+    session) leaves every box empty to tick with a pen, with nothing marked missing."""
+    tr = translator(lang)
+    _ = tr._
+    tx = _Texts(lang)
+    blocks: list = _header(office, _("Information card"))
+    blocks += [Text(g.symbol, bold=True), Text(tx(g.title), size=2, bold=True),
+               Text(tx(g.summary)), Feed()]
+
+    blocks.append(Text(_("Documents").upper(), bold=True))
+    if not g.documents:
+        blocks.append(Text(_("You do not need to bring any documents.")))
+    for d in g.documents:
+        ticked = have is not None and d.index in have
+        line = f"{'[x]' if ticked else '[ ]'} {tx(d.name)}"
+        if d.optional:
+            line += " " + _("(only if it applies to you)")
+        elif have is not None and not ticked:
+            line += " - " + _("MISSING")
+        if d.form_code:
+            line += " (" + _("Form: {code}").format(code=d.form_code) + ")"
+        blocks.append(Text(line, indent=4))
+    blocks.append(Feed())
+
+    blocks.append(Text(_("Fee").upper(), bold=True))
+    if not g.fees:
+        blocks.append(Text(_("Free of charge")))
+    for f in g.fees:  # listed, never summed: fees are often alternatives
+        blocks.append(Text(f"- {tx(f.name)}: {tr.money(f.amount)}", indent=2))
+    if g.fee_exemptions:
+        blocks.append(Text(_("Who pays nothing") + ": " + tx(g.fee_exemptions)))
+    if g.payment_methods:
+        blocks.append(Text(_("How to pay") + ": " + tx(g.payment_methods)))
+    blocks.append(Feed())
+
+    blocks.append(Text(_("Where").upper(), bold=True))
+    blocks.append(Text(", ".join([tx(g.department.name), *place_lines(g.place, tr)])))
+    if g.department.hours:
+        blocks.append(Text(today_hours_line(g.department, now, tr)))
+    if g.department.phones:
+        phones = ", ".join(p.replace(" ", NBSP) for p in g.department.phones)
+        blocks.append(Text(_("Phone: {numbers}").format(numbers=phones)))
+    blocks.append(Feed())
+
+    blocks.append(Text(_("How long will you wait?").upper(), bold=True))
+    blocks.append(Text(tx(g.deadline)))
+    blocks.append(Text(_("Can you appeal?").upper(), bold=True))
+    if g.appeal:
+        blocks.append(Text(_("Yes. You have {days} to appeal.").format(
+            days=tr.days(g.appeal.days))))
+        blocks.append(Text(_("To: {body}").format(body=tx(g.appeal.to))))
+        if g.appeal.how:
+            blocks.append(Text(tx(g.appeal.how)))
+    else:
+        blocks.append(Text(tx(g.appeal_none) if g.appeal_none
+                           else _("There is no appeal in this matter.")))
+    blocks.append(QR(g.online_url or g.source_url or fallback_url,
+                     _("This card online: scan with your phone")))
+    blocks += _only_polish(tx, tr)
+    blocks.append(Rule())
+    blocks.append(Text(_("Printed {date}, {time}").format(date=tr.date(now.date()),
+                                                          time=tr.time(now.time()))))
+    blocks.append(Text(_("Information checked on {date}.").format(date=tr.date(g.last_reviewed))))
+    if revision:
+        blocks.append(Text(_("Content version: {revision}").format(revision=revision)))
+    return Document("card", lang, tuple(blocks))
+
+
+def printer_test_page(office: str, now: dt.datetime, qr_url: str, printer_name: str) -> Document:
+    """Every Polish and Ukrainian letter, sizes, a QR code and a cut: what IT checks first."""
+    blocks = [Text(office, align="center"), Text("TEST", size=3, bold=True, align="center"),
+              Rule(), Text("Polski:", bold=True), Text(PANGRAM_PL),
+              Text("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż"), Text("Українська:", bold=True), Text(PANGRAM_UK),
+              Text("АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ"),
+              Text("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"), Text("English: 0123456789 zł €"),
+              Text("A 012", size=2, bold=True, align="center"), QR(qr_url, qr_url), Rule(),
+              Text(f"{printer_name} · {now:%Y-%m-%d %H:%M}")]
+    return Document("test", "pl", tuple(blocks))

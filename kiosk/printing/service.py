@@ -1,0 +1,202 @@
+"""Printing a document and asking a printer how it is, each within a time limit.
+
+`PrinterService` is what the core, the UI and the command line use. Every call returns a plain
+result and never raises for a printer fault: a resident's ticket must survive any of them.
+The UI calls these methods on a worker thread; the limits here keep that thread short-lived.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.config import PrinterConfig
+from kiosk.i18n import N_
+from printer.devices import (
+    CupsDevice,
+    Device,
+    NetworkDevice,
+    PreviewDevice,
+    PrinterUnreachable,
+    serial_device,
+    usb_device,
+)
+from printer.document import Document
+from printer.escpos_out import encode
+from printer.profiles import PrinterModel, printer_model
+from printer.status import PrinterState, PrinterStatus, read_status
+
+log = logging.getLogger(__name__)
+
+
+class AlertSink(Protocol):
+    """Where printer faults go for staff (kiosk.ops.alerts.Alerts)."""
+
+    def raise_(self, source: str, kind: str, detail: str) -> int: ...
+
+    def clear(self, source: str, kind: str | None = None) -> int: ...
+
+# What a resident reads when something went wrong; staff get the technical detail.
+FAULT_MESSAGES = {
+    PrinterState.PAPER_OUT: N_("The printer is out of paper. Staff have been told."),
+    PrinterState.COVER_OPEN: N_("The printer cover is open. Staff have been told."),
+    PrinterState.OFFLINE: N_("The printer is not working right now. Staff have been told."),
+    PrinterState.ERROR: N_("The printer is not working right now. Staff have been told."),
+    PrinterState.UNKNOWN: N_("The printer is not working right now. Staff have been told."),
+}
+TAKE_MESSAGES = {
+    "ticket": N_("Take your ticket from the slot below."),
+    "card": N_("Take your card from the slot below."),
+    "test": N_("Take your card from the slot below."),
+}
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    ok: bool
+    state: PrinterState
+    message: str  # msgid for the resident, translate with the session's language
+    detail: str  # for staff and logs
+    bytes_sent: int = 0
+    seconds: float = 0.0
+    job_file: Path | None = None
+    picture: Path | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "state": self.state.value, "detail": self.detail,
+                "bytes": self.bytes_sent, "seconds": round(self.seconds, 3),
+                "job_file": str(self.job_file) if self.job_file else None,
+                "picture": str(self.picture) if self.picture else None}
+
+
+class PrinterService:
+    def __init__(self, cfg: PrinterConfig, data_dir: Path, *, alerts: AlertSink | None = None):
+        self.cfg = cfg
+        self.preview_dir = cfg.preview_dir or data_dir / "printouts"
+        self.model: PrinterModel = printer_model(cfg.profile, cfg.paper_mm)
+        self.alerts = alerts
+        # One job at a time: two residents' tickets must not interleave on the paper.
+        self._lock = threading.Lock()
+
+    @property
+    def columns(self) -> int:
+        return self.model.columns
+
+    def encode(self, doc: Document) -> bytes:
+        return encode(doc, self.model)
+
+    # --- devices ---------------------------------------------------------------------------
+    def _open(self, kind: str) -> Device:
+        c = self.cfg
+        if c.kind == "preview":
+            return PreviewDevice(self.preview_dir, self.model.width_px, self.model.codepages,
+                                 kind)
+        if c.kind == "network":
+            return NetworkDevice(c)
+        if c.kind == "usb":
+            return usb_device(c)
+        if c.kind == "serial":
+            return serial_device(c)
+        return CupsDevice(c)
+
+    def _status_of(self, dev: Device) -> PrinterStatus:
+        if isinstance(dev, PreviewDevice):
+            writable = os.access(self.preview_dir, os.W_OK)
+            return PrinterStatus(PrinterState.READY if writable else PrinterState.ERROR,
+                                 f"preview printer writing to {self.preview_dir}"
+                                 if writable else f"cannot write to {self.preview_dir}")
+        if not dev.can_read:
+            return PrinterStatus(PrinterState.UNKNOWN, f"{dev.name} cannot report its status")
+        return read_status(dev.ask)
+
+    def status(self) -> PrinterStatus:
+        """The printer's state now; UNKNOWN when it cannot tell, OFFLINE when unreachable."""
+        def run() -> PrinterStatus:
+            try:
+                with self._open("status") as dev:
+                    return self._status_of(dev)
+            except PrinterUnreachable as exc:
+                return PrinterStatus(PrinterState.OFFLINE, str(exc))
+
+        limit = self.cfg.connect_timeout + 4 * self.cfg.status_timeout + 1
+        result = _within(limit, run)
+        if result is None:
+            return PrinterStatus(PrinterState.UNKNOWN, f"no answer within {limit:.0f} s")
+        return result
+
+    # --- jobs ------------------------------------------------------------------------------
+    def print_document(self, doc: Document) -> PrintResult:
+        """Encode and print `doc`; check the printer before and after where it can tell."""
+        started = time.monotonic()
+        data = self.encode(doc)
+        result = _within(self.cfg.job_timeout, lambda: self._job(doc.kind, data, started))
+        if result is None:
+            result = self._fault(PrinterState.OFFLINE,
+                                 f"the job did not finish within {self.cfg.job_timeout:.0f} s",
+                                 started)
+        if not result.ok:
+            log.warning("print %s failed: %s (%s)", doc.kind, result.state.value, result.detail)
+        self._tell_staff(result)
+        return result
+
+    def _job(self, kind: str, data: bytes, started: float) -> PrintResult:
+        with self._lock:
+            try:
+                with self._open(kind) as dev:
+                    before = self._status_of(dev)
+                    if not before.can_print:
+                        return self._fault(before.state, before.detail, started)
+                    dev.send(data)
+                    after = self._status_of(dev) if dev.can_read else before
+            except PrinterUnreachable as exc:
+                return self._fault(PrinterState.OFFLINE, str(exc), started)
+        if not after.can_print:
+            # It ran out (or opened) while printing: the paper may be cut short.
+            return self._fault(after.state, f"after the job: {after.detail}", started,
+                               len(data))
+        return PrintResult(True, after.state, TAKE_MESSAGES.get(kind, TAKE_MESSAGES["card"]),
+                           after.detail, len(data), time.monotonic() - started,
+                           getattr(dev, "bin_path", None), getattr(dev, "png_path", None))
+
+    def _fault(self, state: PrinterState, detail: str, started: float,
+               sent: int = 0) -> PrintResult:
+        return PrintResult(False, state, FAULT_MESSAGES.get(state, FAULT_MESSAGES[
+            PrinterState.ERROR]), detail, sent, time.monotonic() - started)
+
+    def _tell_staff(self, result: PrintResult) -> None:
+        if self.alerts is None:
+            return
+        try:
+            if not result.ok or result.state is PrinterState.PAPER_NEAR_END:
+                self.alerts.raise_("printer", result.state.value, result.detail)
+            elif result.state is PrinterState.READY:
+                self.alerts.clear("printer")  # someone fixed it: a clean job proves it
+        except Exception:  # an alert that cannot be written must not break printing
+            log.exception("could not record the printer alert")
+
+
+def _within(seconds: float, fn):
+    """fn() on a daemon thread, or None if it has not finished in time (the thread is left
+    to end on its own socket timeouts; a stuck driver must not hold the caller)."""
+    box: list = []
+
+    def run() -> None:
+        try:
+            box.append((True, fn()))
+        except BaseException as exc:  # handed to the caller below
+            box.append((False, exc))
+
+    t = threading.Thread(target=run, daemon=True, name="printer-job")
+    t.start()
+    t.join(seconds)
+    if not box:
+        return None
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value

@@ -1,0 +1,684 @@
+"""Queue tickets: issue numbered tickets, say who is ahead and how long it may take, and let
+desks call, recall, serve, mark no-shows and transfer.
+
+Category definitions (letters, names, hours, limits) are content, read through ContentService;
+tickets, counters and desks live in the queue database (kiosk.db.queue_models), which several
+kiosks and desks may share. Callers get frozen dataclasses, never ORM rows.
+
+Numbering is correct by construction: the per-day counter row of a letter is incremented and
+the ticket inserted in one transaction (SQLite: under the write lock taken at BEGIN IMMEDIATE;
+PostgreSQL: under the row lock of INSERT ... ON CONFLICT DO UPDATE), and UNIQUE(service_day,
+letter, number) refuses a duplicate even if that ever failed. A transaction killed half-way
+leaves neither a ticket nor a used number.
+
+Time is injected (`now` returns an aware datetime); the service day is the office-local date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.content.service import NotFound, QueueCategoryView
+from kiosk.db.queue_engine import (
+    make_queue_engine,
+    queue_session_factory,
+    retrying,
+    upgrade_queue,
+    write_session,
+)
+from kiosk.db.queue_models import (
+    CALL,
+    CALLED,
+    CANCELLED,
+    NO_SHOW,
+    RECALL,
+    SERVED,
+    WAITING,
+    Desk,
+    QueueCounter,
+    Ticket,
+)
+from kiosk.hours import Span
+from kiosk.queue.call_log import log_call
+from kiosk.texts import LocalText
+
+log = logging.getLogger(__name__)
+
+# Why no ticket can be issued now (Availability.reason, QueueClosed.reason).
+CLOSED_TODAY = "closed_today"
+BEFORE_OPENING = "before_opening"
+AFTER_CUTOFF = "after_cutoff"
+DAILY_LIMIT = "daily_limit"
+UNKNOWN_CATEGORY = "unknown_category"
+REASONS = (CLOSED_TODAY, BEFORE_OPENING, AFTER_CUTOFF, DAILY_LIMIT, UNKNOWN_CATEGORY)
+
+# Estimates: recent served tickets of the letter, and desks that called it recently.
+HISTORY_DAYS = 14
+HISTORY_MAX = 50
+MIN_SAMPLES = 3
+MAX_SERVICE_MIN = 120  # longer "services" are desks left open over a break, not service times
+DESK_ACTIVE_MIN = 30
+CATEGORY_CACHE_S = 5.0
+
+TEST_NOW_ENV = "KIOSK_TEST_NOW"
+
+
+def system_now() -> dt.datetime:
+    """The real time, aware. `$KIOSK_TEST_NOW` (ISO 8601 with offset) freezes it for tests and
+    drills: the command-line tests and the UI tests issue tickets at a known office hour."""
+    fixed = os.environ.get(TEST_NOW_ENV)
+    if fixed:
+        value = dt.datetime.fromisoformat(fixed)
+        if value.tzinfo is None:
+            raise ValueError(f"${TEST_NOW_ENV} needs a UTC offset, e.g. 2026-11-30T10:00+01:00")
+        return value
+    return dt.datetime.now(dt.UTC)
+
+
+class ContentSource(Protocol):
+    def queue_categories(self) -> list[QueueCategoryView]: ...
+
+
+# --- what callers get -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """A range, never a single number: built from recent service times of the letter and the
+    desks serving it now."""
+
+    low_minutes: int
+    high_minutes: int
+    samples: int          # served tickets the range is built from
+    desks: int            # desks serving the letter now (0: one is assumed)
+    basis: str            # one line for staff: what the range rests on
+
+
+@dataclass(frozen=True)
+class Availability:
+    letter: str
+    is_open: bool
+    reason: str | None             # None when open, else one of REASONS
+    name: LocalText | None
+    hours_today: tuple[tuple[dt.time, dt.time], ...]
+    # The last moment a ticket can be taken in the current (or next) opening span today.
+    last_ticket_at: dt.time | None
+    # When tickets can next be taken (office-local, aware); None if never within a week.
+    next_opening: dt.datetime | None
+    booking_url: str | None
+    daily_limit: int | None
+    issued_today: int
+    priority_offered: bool
+    hours: tuple[Span, ...]        # the whole week, for "open Mon 8:00-15:30, ..."
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    """A letter as the kiosk offers it: content definition plus whether it is open now."""
+
+    letter: str
+    name: LocalText
+    department_code: str
+    prepare: LocalText | None
+    priority_offered: bool
+    booking_url: str | None
+    procedures: tuple[str, ...]
+    availability: Availability
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    id: int
+    code: str                      # "A012"
+    number: int
+    letter: str
+    name: LocalText | None
+    service_day: dt.date
+    issued_at: dt.datetime         # office-local, aware
+    priority: bool
+    people_ahead: int
+    estimate: WaitEstimate | None  # None: "no estimate yet"
+    department_code: str | None
+    prepare: LocalText | None
+    kiosk_id: str
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    code: str
+    letter: str                    # the letter it was issued with
+    category: str                  # the queue it waits in now (differs after a transfer)
+    number: int
+    service_day: dt.date
+    priority: bool
+    status: str
+    desk: int | None
+    issued_at: dt.datetime
+    called_at: dt.datetime | None
+    served_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    recalls: int
+    printed: bool
+    department_code: str | None
+    kiosk_id: str
+    transferred_from: str | None
+    people_ahead: int | None       # while waiting
+
+
+@dataclass(frozen=True)
+class CategoryState:
+    letter: str
+    name: LocalText | None         # None: a letter today's tickets use but content no longer has
+    issued: int
+    waiting: int
+    waiting_priority: int
+    called: int
+    served: int
+    no_show: int
+    last_called: TicketView | None
+    estimate: WaitEstimate | None  # for a ticket taken now
+    availability: Availability | None
+
+
+@dataclass(frozen=True)
+class DeskState:
+    desk: int
+    letters: tuple[str, ...]       # empty: every letter
+    current: TicketView | None
+    last_seen_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    service_day: dt.date
+    now: dt.datetime
+    categories: tuple[CategoryState, ...]
+    desks: tuple[DeskState, ...]
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+class QueueError(Exception):
+    """A queue request that cannot be done; the message is one line for staff."""
+
+
+class QueueClosed(QueueError):
+    """No ticket may be issued now; `availability` says when, and what else to offer."""
+
+    def __init__(self, reason: str, availability: Availability):
+        self.reason = reason
+        self.availability = availability
+        super().__init__(_reason_text(availability))
+
+
+class UnknownCategory(QueueError):
+    pass
+
+
+class PriorityNotOffered(QueueError):
+    pass
+
+
+class DeskIdle(QueueError):
+    """The desk has no called ticket to recall, serve, mark or transfer."""
+
+
+class TicketNotFound(QueueError):
+    pass
+
+
+class _LimitReached(Exception):
+    pass
+
+
+def _reason_text(a: Availability) -> str:
+    nxt = f"; next opening {a.next_opening:%a %Y-%m-%d %H:%M}" if a.next_opening else ""
+    return {
+        UNKNOWN_CATEGORY: f"unknown queue category {a.letter!r}",
+        CLOSED_TODAY: f"{a.letter}: no tickets today{nxt}",
+        BEFORE_OPENING: f"{a.letter}: not open yet{nxt}",
+        AFTER_CUTOFF: f"{a.letter}: no more tickets today (last ticket "
+                      f"{a.last_ticket_at:%H:%M}){nxt}" if a.last_ticket_at else
+                      f"{a.letter}: no more tickets today{nxt}",
+        DAILY_LIMIT: f"{a.letter}: today's limit of {a.daily_limit} tickets is reached{nxt}",
+    }.get(a.reason or "", f"{a.letter}: open")
+
+
+# --- pure rules ----------------------------------------------------------------------------------
+
+def _issuable_spans(hours: Iterable[Span], day: dt.date,
+                    cutoff: int) -> list[tuple[dt.time, dt.time]]:
+    """The spans of `day` in which a ticket can be taken: (opening, last ticket time)."""
+    out = []
+    for w, opens, closes in hours:
+        if w != day.weekday():
+            continue
+        last = (dt.datetime.combine(day, closes) - dt.timedelta(minutes=cutoff)).time()
+        if opens < last:  # else the cut-off swallows the whole span
+            out.append((opens, last))
+    return sorted(out)
+
+
+def _time_rule(cat: QueueCategoryView, local: dt.datetime
+               ) -> tuple[str | None, dt.time | None, dt.datetime | None]:
+    """(reason or None when open, last ticket time, next opening) from the hours alone."""
+    today, t = local.date(), local.time().replace(tzinfo=None)
+    spans = _issuable_spans(cat.hours, today, cat.cutoff_minutes)
+    for opens, last in spans:
+        if t < last:
+            if opens <= t:
+                return None, last, None
+            return BEFORE_OPENING, last, dt.datetime.combine(today, opens, tzinfo=local.tzinfo)
+    if spans:
+        return AFTER_CUTOFF, spans[-1][1], _next_day_opening(cat, local)
+    return CLOSED_TODAY, None, _next_day_opening(cat, local)
+
+
+def _next_day_opening(cat: QueueCategoryView, local: dt.datetime) -> dt.datetime | None:
+    for ahead in range(1, 8):
+        day = local.date() + dt.timedelta(days=ahead)
+        spans = _issuable_spans(cat.hours, day, cat.cutoff_minutes)
+        if spans:
+            return dt.datetime.combine(day, spans[0][0], tzinfo=local.tzinfo)
+    return None
+
+
+def _estimate(durations: list[float], desks: int, ahead: int) -> WaitEstimate | None:
+    if len(durations) < MIN_SAMPLES:
+        return None
+    q1, _, q3 = statistics.quantiles(durations, n=4, method="inclusive")
+    d = max(1, desks)
+    low = math.floor(ahead * q1 / d)
+    high = max(low + 1, math.ceil((ahead + 1) * q3 / d))
+    who = f"{desks} desk(s) serving now" if desks else "no desk serving now, one assumed"
+    return WaitEstimate(low, high, len(durations), desks,
+                        f"{len(durations)} recent services of {q1:.0f}-{q3:.0f} min, {who}")
+
+
+# --- the service -------------------------------------------------------------------------------
+
+def _utc_naive(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+class QueueService:
+    """Tickets and desks over the queue database; categories from content."""
+
+    def __init__(self, Session_: sessionmaker[Session], content: ContentSource, *,
+                 kiosk_id: str, tz: str | dt.tzinfo = "Europe/Warsaw",
+                 now: Callable[[], dt.datetime] = system_now, engine: Engine | None = None):
+        self._Session = Session_
+        self._content = content
+        self.kiosk_id = kiosk_id
+        self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+        self._now = now
+        self._engine = engine
+        self._cats: tuple[float, dict[str, QueueCategoryView]] | None = None
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+    # time and content
+
+    def now(self) -> dt.datetime:
+        """Office-local aware now."""
+        return self._now().astimezone(self.tz)
+
+    def _local(self, t: dt.datetime | None) -> dt.datetime | None:
+        return None if t is None else t.replace(tzinfo=dt.UTC).astimezone(self.tz)
+
+    def _categories(self) -> dict[str, QueueCategoryView]:
+        # Definitions change with a content load (nightly), while reading them costs as much as
+        # issuing a ticket: keep them a few seconds. Monotonic, not `now`: this is about
+        # staleness of content, not about office time.
+        t = time.monotonic()
+        if self._cats is None or t - self._cats[0] > CATEGORY_CACHE_S:
+            try:
+                cats = {c.letter: c for c in self._content.queue_categories()}
+            except NotFound:  # no content loaded: no letters
+                cats = {}
+            self._cats = (t, cats)
+        return self._cats[1]
+
+    def _category(self, letter: str) -> QueueCategoryView | None:
+        return self._categories().get(letter)
+
+    def _check_letters(self, letters: Iterable[str]) -> tuple[str, ...]:
+        known = self._categories()
+        out = []
+        for letter in letters:
+            letter = letter.strip().upper()
+            if letter not in known:
+                raise UnknownCategory(f"unknown queue category {letter!r} "
+                                      f"(known: {', '.join(sorted(known)) or 'none'})")
+            out.append(letter)
+        return tuple(dict.fromkeys(out))
+
+    # availability
+
+    def _availability(self, cat: QueueCategoryView | None, letter: str, local: dt.datetime,
+                      issued: int) -> Availability:
+        if cat is None:
+            return Availability(letter, False, UNKNOWN_CATEGORY, None, (), None, None, None,
+                                None, issued, False, ())
+        reason, last, nxt = _time_rule(cat, local)
+        if cat.daily_limit is not None and issued >= cat.daily_limit:
+            reason, nxt = DAILY_LIMIT, _next_day_opening(cat, local)
+        today = tuple(sorted((o, c) for w, o, c in cat.hours if w == local.weekday()))
+        return Availability(letter, reason is None, reason, cat.name, today, last, nxt,
+                            cat.booking_url, cat.daily_limit, issued, cat.priority,
+                            tuple(cat.hours))
+
+    def _issued(self, s: Session, day: dt.date, letter: str) -> int:
+        return s.scalar(select(QueueCounter.last_number).where(
+            QueueCounter.service_day == day, QueueCounter.letter == letter)) or 0
+
+    def availability(self, letter: str, now: dt.datetime | None = None) -> Availability:
+        local = (now or self._now()).astimezone(self.tz)
+        cat = self._category(letter)
+        with self._Session() as s:
+            issued = self._issued(s, local.date(), letter)
+        return self._availability(cat, letter, local, issued)
+
+    def categories(self) -> list[CategoryInfo]:
+        """Every letter with whether a ticket can be taken now (for the kiosk's letter list)."""
+        local = self.now()
+        cats = self._categories()
+        with self._Session() as s:
+            issued = dict(s.execute(select(QueueCounter.letter, QueueCounter.last_number)
+                                    .where(QueueCounter.service_day == local.date())).all())
+        return [CategoryInfo(c.letter, c.name, c.department_code, c.prepare, c.priority,
+                             c.booking_url, c.procedures,
+                             self._availability(c, c.letter, local, issued.get(c.letter, 0)))
+                for c in cats.values()]
+
+    # issuing
+
+    def _upsert_counter(self, s: Session, day: dt.date, letter: str) -> int:
+        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        stmt = upsert(QueueCounter).values(service_day=day, letter=letter, last_number=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[QueueCounter.service_day, QueueCounter.letter],
+            set_={"last_number": QueueCounter.last_number + 1},
+        ).returning(QueueCounter.last_number)
+        return s.execute(stmt).scalar_one()
+
+    def issue(self, letter: str, *, priority: bool = False) -> IssuedTicket:
+        """Issue the next ticket of `letter`, or raise QueueClosed saying why not."""
+        letter = letter.strip().upper()
+        now = self._now()
+        local = now.astimezone(self.tz)
+        day = local.date()
+        cat = self._category(letter)
+        if cat is None:
+            raise QueueClosed(UNKNOWN_CATEGORY, self._availability(None, letter, local, 0))
+        reason, _, _ = _time_rule(cat, local)
+        if reason is not None:
+            raise QueueClosed(reason, self.availability(letter, now))
+        if priority and not cat.priority:
+            raise PriorityNotOffered(f"{letter}: priority tickets are not offered")
+
+        def txn():
+            # Only the two statements that must be atomic run under the counter's lock; the
+            # people ahead and the estimate are read after the commit.
+            with write_session(self._Session) as s:
+                number = self._upsert_counter(s, day, letter)
+                if cat.daily_limit is not None and number > cat.daily_limit:
+                    raise _LimitReached  # rolls back: the number is given back, no gap
+                tid = s.execute(insert(Ticket).values(
+                    service_day=day, letter=letter, number=number,
+                    code=f"{letter}{number:03d}", category=letter, priority=priority,
+                    department_code=cat.department_code, kiosk_id=self.kiosk_id,
+                    issued_at=_utc_naive(now), status=WAITING, recalls=0, printed=False,
+                ).returning(Ticket.id)).scalar_one()
+                return tid, number
+
+        try:
+            tid, number = retrying(txn)
+        except _LimitReached:
+            raise QueueClosed(DAILY_LIMIT, self.availability(letter, now)) from None
+        with self._Session() as s:
+            ahead = s.scalar(self._ahead_query(day, letter, tid, priority))
+            estimate = self._estimate_for(s, letter, ahead, now)
+        log.info("issued %s%03d (kiosk %s, %d ahead)", letter, number, self.kiosk_id, ahead)
+        return IssuedTicket(tid, f"{letter}{number:03d}", number, letter, cat.name, day,
+                            local, priority, ahead, estimate, cat.department_code, cat.prepare,
+                            self.kiosk_id)
+
+    @staticmethod
+    def _ahead_query(day: dt.date, category: str, ticket_id: int, priority: bool):
+        # "Issued earlier" is id order: ids are handed out under the counter's lock, so they
+        # follow the numbers of a letter, and a ticket transferred in keeps its place in time.
+        # A priority ticket is called before every ordinary one, so only priority tickets are
+        # ahead of it.
+        q = select(func.count()).select_from(Ticket).where(
+            Ticket.service_day == day, Ticket.category == category, Ticket.status == WAITING,
+            Ticket.id < ticket_id)
+        if priority:
+            q = q.where(Ticket.priority.is_(True))
+        return q
+
+    def mark_printed(self, ticket_id: int, printed: bool = True) -> None:
+        def txn():
+            with write_session(self._Session) as s:
+                n = s.execute(update(Ticket).where(Ticket.id == ticket_id)
+                              .values(printed=printed)).rowcount
+                if not n:
+                    raise TicketNotFound(f"no ticket with id {ticket_id}")
+        retrying(txn)
+
+    def cancel(self, ticket_id: int) -> TicketView:
+        """Withdraw a waiting ticket (e.g. issued by mistake); its number stays used."""
+        def txn():
+            with write_session(self._Session) as s:
+                t = s.get(Ticket, ticket_id)
+                if t is None:
+                    raise TicketNotFound(f"no ticket with id {ticket_id}")
+                if t.status != WAITING:
+                    raise QueueError(f"{t.code} is {t.status}, not waiting")
+                t.status, t.closed_at = CANCELLED, _utc_naive(self._now())
+                s.flush()
+                return self._view(s, t)
+        return retrying(txn)
+
+    def ticket(self, ticket_id: int) -> TicketView:
+        with self._Session() as s:
+            t = s.get(Ticket, ticket_id)
+            if t is None:
+                raise TicketNotFound(f"no ticket with id {ticket_id}")
+            return self._view(s, t)
+
+    def _view(self, s: Session, t: Ticket) -> TicketView:
+        ahead = (s.scalar(self._ahead_query(t.service_day, t.category, t.id, t.priority))
+                 if t.status == WAITING else None)
+        return TicketView(t.id, t.code, t.letter, t.category, t.number, t.service_day,
+                          t.priority, t.status, t.desk, self._local(t.issued_at),
+                          self._local(t.called_at), self._local(t.served_at),
+                          self._local(t.closed_at), t.recalls, t.printed, t.department_code,
+                          t.kiosk_id, t.transferred_from, ahead)
+
+    # estimates
+
+    def _estimate_for(self, s: Session, category: str, ahead: int,
+                      now: dt.datetime) -> WaitEstimate | None:
+        now_u = _utc_naive(now)
+        rows = s.execute(
+            select(Ticket.called_at, Ticket.served_at)
+            .where(Ticket.category == category, Ticket.status == SERVED,
+                   Ticket.called_at.is_not(None), Ticket.served_at.is_not(None),
+                   Ticket.served_at >= now_u - dt.timedelta(days=HISTORY_DAYS),
+                   Ticket.served_at <= now_u)
+            .order_by(Ticket.served_at.desc()).limit(HISTORY_MAX)).all()
+        durations = [m for c, e in rows
+                     if 0 < (m := (e - c).total_seconds() / 60) <= MAX_SERVICE_MIN]
+        if len(durations) < MIN_SAMPLES:
+            return None
+        desks = sum(1 for d in s.scalars(select(Desk).where(
+            Desk.last_seen_at >= now_u - dt.timedelta(minutes=DESK_ACTIVE_MIN)))
+            if not d.letters or category in d.letters.split(","))
+        return _estimate(durations, desks, ahead)
+
+    # desks
+
+    def _touch_desk(self, s: Session, desk: int, letters: tuple[str, ...] | None,
+                    now: dt.datetime) -> None:
+        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        values = {"desk": desk, "last_seen_at": _utc_naive(now)}
+        if letters is not None:
+            values["letters"] = ",".join(letters)
+        stmt = upsert(Desk).values(**{"letters": "", **values})
+        s.execute(stmt.on_conflict_do_update(
+            index_elements=[Desk.desk],
+            set_={k: getattr(stmt.excluded, k) for k in values if k != "desk"}))
+
+    def _current(self, s: Session, desk: int, lock: bool = True) -> Ticket | None:
+        q = (select(Ticket).where(Ticket.desk == desk, Ticket.status == CALLED)
+             .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1))
+        return s.scalars(q.with_for_update() if lock else q).first()
+
+    @staticmethod
+    def _check_desk(desk: int) -> None:
+        if isinstance(desk, bool) or not isinstance(desk, int) or not 1 <= desk <= 999:
+            raise QueueError(f"desk must be a number from 1 to 999, not {desk!r}")
+
+    def call_next(self, desk: int, letters: Iterable[str] | None = None) -> TicketView | None:
+        """Call the next waiting ticket to `desk`: priority tickets first, then the oldest.
+        The desk's current ticket, if any, counts as served (the clerk moved on). Returns None
+        when nothing is waiting."""
+        self._check_desk(desk)
+        wanted = self._check_letters(letters) if letters else None
+
+        def txn():
+            now = self._now()
+            day = now.astimezone(self.tz).date()
+            with write_session(self._Session) as s:
+                for cur in s.scalars(select(Ticket).where(Ticket.desk == desk,
+                                                          Ticket.status == CALLED)).all():
+                    cur.status, cur.served_at = SERVED, _utc_naive(now)
+                    cur.closed_at = cur.served_at
+                self._touch_desk(s, desk, wanted or (), now)
+                q = select(Ticket).where(Ticket.service_day == day, Ticket.status == WAITING)
+                if wanted:
+                    q = q.where(Ticket.category.in_(wanted))
+                # SKIP LOCKED: two desks calling at once on PostgreSQL take different tickets
+                # (SQLite serialises writers anyway and ignores it).
+                t = s.scalars(q.order_by(Ticket.priority.desc(), Ticket.id).limit(1)
+                              .with_for_update(skip_locked=True)).first()
+                if t is None:
+                    return None
+                t.status, t.desk, t.called_at = CALLED, desk, _utc_naive(now)
+                s.flush()
+                log_call(s, t, CALL, _utc_naive(now))  # same transaction: the display sees it
+                return self._view(s, t)
+        called = retrying(txn)
+        if called:
+            log.info("desk %d called %s", desk, called.code)
+        return called
+
+    def _with_current(self, desk: int, change: Callable[[Session, Ticket, dt.datetime], None]
+                      ) -> TicketView:
+        self._check_desk(desk)
+
+        def txn():
+            now = self._now()
+            with write_session(self._Session) as s:
+                t = self._current(s, desk)
+                if t is None:
+                    raise DeskIdle(f"desk {desk} has no called ticket")
+                change(s, t, now)
+                self._touch_desk(s, desk, None, now)
+                s.flush()
+                return self._view(s, t)
+        return retrying(txn)
+
+    def recall(self, desk: int) -> TicketView:
+        """Call the desk's current ticket again (the display repeats it)."""
+        def change(s, t, now):
+            t.recalls += 1
+            log_call(s, t, RECALL, _utc_naive(now))
+        return self._with_current(desk, change)
+
+    def served(self, desk: int) -> TicketView:
+        def change(s, t, now):
+            t.status, t.served_at = SERVED, _utc_naive(now)
+            t.closed_at = t.served_at
+        return self._with_current(desk, change)
+
+    def no_show(self, desk: int) -> TicketView:
+        def change(s, t, now):
+            t.status, t.closed_at = NO_SHOW, _utc_naive(now)
+        return self._with_current(desk, change)
+
+    def transfer(self, desk: int, to_letter: str) -> TicketView:
+        """Send the desk's current ticket to another letter's queue. It keeps its code and its
+        place in time, so it is called before tickets issued after it."""
+        (to,) = self._check_letters([to_letter])
+
+        def change(s, t, now):
+            t.transferred_from, t.category = t.category, to
+            t.status, t.desk, t.called_at = WAITING, None, None
+        return self._with_current(desk, change)
+
+    # overview
+
+    def status(self) -> QueueStatus:
+        local = self.now()
+        day = local.date()
+        cats = self._categories()
+        with self._Session() as s:
+            counts: dict[tuple[str, str, bool], int] = {}
+            for cat, st, prio, n in s.execute(
+                    select(Ticket.category, Ticket.status, Ticket.priority, func.count())
+                    .where(Ticket.service_day == day)
+                    .group_by(Ticket.category, Ticket.status, Ticket.priority)):
+                counts[(cat, st, bool(prio))] = n
+            issued = dict(s.execute(select(QueueCounter.letter, QueueCounter.last_number)
+                                    .where(QueueCounter.service_day == day)).all())
+            letters = sorted(set(cats) | set(issued) | {k[0] for k in counts})
+            out = []
+            for letter in letters:
+                def n(st, prio=None):
+                    return sum(v for (c, s_, p), v in counts.items()
+                               if c == letter and s_ == st and (prio is None or p == prio))
+                last = s.scalars(select(Ticket).where(
+                    Ticket.service_day == day, Ticket.category == letter,
+                    Ticket.called_at.is_not(None)).order_by(Ticket.called_at.desc(),
+                                                           Ticket.id.desc()).limit(1)).first()
+                cat = cats.get(letter)
+                out.append(CategoryState(
+                    letter, cat.name if cat else None, issued.get(letter, 0), n(WAITING),
+                    n(WAITING, True), n(CALLED), n(SERVED), n(NO_SHOW),
+                    self._view(s, last) if last else None,
+                    self._estimate_for(s, letter, n(WAITING), local),
+                    self._availability(cat, letter, local, issued.get(letter, 0))
+                    if cat else None))
+            desks = []
+            for d in s.scalars(select(Desk).order_by(Desk.desk)):
+                cur = self._current(s, d.desk, lock=False)
+                desks.append(DeskState(d.desk, tuple(x for x in d.letters.split(",") if x),
+                                       self._view(s, cur) if cur else None,
+                                       self._local(d.last_seen_at)))
+        return QueueStatus(day, local, tuple(out), tuple(desks))
+
+
+def open_queue(url: str, content: ContentSource, *, kiosk_id: str, tz: str,
+               now: Callable[[], dt.datetime] = system_now) -> QueueService:
+    """Connect to the queue database, create or upgrade its schema, return the service."""
+    engine = make_queue_engine(url)
+    upgrade_queue(engine)
+    return QueueService(queue_session_factory(engine), content, kiosk_id=kiosk_id, tz=tz,
+                        now=now, engine=engine)

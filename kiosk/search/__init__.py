@@ -1,0 +1,1 @@
+"""Search: text folding and stems, the index and the query service."""

@@ -1,0 +1,1 @@
+"""Anonymous usage: events, scrubbing, report figures, charts and files."""
