@@ -48,15 +48,15 @@ def measure(kind: str, queue_url: str, display_url: str, work: Path, rounds: int
         d.wait_until(lambda s: s.get("connected") is True and s.get("waiting"), timeout=90)
         svc.call_next(1)  # warm-up: speech engine, first clip, first draw
         d.wait_until(lambda s: len(s["announced"]) == 1, timeout=60)
-        for i in range(rounds):
+        for _ in range(rounds):
             known = set(d.state()["shown"])
             time.sleep(random.uniform(0.2, 1.0))
             t0 = time.time()
             svc.call_next(1)
-            st = d.wait_until(lambda s: set(s["shown"]) - known, timeout=30)
+            st = d.wait_until(lambda s, known=known: set(s["shown"]) - known, timeout=30)
             (eid,) = set(st["shown"]) - known
             drawn.append(st["shown"][eid] - t0)
-            st = d.wait_until(lambda s: int(eid) in s["announced"], timeout=60)
+            st = d.wait_until(lambda s, eid=eid: int(eid) in s["announced"], timeout=60)
             chime = next(p for p in st["played"] if p["event_id"] == int(eid))
             audio.append(chime["started"] - t0)
         mode = d.state().get("mode")
@@ -111,7 +111,7 @@ def print_table(results: list[dict]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     rows.insert(1, tuple("-" * w for w in widths))
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)))
     print(f"({len(results[0]['drawn'])} calls per path; ratios against the first row)")
 
 

@@ -119,7 +119,7 @@ def main() -> int:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     print(f"baseline: {counts[0]} process on SQLite = 1.00x")
     for i, row in enumerate(table):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
     return 0

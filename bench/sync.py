@@ -53,12 +53,12 @@ def change_one_percent(url: str, n: int, round_: int) -> None:
     import psycopg
 
     keys = [f"GEN {i:05d}" for i in range(round_, n, 100)]  # 1%
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        with conn.transaction():
-            for k in keys:
-                conn.execute("UPDATE bom_content.content_record SET data = jsonb_set(data, "
-                             "'{summary}', jsonb_build_object('pl', %s::text)) WHERE kind = 'procedure' "
-                             "AND key = %s", (f"Zmienione w rundzie {round_}.", k))
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn, conn.transaction():
+        for k in keys:
+            conn.execute("UPDATE bom_content.content_record SET data = jsonb_set(data, "
+                         "'{summary}', jsonb_build_object('pl', %s::text)) "
+                         "WHERE kind = 'procedure' AND key = %s",
+                         (f"Zmienione w rundzie {round_}.", k))
 
 
 def timed_sync(cfg, reader: str, expect_changed: int | None = None) -> tuple[float, object]:

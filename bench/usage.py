@@ -130,7 +130,7 @@ def print_table(rows: list[tuple]) -> None:
     header = ("measure", "value", "baseline", "ratio")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(4)]
     for r in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)))
 
 
 def main() -> int:

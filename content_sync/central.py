@@ -17,6 +17,7 @@ they pull with exactly the code that validates a folder (kiosk.content.format). 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -185,40 +186,40 @@ def init_central(url: str, *, reader_role: str = DEFAULT_READER_ROLE,
     if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", reader_role):
         raise CentralError(f"role name {reader_role!r}: use lowercase letters, digits and '_'")
     with connect(url, password=password, connect_timeout=connect_timeout,
-                 statement_timeout=None, application_name="bom-central") as conn:
-        with conn.transaction():
-            existed = conn.execute(
-                "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.central_state",)).fetchone()[0]
-            conn.execute(_DDL)
-            conn.execute(f"INSERT INTO {SCHEMA}.central_state (id, ddl_version, schema_version) "
-                         f"VALUES (1, %s, 1) ON CONFLICT (id) DO NOTHING", (CENTRAL_DDL_VERSION,))
-            role = sql.Identifier(reader_role)
-            if not _role_exists(conn, reader_role):
-                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
-            if reader_password:
-                conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
-                    role, sql.Literal(reader_password)))
-            # Read-only by default and by grant: a stolen kiosk's credentials change nothing.
-            conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on")
-                         .format(role))
-            dbname = conn.info.dbname
-            conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
-                sql.Identifier(dbname), role))
-            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-                sql.Identifier(SCHEMA), role))
-            conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
-                sql.Identifier(SCHEMA), role))
-            conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN "
-                                 "SCHEMA {} FROM {}").format(sql.Identifier(SCHEMA), role))
-            # Usage events: INSERT only (a kiosk's push opens a READ WRITE transaction).
-            conn.execute(_USAGE_DDL)
-            usage = sql.Identifier(USAGE_SCHEMA)
-            conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(usage, role))
-            conn.execute(sql.SQL("REVOKE ALL ON {}.usage_event FROM {}").format(usage, role))
-            conn.execute(sql.SQL("GRANT INSERT ON {}.usage_event TO {}").format(usage, role))
-            can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
-                                     (reader_role,)).fetchone()[0]
-            rev = conn.execute(f"SELECT revision FROM {SCHEMA}.central_state").fetchone()[0]
+                 statement_timeout=None, application_name="bom-central") as conn, \
+            conn.transaction():
+        existed = conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.central_state",)).fetchone()[0]
+        conn.execute(_DDL)
+        conn.execute(f"INSERT INTO {SCHEMA}.central_state (id, ddl_version, schema_version) "
+                     f"VALUES (1, %s, 1) ON CONFLICT (id) DO NOTHING", (CENTRAL_DDL_VERSION,))
+        role = sql.Identifier(reader_role)
+        if not _role_exists(conn, reader_role):
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
+        if reader_password:
+            conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+                role, sql.Literal(reader_password)))
+        # Read-only by default and by grant: a stolen kiosk's credentials change nothing.
+        conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on")
+                     .format(role))
+        dbname = conn.info.dbname
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+            sql.Identifier(dbname), role))
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+            sql.Identifier(SCHEMA), role))
+        conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+            sql.Identifier(SCHEMA), role))
+        conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN "
+                             "SCHEMA {} FROM {}").format(sql.Identifier(SCHEMA), role))
+        # Usage events: INSERT only (a kiosk's push opens a READ WRITE transaction).
+        conn.execute(_USAGE_DDL)
+        usage = sql.Identifier(USAGE_SCHEMA)
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(usage, role))
+        conn.execute(sql.SQL("REVOKE ALL ON {}.usage_event FROM {}").format(usage, role))
+        conn.execute(sql.SQL("GRANT INSERT ON {}.usage_event TO {}").format(usage, role))
+        can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
+                                 (reader_role,)).fetchone()[0]
+        rev = conn.execute(f"SELECT revision FROM {SCHEMA}.central_state").fetchone()[0]
     return InitResult(url, not existed, reader_role, bool(can_login), rev)
 
 
@@ -264,44 +265,44 @@ def import_folder(url: str, folder: Path | str, *, password: str | None = None,
     schema_version = int(meta.get("schema_version") or 1)
 
     with connect(url, password=password, connect_timeout=connect_timeout,
-                 statement_timeout=None, application_name="bom-central-import") as conn:
-        with conn.transaction():
-            # Lock the counter first: imports run one at a time and commit in counter order.
-            conn.execute(f"SELECT 1 FROM {SCHEMA}.central_state WHERE id = 1 FOR UPDATE")
-            before, old_label, old_published, old_version = _state(conn)
-            have = {(k, key): (file, pos, data, deleted) for k, key, file, pos, data, deleted in
-                    conn.execute(f"SELECT kind, key, file, position, data, deleted "
-                                 f"FROM {SCHEMA}.content_record")}
-            upserts, added, changed, unchanged = [], 0, 0, 0
-            for (kind, key), (stem, pos, data) in wanted.items():
-                old = have.get((kind, key))
-                if old is not None and not old[3] and old[:3] == (stem, pos, data):
-                    unchanged += 1
-                    continue
-                if old is None or old[3]:
-                    added += 1
-                else:
-                    changed += 1
-                upserts.append((kind, key, stem, pos, Jsonb(data)))
-            gone = [(k, key) for (k, key), old in have.items()
-                    if not old[3] and (k, key) not in wanted]
-            with conn.cursor() as cur:
-                if upserts:
-                    cur.executemany(
-                        f"INSERT INTO {SCHEMA}.content_record (kind, key, file, position, data) "
-                        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, key) DO UPDATE SET "
-                        f"file = EXCLUDED.file, position = EXCLUDED.position, "
-                        f"data = EXCLUDED.data, deleted = false", upserts)
-                if gone:
-                    cur.executemany(f"UPDATE {SCHEMA}.content_record SET deleted = true "
-                                    f"WHERE kind = %s AND key = %s", gone)
-            old_pub = old_published.isoformat() if old_published else None
-            if (label, published, schema_version) != (old_label, old_pub, old_version):
-                conn.execute(
-                    f"UPDATE {SCHEMA}.central_state SET label = %s, published = %s, "
-                    f"schema_version = %s WHERE id = 1", (label, published, schema_version))
-                conn.execute(f"SELECT {SCHEMA}.bump_revision()")
-            after = _state(conn)[0]
+                 statement_timeout=None, application_name="bom-central-import") as conn, \
+            conn.transaction():
+        # Lock the counter first: imports run one at a time and commit in counter order.
+        conn.execute(f"SELECT 1 FROM {SCHEMA}.central_state WHERE id = 1 FOR UPDATE")
+        before, old_label, old_published, old_version = _state(conn)
+        have = {(k, key): (file, pos, data, deleted) for k, key, file, pos, data, deleted in
+                conn.execute(f"SELECT kind, key, file, position, data, deleted "
+                             f"FROM {SCHEMA}.content_record")}
+        upserts, added, changed, unchanged = [], 0, 0, 0
+        for (kind, key), (stem, pos, data) in wanted.items():
+            old = have.get((kind, key))
+            if old is not None and not old[3] and old[:3] == (stem, pos, data):
+                unchanged += 1
+                continue
+            if old is None or old[3]:
+                added += 1
+            else:
+                changed += 1
+            upserts.append((kind, key, stem, pos, Jsonb(data)))
+        gone = [(k, key) for (k, key), old in have.items()
+                if not old[3] and (k, key) not in wanted]
+        with conn.cursor() as cur:
+            if upserts:
+                cur.executemany(
+                    f"INSERT INTO {SCHEMA}.content_record (kind, key, file, position, data) "
+                    f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, key) DO UPDATE SET "
+                    f"file = EXCLUDED.file, position = EXCLUDED.position, "
+                    f"data = EXCLUDED.data, deleted = false", upserts)
+            if gone:
+                cur.executemany(f"UPDATE {SCHEMA}.content_record SET deleted = true "
+                                f"WHERE kind = %s AND key = %s", gone)
+        old_pub = old_published.isoformat() if old_published else None
+        if (label, published, schema_version) != (old_label, old_pub, old_version):
+            conn.execute(
+                f"UPDATE {SCHEMA}.central_state SET label = %s, published = %s, "
+                f"schema_version = %s WHERE id = 1", (label, published, schema_version))
+            conn.execute(f"SELECT {SCHEMA}.bump_revision()")
+        after = _state(conn)[0]
     return ImportResult(before, after, added, changed, len(gone), unchanged)
 
 
@@ -333,10 +334,8 @@ def _ordered(kind: str, data: dict) -> dict:
     for k in keys:
         v = data[k]
         if k in _DATE_FIELDS and isinstance(v, str):
-            try:
+            with contextlib.suppress(ValueError):
                 v = dt.date.fromisoformat(v)
-            except ValueError:
-                pass
         out[k] = _tidy(v)
     return out
 

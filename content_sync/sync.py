@@ -25,7 +25,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,10 +164,8 @@ def fetch_changes(source: SyncSource, since: int, cfg: KioskConfig
                 raise SyncFailure("unreachable", f"connection lost during the transfer: "
                                   f"{_first_line(exc)}") from None
     finally:
-        try:
+        with suppress(Exception):
             conn.close()
-        except Exception:
-            pass
 
 
 def _read(conn: psycopg.Connection, since: int) -> tuple[CentralHead, list[CentralRow]]:

@@ -14,10 +14,10 @@ def events_central(url: str, period: Period, password: str | None = None,
     lo, hi = period.utc_bounds()
     with connect(url, password=password, connect_timeout=connect_timeout,
                  statement_timeout=None, read_only=True,
-                 application_name="bom-usage-report") as conn:
-        with conn.cursor(name="usage_report") as cur:
-            cur.itersize = 5000
-            cur.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM {USAGE_SCHEMA}.usage_event "
-                        f"WHERE at >= %s AND at < %s", (lo, hi))
-            for row in cur:
-                yield Event(*row)
+                 application_name="bom-usage-report") as conn, \
+            conn.cursor(name="usage_report") as cur:
+        cur.itersize = 5000
+        cur.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM {USAGE_SCHEMA}.usage_event "
+                    f"WHERE at >= %s AND at < %s", (lo, hi))
+        for row in cur:
+            yield Event(*row)

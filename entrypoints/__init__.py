@@ -1,1 +1,2 @@
-"""The edge: wiring and every command line; the only package that imports screens/, printer/ and content_sync/ together."""
+"""The edge: wiring and every command line; the only package that imports screens/, printer/ and
+content_sync/ together."""

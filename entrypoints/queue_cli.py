@@ -216,7 +216,7 @@ def cmd_queue_status(args, cfg) -> int:
                          str(c.issued), last, tickets, estimate_text(c.estimate)))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
         for r in rows:
-            print("  ".join(x.ljust(w) for x, w in zip(r, widths)) + "  " + r[-1])
+            print("  ".join(x.ljust(w) for x, w in zip(r, widths, strict=False)) + "  " + r[-1])
         for d in st.desks:
             cur = d.current.code if d.current else "-"
             print(f"desk {d.desk}: {cur}  letters {','.join(d.letters) or 'all'}  "
@@ -269,7 +269,8 @@ def add_queue_commands(sub) -> None:
                        cmd_desk_call)
     call.add_argument("--categories", metavar="A,B",
                       help="letters this desk calls (default: every letter)")
-    desk_parser("recall", "call the desk's current ticket again", _desk_simple("recall", "recalled"))
+    desk_parser("recall", "call the desk's current ticket again",
+                _desk_simple("recall", "recalled"))
     desk_parser("served", "the desk's current ticket was served", _desk_simple("served", "served"))
     desk_parser("no-show", "the desk's current ticket did not come",
                 _desk_simple("no_show", "marked no-show"))

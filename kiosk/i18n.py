@@ -99,10 +99,10 @@ def N_(message: str) -> str:
     return message
 
 
-def _placeholders(text: str) -> set[str]:
+def _placeholders(text: object) -> set[str]:
     import re
 
-    return set(re.findall(r"\{(\w*)\}", text))
+    return set(re.findall(r"\{(\w*)\}", str(text or "")))
 
 
 def coverage(langs=("pl", "en", "uk")) -> dict[str, dict]:
@@ -120,7 +120,7 @@ def coverage(langs=("pl", "en", "uk")) -> dict[str, dict]:
         missing, fuzzy, wrong = [], [], []
         for t in template:
             msg = cat.get(t.id)
-            key = t.id[0] if isinstance(t.id, tuple) else t.id
+            key = str(t.id[0] if isinstance(t.id, tuple) else t.id)
             strings = (msg.string if isinstance(msg.string, tuple) else (msg.string,)) \
                 if msg is not None else ("",)
             if msg is None or not all(strings):

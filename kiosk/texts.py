@@ -50,7 +50,7 @@ class LocalText:
     def from_json(cls, data: dict[str, str] | None) -> LocalText | None:
         if data is None:
             return None
-        return cls(**{k: data.get(k) for k in LANGS})
+        return cls(data.get("pl", ""), data.get("en"), data.get("uk"))
 
     def __str__(self) -> str:
         return self.pl

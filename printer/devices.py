@@ -7,6 +7,7 @@ block for the socket's whole timeout and it has no notion of "no answer".
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -25,17 +26,28 @@ CHUNK = 4096
 class PrinterConfig(Protocol):
     """The connection settings a device reads (the kiosk's [printer] section has them all)."""
 
-    profile: str
-    host: str | None
-    port: int
-    usb_vendor: str | None
-    usb_product: str | None
-    serial_device: str | None
-    baudrate: int
-    cups_queue: str | None
-    connect_timeout: float
-    status_timeout: float
-    job_timeout: float
+    @property
+    def profile(self) -> str: ...
+    @property
+    def host(self) -> str | None: ...
+    @property
+    def port(self) -> int: ...
+    @property
+    def usb_vendor(self) -> str | None: ...
+    @property
+    def usb_product(self) -> str | None: ...
+    @property
+    def serial_device(self) -> str | None: ...
+    @property
+    def baudrate(self) -> int: ...
+    @property
+    def cups_queue(self) -> str | None: ...
+    @property
+    def connect_timeout(self) -> float: ...
+    @property
+    def status_timeout(self) -> float: ...
+    @property
+    def job_timeout(self) -> float: ...
 
 
 class PrinterUnreachable(OSError):
@@ -116,10 +128,8 @@ class NetworkDevice(Device):
         return data[-1]
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._sock.close()
-        except OSError:
-            pass
 
 
 class _EscposLinkDevice(Device):
@@ -151,15 +161,15 @@ class _EscposLinkDevice(Device):
         return data[-1] if data else None
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._p.close()
-        except Exception:
-            pass
 
 
 def usb_device(cfg: PrinterConfig) -> Device:
     from escpos.printer import Usb
 
+    if not (cfg.usb_vendor and cfg.usb_product):
+        raise PrinterUnreachable("a USB printer needs usb_vendor and usb_product")
     vendor, product = int(cfg.usb_vendor, 16), int(cfg.usb_product, 16)
     p = Usb(vendor, product, timeout=int(cfg.job_timeout * 1000), profile=cfg.profile)
     return _EscposLinkDevice(p, f"USB {vendor:04x}:{product:04x}")
@@ -168,6 +178,8 @@ def usb_device(cfg: PrinterConfig) -> Device:
 def serial_device(cfg: PrinterConfig) -> Device:
     from escpos.printer import Serial
 
+    if not cfg.serial_device:
+        raise PrinterUnreachable("a serial printer needs serial_device")
     p = Serial(cfg.serial_device, baudrate=cfg.baudrate, timeout=cfg.status_timeout,
                profile=cfg.profile)
     return _EscposLinkDevice(p, cfg.serial_device)
@@ -193,10 +205,8 @@ class CupsDevice(Device):
             raise PrinterUnreachable(f"{self.name}: {exc}") from exc
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._p.close()
-        except Exception:
-            pass
 
 
 class PreviewDevice(Device):

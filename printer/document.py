@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 NBSP = "\u00a0"
@@ -42,7 +42,7 @@ class Feed:
     lines: int = 1
 
 
-Block = Union[Text, Rule, QR, Feed]
+Block = Text | Rule | QR | Feed
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,14 @@ def fold_typography(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
+def codec_of(page: str) -> str:
+    """The Python codec of a page that CodePages kept (every one of them has a codec)."""
+    codec = python_codec(page)
+    if codec is None:
+        raise LookupError(f"no Python codec for code page {page}")
+    return codec
+
+
 def python_codec(page: str) -> str | None:
     """The Python codec for an escpos-printer-db page name, or None if Python has none."""
     name = page.lower().replace("iso_", "iso").replace("-", "_")
@@ -44,7 +52,7 @@ class Run:
     text: str
 
     def encode(self) -> bytes:
-        return self.text.encode(python_codec(self.page))
+        return self.text.encode(codec_of(self.page))
 
 
 class CodePages:
@@ -62,7 +70,7 @@ class CodePages:
 
     def _fits(self, page: str, text: str) -> bool:
         try:
-            text.encode(python_codec(page))
+            text.encode(codec_of(page))
         except UnicodeEncodeError:
             return False
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeGuard
 
 DLE_EOT = b"\x10\x04"
 # n of DLE EOT n: printer, offline cause, error cause, roll paper sensor.
@@ -50,7 +51,7 @@ class PrinterStatus:
                             for n, b in self.replies.items()}}
 
 
-def _valid(byte: int | None) -> bool:
+def _valid(byte: int | None) -> TypeGuard[int]:
     # Bits 1 and 4 are always 1 and bits 0 and 7 always 0 in every DLE EOT reply.
     return byte is not None and byte & 0b1001_0011 == 0b0001_0010
 
@@ -69,7 +70,7 @@ def read_status(ask: Callable[[int], int | None]) -> PrinterStatus:
     if not _valid(printer):
         return PrinterStatus(PrinterState.UNKNOWN, f"unexpected status byte 0x{printer:02x}",
                              replies)
-    if printer & 0x08:
+    if printer & 0x08:  # offline: ask why
         cause = q(OFFLINE_CAUSE)
         if _valid(cause):
             if cause & 0x04:

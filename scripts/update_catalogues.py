@@ -42,7 +42,8 @@ def merge(lang: str, locale: str) -> None:
     catalog.update(template, no_fuzzy_matching=True)
     if lang == SOURCE_LANG:
         for msg in catalog:
-            if msg.id and not msg.string or msg.id and isinstance(msg.id, tuple) and not all(msg.string):
+            if msg.id and (not msg.string
+                           or isinstance(msg.id, tuple) and not all(msg.string)):
                 msg.string = msg.id
     with po.open("wb") as fh:
         write_po(fh, catalog, omit_header=False, sort_output=True, ignore_obsolete=True,

@@ -4,6 +4,7 @@ a TCP relay that can be cut to make the queue database unreachable for the displ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -171,10 +172,8 @@ class TcpRelay:
                     (b if s is a else a).sendall(data)
         except (OSError, ValueError):  # closed by cut()
             for s in (a, b):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         if self._listener is not None:

@@ -4,6 +4,7 @@ stall the connection, and checks of the kiosk database."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import socket
@@ -166,10 +167,9 @@ class Proxy:
                     dst.sendall(data[:max(0, self.cut_after - sent)])
                     self.cuts += 1
                     for s in (src, dst):  # shutdown first: it sends FIN even while the
-                        try:              # other pump thread is blocked reading this socket
+                        # (the other pump thread is blocked reading this socket)
+                        with contextlib.suppress(OSError):
                             s.shutdown(socket.SHUT_RDWR)
-                        except OSError:
-                            pass
                         s.close()
                     return
                 dst.sendall(data)
@@ -178,10 +178,8 @@ class Proxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def url(self, reader_url: str, real_port: int) -> str:
         return reader_url.replace(f":{real_port}/", f":{self.port}/")
@@ -190,10 +188,8 @@ class Proxy:
         self._stop.set()
         self.listener.close()
         for s in self.socks:
-            try:
+            with contextlib.suppress(OSError):
                 s.close()
-            except OSError:
-                pass
 
 
 def no_audio_config(tmp_path: Path) -> Path:

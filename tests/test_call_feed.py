@@ -163,7 +163,7 @@ def _samples(path: Path) -> tuple[array.array, int]:
 
 def _crossings_hz(samples, rate, start: float, end: float) -> float:
     part = samples[int(start * rate):int(end * rate)]
-    n = sum(1 for a, b in zip(part, part[1:]) if (a < 0) != (b < 0))
+    n = sum(1 for a, b in zip(part, part[1:], strict=False) if (a < 0) != (b < 0))
     return n / 2 / (end - start)
 
 
@@ -216,7 +216,7 @@ def test_the_announcement_queue_plays_in_order_never_cuts_and_repeats_recalls(tm
     assert [p.text for p in q.played if p.part == "pl"] == [
         "Numer A jeden, stanowisko numer jeden", "Numer B jeden, stanowisko numer dwa",
         "Numer A jeden, stanowisko numer jeden"]
-    for a, b in zip(q.played, q.played[1:]):
+    for a, b in zip(q.played, q.played[1:], strict=False):
         assert b.started >= a.ended
     for p in q.played:
         samples, rate = _samples(Path(p.path))

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.content.format import read_content
 from kiosk.content.service import ContentService, NotFound
@@ -56,7 +57,7 @@ def test_failed_load_leaves_the_old_revision_visible(core, content_copy, monkeyp
     before = core.content.status()
     bundle = read_content(content_copy)
     bundle.procedures[-1]["symbol"] = None  # violates NOT NULL half-way through the insert
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         apply_bundle(core.Session, bundle)
     after = core.content.status()
     assert after == before

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -295,7 +296,7 @@ def test_cli_print_card_with_the_preview_printer(tmp_path):
     r = _kiosk(tmp_path, "print", "card", "USC I", "--lang", "uk", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    job = decode(open(data["job_file"], "rb").read(), _model().codepages)
+    job = decode(Path(data["job_file"]).read_bytes(), _model().codepages)
     assert "Інформаційна картка" in job.lines
     assert data["picture"].endswith(".png")
     bad = _kiosk(tmp_path, "print", "card", "NOPE 9")
@@ -356,7 +357,7 @@ def test_cli_ticket_issue_prints_and_a_printer_fault_leaves_the_ticket_valid(tmp
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["print"]["ok"]
-    paper = decode(open(data["print"]["job_file"], "rb").read(), _model().codepages)
+    paper = decode(Path(data["print"]["job_file"]).read_bytes(), _model().codepages)
     assert "A 001" in paper.lines and "Ваш номер" in paper.lines
     with LoopbackPrinter("cover_open") as peer:
         r = _kiosk(tmp_path, "ticket", "issue", "A", "--print", "--json", env=at_ten,

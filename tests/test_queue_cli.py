@@ -88,7 +88,8 @@ def test_many_kiosk_processes_on_postgresql_never_repeat_or_skip(tmp_path, pg_ur
     config.write_text(f'[queue]\nurl = "{pg_url}"\n', encoding="utf-8")
     # The first start loads the content and creates the queue schema; then 8 at once.
     assert kiosk("ticket", "issue", "C", data_dir=tmp_path, config=config).returncode == 0
-    procs = [subprocess.Popen([sys.executable, "-m", "entrypoints", "ticket", "issue", "C", "--json"],
+    procs = [subprocess.Popen([sys.executable, "-m", "entrypoints", "ticket", "issue", "C",
+                               "--json"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env_for(tmp_path, config=config)) for _ in range(8)]
     outs = [p.communicate(timeout=120) for p in procs]

@@ -151,7 +151,8 @@ def test_desks_calling_at_once_never_get_the_same_ticket(queue_url):
     assert sorted(called) == codes
     engine = make_queue_engine(queue_url)
     with engine.connect() as conn:
-        statuses = dict(conn.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
+        statuses = dict(conn.execute(
+            select(Ticket.status, func.count()).group_by(Ticket.status)).all())
     engine.dispose()
     # A desk calling again closes its current ticket as served, also when none is left.
     assert statuses == {"served": 120}

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from kiosk.config import KioskConfig, PathsConfig
 from kiosk.content.format import ContentError, read_content
@@ -226,7 +227,7 @@ def test_a_failed_load_keeps_the_old_index(core, content_copy):
     before = refs(core, "meldunek")
     bundle = read_content(content_copy)
     bundle.procedures[-1]["symbol"] = None
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         apply_bundle(core.Session, bundle)
     assert refs(core, "meldunek") == before
 
@@ -261,7 +262,8 @@ FTS_SYNTAX = st.sampled_from(['"', "'", "*", "NEAR", "NEAR(", "-", "^", "(", ")"
                               "\u200b", "ł", "й", " "])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.text(max_size=20), FTS_SYNTAX), max_size=12),
        st.sampled_from(["pl", "en", "uk", "xx"]))
 def test_any_input_never_raises(mcore, parts, lang):
@@ -271,7 +273,8 @@ def test_any_input_never_raises(mcore, parts, lang):
     scrub_query(query)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(min_size=1, max_size=300))
 def test_any_unicode_never_raises_in_the_scan_either(mcore, query):
     scan = SearchService(mcore.Session)

@@ -116,9 +116,9 @@ def test_the_kiosk_role_cannot_write(central):
     c, reader = central
     import psycopg
 
-    with psycopg.connect(reader.replace("+psycopg", "")) as conn:
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-            conn.execute("UPDATE bom_content.content_record SET position = 0")
+    with psycopg.connect(reader.replace("+psycopg", "")) as conn, \
+            pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        conn.execute("UPDATE bom_content.content_record SET position = 0")
 
 
 # --- full and incremental sync ----------------------------------------------------------------

@@ -95,13 +95,13 @@ def test_the_kiosk_role_may_insert_usage_events_and_nothing_else(central):
                           "UPDATE bom_content.content_record SET position = 0",
                           "INSERT INTO bom_content.central_state (id, ddl_version, "
                           "schema_version) VALUES (2, 1, 1)"):
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                with conn.transaction():
-                    conn.execute(statement)
-    with psycopg.connect(libpq_url(reader)) as conn:  # read-only unless asked otherwise
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-            conn.execute(f"INSERT INTO {USAGE_SCHEMA}.usage_event (id, kiosk_id, at, kind) "
-                         f"VALUES (gen_random_uuid(), 'k', now(), 'screen')")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(statement)
+    # read-only unless asked otherwise
+    with psycopg.connect(libpq_url(reader)) as conn, \
+            pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        conn.execute(f"INSERT INTO {USAGE_SCHEMA}.usage_event (id, kiosk_id, at, kind) "
+                     f"VALUES (gen_random_uuid(), 'k', now(), 'screen')")
 
 
 KILLER = textwrap.dedent("""

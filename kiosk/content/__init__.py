@@ -1,1 +1,2 @@
-"""Content: the format of content files (typed records), the store that applies a revision, and the content service the screens read."""
+"""Content: the format of content files (typed records), the store that applies a revision, and the
+content service the screens read."""

@@ -28,7 +28,7 @@ def open_now_line(dept: DepartmentView, now, tr: Translator) -> tuple[bool, str]
     if not dept.hours:
         return False, _("Opening hours: ask at the information point.")
     st = opening_status(dept.hours, now)
-    if st.is_open:
+    if st.is_open and st.closes_at is not None:
         return True, _("Open now, until {time}.").format(time=tr.time(st.closes_at))
     if st.next_open is None:
         return False, _("Closed now.")

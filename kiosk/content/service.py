@@ -211,12 +211,11 @@ class ContentService:
 
     def _rev(self, s: Session) -> int:
         pinned = self._pinned
-        if pinned is not None:
-            # Pruning keeps at least one old revision, so the pinned one normally survives a
-            # sync; after several in one session it may be gone: then show the active one
-            # rather than fail in front of a resident.
-            if s.get(m.ContentRevision, pinned) is not None:
-                return pinned
+        # Pruning keeps at least one old revision, so the pinned one normally survives a sync;
+        # after several in one session it may be gone: then show the active one rather than
+        # fail in front of a resident.
+        if pinned is not None and s.get(m.ContentRevision, pinned) is not None:
+            return pinned
         rev = active_revision(s)
         if rev is None:
             raise NotFound("no content loaded")
@@ -229,13 +228,13 @@ class ContentService:
             rev = active_revision(s)
             if rev is None:
                 return ContentStatus(None, None, None, None, {})
-            counts = {}
+            counts: dict[str, int] = {}
             for name, table in (("categories", m.Category), ("procedures", m.Procedure),
                                 ("departments", m.Department), ("forms", m.Form),
                                 ("rates", m.LocalRate), ("announcements", m.Announcement),
                                 ("queue_categories", m.QueueCategory)):
                 counts[name] = s.scalar(select(func.count()).select_from(table)
-                                        .where(table.revision_id == rev.id))
+                                        .where(table.revision_id == rev.id)) or 0
             return ContentStatus(rev.label, rev.id, rev.loaded_at, rev.checksum, counts)
 
     def categories(self) -> list[CategoryView]:
@@ -334,7 +333,8 @@ class ContentService:
             rid = self._rev(s)
             rows = s.scalars(select(m.LocalRate).where(m.LocalRate.revision_id == rid)
                              .order_by(m.LocalRate.position))
-            return [RateView(r.code, r.kind, r.name, r.amount, r.percent, r.unit, r.year, r.resolution,
+            return [RateView(r.code, r.kind, r.name, r.amount, r.percent, r.unit, r.year,
+                             r.resolution,
                              r.notes, tuple(r.unconfirmed or ())) for r in rows]
 
     def queue_categories(self) -> list[QueueCategoryView]:
@@ -349,7 +349,8 @@ class ContentService:
                     select(m.Procedure.queue_letter, m.Procedure.symbol)
                     .where(m.Procedure.revision_id == rid, m.Procedure.queue_letter.is_not(None))
                     .order_by(m.Procedure.position)):
-                procs.setdefault(letter, []).append(symbol)
+                if letter is not None:
+                    procs.setdefault(letter, []).append(symbol)
             rows = s.scalars(select(m.QueueCategory).where(m.QueueCategory.revision_id == rid)
                              .order_by(m.QueueCategory.letter))
             return [QueueCategoryView(

@@ -71,7 +71,7 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
         s.execute(update(m.ContentRevision).values(active=m.ContentRevision.id == rid))
         old = s.scalars(select(m.ContentRevision.id).where(m.ContentRevision.id != rid)
                         .order_by(m.ContentRevision.id.desc())).all()
-        stale = old[keep_old:]
+        stale = list(old[keep_old:])
         if stale:
             _delete_revisions(s, stale)
         if in_transaction is not None:

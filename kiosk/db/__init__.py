@@ -1,1 +1,2 @@
-"""The kiosk's databases: engines, sessions, every model and the Alembic migrations (content, queue)."""
+"""The kiosk's databases: engines, sessions, every model and the Alembic migrations (content,
+queue)."""

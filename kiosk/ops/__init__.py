@@ -1,1 +1,2 @@
-"""Operations: the admin side, staff alerts, health, heartbeat, integrity, logs, memory, sync reports."""
+"""Operations: the admin side, staff alerts, health, heartbeat, integrity, logs, memory, sync
+reports."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.db.models import StaffAlert
@@ -51,8 +52,8 @@ class Alerts:
         if kind:
             cond.append(StaffAlert.kind == kind)
         with self._Session.begin() as s:
-            return s.execute(update(StaffAlert).where(*cond).values(cleared_at=self._now())
-                             ).rowcount
+            result = s.execute(update(StaffAlert).where(*cond).values(cleared_at=self._now()))
+            return cast(CursorResult, result).rowcount
 
     def open(self) -> list[Alert]:
         with self._Session() as s:

@@ -99,7 +99,8 @@ def check_sync(core) -> Component:
     last = reports[0]
     data = {**last.as_dict(), "summary": last.summary()}
     if len(reports) == 2 and all(r.failed for r in reports):
-        return Component("sync", FAIL, True, f"the last two content syncs failed: {last.summary()}", data)
+        return Component("sync", FAIL, True,
+                         f"the last two content syncs failed: {last.summary()}", data)
     if last.failed:
         return Component("sync", WARN, False, f"the last sync failed: {last.summary()}", data)
     return Component("sync", OK, False, last.summary(), data)

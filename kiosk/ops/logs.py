@@ -23,7 +23,8 @@ _HANDLER_NAME = "kiosk-json-file"
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        out = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+        stamp = self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}"
+        out: dict[str, object] = {"time": stamp,
                "level": record.levelname, "logger": record.name,
                "message": record.getMessage()}
         for key, value in vars(record).items():

@@ -1,1 +1,2 @@
-"""What the kiosk prints: ticket and card layouts, print jobs and the printing service over printer/."""
+"""What the kiosk prints: ticket and card layouts, print jobs and the printing service over
+printer/."""

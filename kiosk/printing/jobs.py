@@ -6,6 +6,7 @@ the paper from the screen and from `kiosk ticket issue --print` is the same.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -48,10 +49,8 @@ class PrintJobs:
                         symbol: str | None = None) -> Document:
         dept = None
         if ticket.department_code:
-            try:
+            with contextlib.suppress(NotFound):
                 dept = self.content.department(ticket.department_code)
-            except NotFound:
-                pass
         slip = slip_for(ticket, lang, dept, self.ticket_qr_url(symbol))
         return ticket_document(slip, lang, self.config.office.name)
 

@@ -14,7 +14,7 @@ from kiosk.content.places import place_lines, today_hours_line
 from kiosk.content.service import DepartmentView, ProcedureGuide
 from kiosk.i18n import Translator, translator
 from kiosk.texts import LocalText
-from printer.document import NBSP, QR, Document, Feed, Rule, Text
+from printer.document import NBSP, QR, Block, Document, Feed, Rule, Text
 
 if TYPE_CHECKING:
     from kiosk.queue.service import IssuedTicket
@@ -184,7 +184,8 @@ def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[
 
 def printer_test_page(office: str, now: dt.datetime, qr_url: str, printer_name: str) -> Document:
     """Every Polish and Ukrainian letter, sizes, a QR code and a cut: what IT checks first."""
-    blocks = [Text(office, align="center"), Text("TEST", size=3, bold=True, align="center"),
+    blocks: list[Block] = [
+              Text(office, align="center"), Text("TEST", size=3, bold=True, align="center"),
               Rule(), Text("Polski:", bold=True), Text(PANGRAM_PL),
               Text("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż"), Text("Українська:", bold=True), Text(PANGRAM_UK),
               Text("АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ"),

@@ -1,1 +1,2 @@
-"""The queue: numbering, availability and hours, desks, the calls feed and the spoken announcements."""
+"""The queue: numbering, availability and hours, desks, the calls feed and the spoken
+announcements."""

@@ -17,6 +17,7 @@ Core only: no Kivy. The UI runs `CallWatcher` (a thread) and gets `FeedUpdate`s.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -25,12 +26,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.db.queue_models import CallEvent
 from kiosk.queue.call_log import CHANNEL
+
+if TYPE_CHECKING:
+    from kiosk.queue.service import QueueService
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ def _db_now(s: Session):
     # Both sides of the age come from the database's clock, so desks, kiosks and the display
     # need not agree on the time (and a frozen test clock does not matter). PostgreSQL stores
     # the column default in the session's time zone: LOCALTIMESTAMP is the same kind of value.
-    if s.bind.dialect.name == "postgresql":
+    if s.get_bind().dialect.name == "postgresql":
         return func.localtimestamp(type_=DateTime)
     return func.current_timestamp(type_=DateTime)
 
@@ -89,7 +94,7 @@ def last_call_id(s: Session) -> int:
 # libpq settings for the display's connections: a network that dies silently (a cable pulled,
 # a switch down) is noticed in seconds, not after the kernel's 15-minute retransmission limit:
 # unacknowledged data fails after 5 s, an idle link is probed after 5 s, twice, 2 s apart.
-PG_LINK_CHECKS = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+PG_LINK_CHECKS: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
                   "keepalives_count": 2, "tcp_user_timeout": 5000}
 
 
@@ -138,10 +143,8 @@ class ListenWaiter:
                 return
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing a connection that is already gone
             self.conn.close()
-        except Exception:  # closing a connection that is already gone
-            pass
 
 
 # --- the watcher ---------------------------------------------------------------------------------
@@ -166,7 +169,8 @@ class CallWatcher:
     cannot be reached is reported as `connected=False` and tried again every `retry_seconds`.
     """
 
-    def __init__(self, open_service: Callable[[], object], on_update: Callable[[FeedUpdate], None],
+    def __init__(self, open_service: Callable[[], QueueService],
+                 on_update: Callable[[FeedUpdate], None],
                  *, poll_seconds: float = 0.4, pg_poll_seconds: float = 2.0,
                  listen: bool = True, status_seconds: float = 2.0, retry_seconds: float = 1.0,
                  max_age_seconds: float = 60.0, recent: int = 6, connect_timeout: float = 3.0,
@@ -181,8 +185,8 @@ class CallWatcher:
         self.last_id: int | None = self._load_last_id()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._svc = None
-        self._waiter = None
+        self._svc: QueueService | None = None
+        self._waiter: PollWaiter | ListenWaiter | None = None
         self.connected: bool | None = None
 
     # the last id shown survives a restart: calls made while the display was off are shown,

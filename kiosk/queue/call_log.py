@@ -19,7 +19,7 @@ _PG_CALL_LOCK = 0x4B494F534B43414C  # "KIOSKCAL"
 
 def log_call(s: Session, ticket, kind: str, called_at_utc: dt.datetime) -> int:
     """Append a call or recall of `ticket` to the log, in the caller's transaction."""
-    pg = s.bind.dialect.name == "postgresql"
+    pg = s.get_bind().dialect.name == "postgresql"
     if pg:
         # Two desks calling at once on PostgreSQL run in parallel. Without this lock the later
         # id could commit first, the display would read past the earlier one and never show it.

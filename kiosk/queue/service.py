@@ -24,7 +24,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, overload
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, insert, select, update
@@ -338,6 +338,13 @@ class QueueService:
         """Office-local aware now."""
         return self._now().astimezone(self.tz)
 
+    @overload
+    def _local(self, t: dt.datetime) -> dt.datetime: ...
+    @overload
+    def _local(self, t: None) -> None: ...
+    @overload
+    def _local(self, t: dt.datetime | None) -> dt.datetime | None: ...
+
     def _local(self, t: dt.datetime | None) -> dt.datetime | None:
         return None if t is None else t.replace(tzinfo=dt.UTC).astimezone(self.tz)
 
@@ -409,13 +416,14 @@ class QueueService:
     # issuing
 
     def _upsert_counter(self, s: Session, day: dt.date, letter: str) -> int:
-        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        upsert = (postgresql.insert if s.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
         stmt = upsert(QueueCounter).values(service_day=day, letter=letter, last_number=1)
-        stmt = stmt.on_conflict_do_update(
+        returning = stmt.on_conflict_do_update(
             index_elements=[QueueCounter.service_day, QueueCounter.letter],
             set_={"last_number": QueueCounter.last_number + 1},
         ).returning(QueueCounter.last_number)
-        return s.execute(stmt).scalar_one()
+        return s.execute(returning).scalar_one()
 
     def issue(self, letter: str, *, priority: bool = False) -> IssuedTicket:
         """Issue the next ticket of `letter`, or raise QueueClosed saying why not."""
@@ -523,8 +531,9 @@ class QueueService:
                    Ticket.served_at >= now_u - dt.timedelta(days=HISTORY_DAYS),
                    Ticket.served_at <= now_u)
             .order_by(Ticket.served_at.desc()).limit(HISTORY_MAX)).all()
-        durations = [m for c, e in rows
-                     if 0 < (m := (e - c).total_seconds() / 60) <= MAX_SERVICE_MIN]
+        # Both times are set: the query asks for called and served tickets only.
+        durations = [m for c, e in rows if c is not None and e is not None
+                     and 0 < (m := (e - c).total_seconds() / 60) <= MAX_SERVICE_MIN]
         if len(durations) < MIN_SAMPLES:
             return None
         desks = sum(1 for d in s.scalars(select(Desk).where(
@@ -536,7 +545,8 @@ class QueueService:
 
     def _touch_desk(self, s: Session, desk: int, letters: tuple[str, ...] | None,
                     now: dt.datetime) -> None:
-        upsert = postgresql.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
+        upsert = (postgresql.insert if s.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
         values = {"desk": desk, "last_seen_at": _utc_naive(now)}
         if letters is not None:
             values["letters"] = ",".join(letters)
@@ -641,17 +651,17 @@ class QueueService:
         cats = self._categories()
         with self._Session() as s:
             counts: dict[tuple[str, str, bool], int] = {}
-            for cat, st, prio, n in s.execute(
+            for letter_, st, prio, count in s.execute(
                     select(Ticket.category, Ticket.status, Ticket.priority, func.count())
                     .where(Ticket.service_day == day)
                     .group_by(Ticket.category, Ticket.status, Ticket.priority)):
-                counts[(cat, st, bool(prio))] = n
+                counts[(letter_, st, bool(prio))] = count
             issued = dict(s.execute(select(QueueCounter.letter, QueueCounter.last_number)
                                     .where(QueueCounter.service_day == day)).all())
             letters = sorted(set(cats) | set(issued) | {k[0] for k in counts})
             out = []
             for letter in letters:
-                def n(st, prio=None):
+                def n(st, prio=None, letter=letter):
                     return sum(v for (c, s_, p), v in counts.items()
                                if c == letter and s_ == st and (prio is None or p == prio))
                 last = s.scalars(select(Ticket).where(

@@ -84,7 +84,8 @@ def _has_fts(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite":
         return False
     return conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (FTS_TABLE,)).first() is not None
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (FTS_TABLE,)
+    ).first() is not None
 
 
 def _scope(revision_id: int, lang: str) -> str:
@@ -112,7 +113,8 @@ def _words(*parts) -> str:
 
 
 def _docs_for_revision(s: Session, rid: int) -> list[dict]:
-    cats = {c.code: c.name for c in s.scalars(select(m.Category).where(m.Category.revision_id == rid))}
+    cats = {c.code: c.name
+            for c in s.scalars(select(m.Category).where(m.Category.revision_id == rid))}
     docs: list[dict] = []
     procs = s.scalars(select(m.Procedure).options(
         selectinload(m.Procedure.steps), selectinload(m.Procedure.documents),
@@ -120,7 +122,7 @@ def _docs_for_revision(s: Session, rid: int) -> list[dict]:
         .order_by(m.Procedure.position))
     for p in procs:
         for lang in LANGS:
-            t = lambda v: _texts(v, lang)  # noqa: E731
+            t = lambda v, lang=lang: _texts(v, lang)  # noqa: E731
             docs.append(dict(
                 lang=lang, kind="procedure", ref=p.symbol, position=p.position, label=p.title,
                 detail=p.summary, title=_words(t(p.title)),
@@ -139,7 +141,7 @@ def _docs_for_revision(s: Session, rid: int) -> list[dict]:
     for i, f in enumerate(s.scalars(select(m.Form).options(selectinload(m.Form.fields))
                                     .where(m.Form.revision_id == rid).order_by(m.Form.id))):
         for lang in LANGS:
-            t = lambda v: _texts(v, lang)  # noqa: E731
+            t = lambda v, lang=lang: _texts(v, lang)  # noqa: E731
             docs.append(dict(lang=lang, kind="form", ref=f.code, position=i, label=f.title,
                              detail=f.description, title=_words(t(f.title)),
                              symbol="".join(tokens(f.code)),
@@ -309,7 +311,8 @@ def read_query(query: str, corpus: _Corpus) -> list[Concept]:
             i += span
             continue
         if words[i] not in STOPWORDS:
-            concepts.append(Concept(words[i], ((_term(corpus, words[i], typing=typing and last),),)))
+            term = _term(corpus, words[i], typing=typing and last)
+            concepts.append(Concept(words[i], ((term,),)))
         i += 1
     if not concepts and words:  # only small words: take them as they are
         concepts = [Concept(w, ((_term(corpus, w, typing=False),),)) for w in words[:5]]
@@ -318,7 +321,7 @@ def read_query(query: str, corpus: _Corpus) -> list[Concept]:
 
 def _synonym_at(words: list[str], i: int, corpus: _Corpus) -> tuple[int, list[str]]:
     """The longest everyday phrase starting at word i (compared by stems) and what it means."""
-    best, means = 0, []
+    best, means = 0, list[str]()
     stems = [stem(w) for w in words[i:i + 6]]
     for key, phrases in corpus.synonyms:
         k = len(key)
@@ -480,7 +483,8 @@ class SearchService:
 
     @staticmethod
     def _doc(row) -> _Doc:
-        return _Doc(row[0], row[1], row[2], row[3], tuple(f" {f} " for f in row[4:8]))
+        title, symbol, keywords, body = (f" {f} " for f in row[4:8])
+        return _Doc(row[0], row[1], row[2], row[3], (title, symbol, keywords, body))
 
     def _scan_docs(self, corpus: _Corpus) -> list[_Doc]:
         if corpus.docs is None:
@@ -578,7 +582,7 @@ class SearchService:
 
     def unanswered(self, limit: int = 100) -> list[tuple[dt.datetime, str, str, int]]:
         with self._Session() as s:
-            return [tuple(r) for r in s.execute(
+            return [(r[0], r[1], r[2], r[3]) for r in s.execute(
                 select(SearchQueryLog.at, SearchQueryLog.lang, SearchQueryLog.query,
                        SearchQueryLog.result_count)
                 .order_by(SearchQueryLog.at.desc(), SearchQueryLog.id.desc()).limit(limit))]

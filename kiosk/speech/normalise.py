@@ -98,7 +98,8 @@ _DATE_TEXT = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS_PL_GEN) + r")(?:\s+
 _DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*r\.)?")
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _TIME = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
-_TIME_RANGE = re.compile(r"(?:\bod\s+)?\b([01]?\d|2[0-3])[:.]([0-5]\d)\s*-\s*([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+_TIME_RANGE = re.compile(r"(?:\bod\s+)?\b([01]?\d|2[0-3])[:.]([0-5]\d)\s*-\s*"
+                         r"([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _TIME_AFTER = re.compile(r"\b([oO]|[oO]d|[dD]o|[pP]o|[pP]rzed)\s+([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _DESK = re.compile(r"\b(stanowisk[oau]|okienk[oau]|pokoju|pokój|pok\.|sal[ai]|sala)"
                    r"\s+(?:nr\.?\s*|numer\s+)?(\d+)\b", re.IGNORECASE)
@@ -125,7 +126,8 @@ def _expand_abbreviations(text: str) -> str:
         return expanded.capitalize() if word[0].isupper() else expanded
 
     keys = sorted(ABBREVIATIONS_PL, key=len, reverse=True)
-    pattern = r"(?<![\wąćęłńóśźż])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\wąćęłńóśźż])"
+    alternatives = "|".join(re.escape(k) for k in keys)
+    pattern = r"(?<![\wąćęłńóśźż])(?:" + alternatives + r")(?![\wąćęłńóśźż])"
     return re.sub(pattern, repl, text, flags=re.IGNORECASE)
 
 
@@ -148,8 +150,10 @@ def normalise(text: str, lang: str = "pl") -> str:
         t = _GROSZE.sub(lambda m: num2words(Decimal(int(m.group(1))) / 100, lang="pl",
                                             to="currency", currency="PLN").split(", ")[1], t)
     if lang == "pl":
-        t = _TIME_RANGE.sub(lambda m: f"od {_time(int(m.group(1)), int(m.group(2)), lang, 'fem_gen')}"
-                            f" do {_time(int(m.group(3)), int(m.group(4)), lang, 'fem_gen')}", t)
+        def hour(m: re.Match, first: int) -> str:
+            return _time(int(m.group(first)), int(m.group(first + 1)), lang, "fem_gen")
+
+        t = _TIME_RANGE.sub(lambda m: f"od {hour(m, 1)} do {hour(m, 3)}", t)
         # "o 12:00", "do 15:30": the hour after these prepositions is "dwunastej".
         t = _TIME_AFTER.sub(lambda m: f"{m.group(1)} "
                             f"{_time(int(m.group(2)), int(m.group(3)), lang, 'fem_gen')}", t)

@@ -104,5 +104,5 @@ def ui_texts(langs=("pl", "en", "uk")) -> list[tuple[str, str]]:
         if not msg.id or isinstance(msg.id, tuple) or "{" in msg.id:
             continue
         for lang in langs:
-            out.append((translator(lang)._(msg.id), lang))
+            out.append((translator(lang)._(str(msg.id)), lang))
     return out

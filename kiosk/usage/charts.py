@@ -186,7 +186,8 @@ def _satisfaction(f, out, pdf) -> Chart:
         no = [r[5] for r in rows]
         ax.barh(y, yes, color=GREEN, label="tak")
         ax.barh(y, partly, left=yes, color=AMBER, label="częściowo", hatch="//")
-        ax.barh(y, no, left=[a + b for a, b in zip(yes, partly)], color=RED, label="nie",
+        ax.barh(y, no, left=[a + b for a, b in zip(yes, partly, strict=True)], color=RED,
+                label="nie",
                 hatch="xx")
         ax.set_yticks(y, [_short(f"{r[1]} – {r[2]}" if r[2] else r[1]) for r in rows])
         ax.invert_yaxis()

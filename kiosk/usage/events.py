@@ -4,8 +4,8 @@ widgets never record anything themselves.
 
 Recording is cheap on the UI path: a method only appends a tuple to an in-memory deque. A worker
 thread writes the deque to `usage_event` every `[usage] flush_seconds`, in one transaction, and
-scrubs every text field there (kiosk.usage.scrub), so nothing reaches the database unscrubbed, whoever
-called. A crash loses at most the last few seconds of events, never a resident's time.
+scrubs every text field there (kiosk.usage.scrub), so nothing reaches the database unscrubbed,
+whoever called. A crash loses at most the last few seconds of events, never a resident's time.
 
 No event names a person or links events into a visit: there is no session id. A visit leaves
 one `session_end` event with its length in seconds and how it ended.
@@ -20,8 +20,9 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.db.usage_models import UsageEvent
@@ -71,9 +72,9 @@ def _safe_detail(detail: dict | None) -> dict | None:
     out: dict = {}
     for key, value in detail.items():
         items = value if isinstance(value, (list, tuple)) else [value]
-        clean = []
+        clean: list[object] = []
         for v in items:
-            if isinstance(v, bool) or isinstance(v, int):
+            if isinstance(v, (bool, int)):
                 clean.append(v)
             elif v is not None:
                 clean.append(scrub_text(str(v), 120))
@@ -237,6 +238,8 @@ def prune(Session_: sessionmaker[Session], retention_days: int,
     cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
     with Session_.begin() as s:
         old = UsageEvent.at < cutoff
-        pushed = s.execute(delete(UsageEvent).where(old, UsageEvent.pushed_at.is_not(None)))
-        lost = s.execute(delete(UsageEvent).where(old, UsageEvent.pushed_at.is_(None)))
+        pushed = cast(CursorResult, s.execute(
+            delete(UsageEvent).where(old, UsageEvent.pushed_at.is_not(None))))
+        lost = cast(CursorResult, s.execute(
+            delete(UsageEvent).where(old, UsageEvent.pushed_at.is_(None))))
     return pushed.rowcount or 0, lost.rowcount or 0

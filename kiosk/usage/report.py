@@ -15,13 +15,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 WEEKDAYS_PL = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
 
 
-class Event(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Event:
     kiosk_id: str
     at: dt.datetime  # UTC, naive
     kind: str
@@ -102,22 +103,29 @@ def compute(events: Iterable[Event], period: Period,
     zone = ZoneInfo(period.tz)
     utc = dt.UTC
     kiosks: set[str] = set()
-    opened, completed, completed_missing = Counter(), Counter(), Counter()
+    opened: Counter[Any] = Counter()
+    completed: Counter[Any] = Counter()
+    completed_missing: Counter[Any] = Counter()
     missing_docs: Counter = Counter()
-    doc_names: dict[tuple[str, int], str] = {}
+    doc_names: dict[tuple[str | None, int], str] = {}
     searches = no_result = 0
     unanswered: Counter = Counter()
     unanswered_kiosks: dict[str, set] = defaultdict(set)
     unanswered_last: dict[str, dt.date] = {}
-    tickets, priority = Counter(), Counter()
-    heat: dict[str, Counter] = defaultdict(Counter)
+    tickets: Counter[Any] = Counter()
+    priority: Counter[Any] = Counter()
+    heat: dict[Any, Counter] = defaultdict(Counter)
     answers: dict[tuple[str, str], Counter] = defaultdict(Counter)
     reasons: Counter = Counter()
-    prints, faults = Counter(), Counter()
-    audio_by_day, sessions_by_day = Counter(), Counter()
+    prints: Counter[Any] = Counter()
+    faults: Counter[Any] = Counter()
+    audio_by_day: Counter[Any] = Counter()
+    sessions_by_day: Counter[Any] = Counter()
     seconds_by_day: dict[dt.date, list[int]] = defaultdict(list)
     idle_by_day: Counter = Counter()
-    settings, languages, screens = Counter(), Counter(), Counter()
+    settings: Counter[Any] = Counter()
+    languages: Counter[Any] = Counter()
+    screens: Counter[Any] = Counter()
     for e in events:
         kiosks.add(e.kiosk_id)
         local = e.at.replace(tzinfo=utc).astimezone(zone)
@@ -141,7 +149,7 @@ def compute(events: Iterable[Event], period: Period,
             searches += 1
             if not e.count:
                 no_result += 1
-                q = normalise_query(e.value)
+                q = normalise_query(e.value or "")
                 unanswered[q] += 1
                 unanswered_kiosks[q].add(e.kiosk_id)
                 unanswered_last[q] = max(day, unanswered_last.get(q, day))

@@ -306,10 +306,7 @@ class Monkey:
     def _tap_control(self) -> None:
         """Mostly a control of the screen itself, scrolled into view first as a resident
         would (the top and bottom bars, always on screen, would otherwise take most taps)."""
-        if self.rng.random() < 0.85:
-            controls = self._screen_controls()
-        else:
-            controls = self._controls()
+        controls = self._screen_controls() if self.rng.random() < 0.85 else self._controls()
         if not controls:
             self._tap_point()
             return

@@ -116,7 +116,7 @@ def _assert_real_audio(played: list[dict]) -> None:
 
 
 def _assert_no_overlap(played: list[dict]) -> None:
-    for a, b in zip(played, played[1:]):
+    for a, b in zip(played, played[1:], strict=False):
         assert a["ended"] is not None and b["started"] >= a["ended"] - 0.001, (a, b)
 
 

@@ -20,7 +20,8 @@ def test_home_shows_every_category_and_way_in(kiosk):
     for cat in kiosk.app.core.content.categories():
         assert cat.name.pl in texts
     for label in ("Pobierz bilet do kolejki", "Szukaj", "Wydziały i pokoje",
-                  "Opłaty i podatki lokalne", "Formularze", "Polski", "English", "Українська", "Ułatwienia"):
+                  "Opłaty i podatki lokalne", "Formularze", "Polski", "English", "Українська",
+                  "Ułatwienia"):
         assert kiosk.find(label)
     for a in kiosk.app.core.content.announcements(kiosk.now["value"].date()):
         assert a.title.pl in texts
@@ -138,10 +139,9 @@ def test_switching_language_mid_guide_keeps_the_step_and_ticks(kiosk):
 
 def test_untranslated_content_is_marked_only_in_polish(kiosk):
     core = kiosk.app.core
-    untranslated = next(p for c in core.content.categories() for p in core.content.procedures_in(c.code)
-                        if not p.title.has("en"))
-    translated = next(p for c in core.content.categories() for p in core.content.procedures_in(c.code)
-                      if p.title.has("en") and p.summary.has("en"))
+    procedures = [p for c in core.content.categories() for p in core.content.procedures_in(c.code)]
+    untranslated = next(p for p in procedures if not p.title.has("en"))
+    translated = next(p for p in procedures if p.title.has("en") and p.summary.has("en"))
     kiosk.app.go("guide", symbol=translated.symbol, step=0)
     kiosk.app.set_lang("en")
     kiosk.frames(3)
