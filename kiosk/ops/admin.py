@@ -103,6 +103,14 @@ def write_pin(path: Path, pin: str) -> None:
 # --- attempts, lockout, audit ---------------------------------------------------------------
 
 @dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime  # UTC
+    action: str
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class PinResult:
     ok: bool
     locked_for: int = 0  # seconds until the PIN pad opens again (0: not locked)
@@ -135,10 +143,12 @@ class Admin:
         log.info("admin %s: %s", action, outcome, extra={"event": "admin", "action": action,
                                                          "outcome": outcome})
 
-    def recent(self, n: int = 20) -> list[AdminAudit]:
+    def recent(self, n: int = 20) -> list[AuditEntry]:
+        """The newest `n` audit rows, newest first, as plain data for the staff screen."""
         with self._Session() as s:
-            return list(s.scalars(select(AdminAudit).order_by(AdminAudit.at.desc(),
-                                                              AdminAudit.id.desc()).limit(n)))
+            rows = s.scalars(select(AdminAudit).order_by(AdminAudit.at.desc(),
+                                                         AdminAudit.id.desc()).limit(n))
+            return [AuditEntry(r.at, r.action, r.outcome, r.detail) for r in rows]
 
     def _pin_rows(self, s: Session) -> list[AdminAudit]:
         a = self.cfg.admin
