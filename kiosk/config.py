@@ -1,16 +1,40 @@
 """Kiosk configuration: one TOML file, every key optional, defaults documented in
-docs/configuration.md and assets/kiosk.example.toml."""
+docs/configuration.md and assets/kiosk.example.toml.
+
+The configuration the code uses is plain frozen dataclasses (KioskConfig and one per section),
+so `dataclasses.replace(cfg, paths=PathsConfig(...))` keeps working everywhere, and building
+one in a test or a bench validates nothing and costs nothing. The file is checked against
+strict pydantic models derived from those dataclasses (`_schema`: the same keys and types, so
+the two cannot drift apart), with `extra="forbid"`: an unknown section or key, or a value of
+the wrong type, is an error. The rules on values and across keys (`_rule_problems`) then run
+on the result. Every problem of a file is reported at once, one line each, naming the section
+and key: `kiosk.toml: [screen] unknown key 'widht' (did you mean 'width'?)`. Messages are
+ours, worded by the key's type; pydantic's own wording never reaches the operator.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import socket
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import platformdirs
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+from pydantic_core import ErrorDetails
 
 from kiosk import SAMPLE_CONTENT_DIR
 
@@ -21,7 +45,16 @@ MIN_IDLE_WARNING_S = 20
 
 
 class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message names the file and key."""
+    """A configuration file that cannot be used; the message names the file and key, one
+    line per problem, and `problems` lists them without the file."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()):
+        super().__init__(message)
+        self.problems = list(problems) or [message]
+
+    @classmethod
+    def listing(cls, where: str, problems: Sequence[str]) -> ConfigError:
+        return cls("\n".join(f"{where}: {p}" for p in problems), problems)
 
 
 def default_data_dir() -> Path:
@@ -240,152 +273,202 @@ class KioskConfig:
     source: Path | None = None
 
 
-_PATH_KEYS = frozenset({"data_dir", "content_dir", "preview_dir", "cache_dir", "pin_file",
-                        "log_dir"})
 _SECTIONS = {f.name: f for f in fields(KioskConfig) if f.name != "source"}
 
 
-def _coerce(section: str, key: str, default, value, where: str):
-    """Convert a TOML value to the type of the default, or explain what is wrong."""
-    expected = type(default)
-    if isinstance(default, Path) or key in _PATH_KEYS:
-        if not isinstance(value, str) or not value:
-            raise ConfigError(f"{where}: [{section}] {key} must be a path string")
+# --- the TOML schema: one strict pydantic model per section, derived from the dataclass ---------
+
+# What a key of each Python type must be in the file, and how to say it when it is not.
+_TOML_TYPES: dict[str, tuple[Any, str]] = {
+    "path": (Annotated[str, StringConstraints(min_length=1)], "must be a path string"),
+    "str": (str, "must be a string"),
+    "bool": (bool, "must be true or false"),
+    "int": (int, "must be a whole number"),
+    "float": (Annotated[float, Field(gt=0, allow_inf_nan=False)],
+              "must be a number of seconds above 0"),
+    "strings": (list[str], "must be a list of strings"),
+}
+
+
+def _type_name(hint: Any) -> str:
+    """The TOML type ("path", "str", ...) of a field's type; `X | None` is X: TOML has no
+    null, so a key left out is the None."""
+    if get_origin(hint) in (Union, UnionType):
+        hint = next(a for a in get_args(hint) if a is not type(None))
+    if hint is Path:
+        return "path"
+    if get_origin(hint) is tuple:
+        return "strings"
+    if hint in (str, bool, int, float):
+        return hint.__name__
+    raise TypeError(f"no TOML type for {hint!r}")
+
+
+def _schema(section_type: type) -> tuple[type[BaseModel], dict[str, str]]:
+    """A strict pydantic model accepting exactly the section's keys, with the TOML types of
+    its fields; and the type name of each key. Every key optional: the dataclass holds the
+    defaults, the model only checks what the file sets."""
+    names = {k: _type_name(t) for k, t in get_type_hints(section_type).items()}
+    keys: dict[str, Any] = {k: (_TOML_TYPES[name][0], None) for k, name in names.items()}
+    model = create_model(f"{section_type.__name__}Toml",
+                         __config__=ConfigDict(extra="forbid", strict=True), **keys)
+    return model, names
+
+
+_SCHEMAS = {name: _schema(t) for name, t in get_type_hints(KioskConfig).items()
+            if name in _SECTIONS}
+
+
+def _unknown(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+
+
+def _key_problem(section: str, error: ErrorDetails, names: dict[str, str]) -> str:
+    key = str(error["loc"][0])
+    if error["type"] == "extra_forbidden":
+        return f"[{section}] unknown key {key!r} ({_unknown(key, names)})"
+    # Worded by the key's type, whatever pydantic's error was (wrong type, 0 seconds, ...).
+    return f"[{section}] {key} {_TOML_TYPES[names[key]][1]}"
+
+
+def _toml_value(type_name: str, value: Any) -> Any:
+    if type_name == "path":
         return Path(value).expanduser()
-    if default is None:
-        if not isinstance(value, str):
-            raise ConfigError(f"{where}: [{section}] {key} must be a string")
-        return value
-    if isinstance(default, tuple):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: [{section}] {key} must be a list of strings")
+    if type_name == "strings":
         return tuple(value)
-    if expected is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: [{section}] {key} must be true or false")
-        return value
-    if expected is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where}: [{section}] {key} must be a whole number")
-        return value
-    if expected is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ConfigError(f"{where}: [{section}] {key} must be a number of seconds above 0")
-        return float(value)
-    if not isinstance(value, expected):
-        raise ConfigError(f"{where}: [{section}] {key} must be a {expected.__name__}")
     return value
 
 
+def parse_config(data: dict, where: str = "config") -> KioskConfig:
+    """The configuration a parsed TOML file describes; raise ConfigError listing every
+    problem in it (unknown sections and keys, wrong types, values out of range)."""
+    cfg = KioskConfig()
+    problems: list[str] = []
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            problems.append(f"unknown section [{section}] ({_unknown(section, _SECTIONS)})")
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"[{section}] must be a table")
+            continue
+        model, names = _SCHEMAS[section]
+        try:
+            checked = model.model_validate(value)
+        except ValidationError as exc:
+            order = list(value)
+            errors = sorted(exc.errors(), key=lambda e: order.index(e["loc"][0]))
+            problems += [_key_problem(section, e, names) for e in errors]
+            # The keys that are right still count, so the rules below judge them too (a
+            # wrong key keeps its default).
+            wrong = {e["loc"][0] for e in errors}
+            checked = model.model_validate({k: v for k, v in value.items() if k not in wrong})
+        changes = {k: _toml_value(names[k], v)
+                   for k, v in checked.model_dump(exclude_unset=True).items()}
+        cfg = replace(cfg, **{section: replace(getattr(cfg, section), **changes)})
+    problems += _rule_problems(cfg)
+    if problems:
+        raise ConfigError.listing(where, problems)
+    return cfg
+
+
+# --- rules across keys and on values ------------------------------------------------------
+
 def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
+    problems = _rule_problems(cfg)
+    if problems:
+        raise ConfigError.listing(where, problems)
+    return cfg
+
+
+def _rule_problems(cfg: KioskConfig) -> list[str]:
+    out: list[str] = []
     langs = cfg.languages
     unknown = [lang for lang in langs.available if lang not in LANGUAGES]
     if unknown:
-        raise ConfigError(f"{where}: [languages] available: unknown language {unknown[0]!r} "
-                          f"(supported: {', '.join(LANGUAGES)})")
+        out.append(f"[languages] available: unknown language {unknown[0]!r} "
+                   f"(supported: {', '.join(LANGUAGES)})")
     if "pl" not in langs.available:
-        raise ConfigError(f"{where}: [languages] available must include 'pl'")
+        out.append("[languages] available must include 'pl'")
     if langs.default not in langs.available:
-        raise ConfigError(f"{where}: [languages] default {langs.default!r} is not in available")
+        out.append(f"[languages] default {langs.default!r} is not in available")
     t = cfg.timeouts
     if t.idle_warning_seconds < MIN_IDLE_WARNING_S:
-        raise ConfigError(f"{where}: [timeouts] idle_warning_seconds must be at least "
-                          f"{MIN_IDLE_WARNING_S} (residents need time to answer)")
+        out.append(f"[timeouts] idle_warning_seconds must be at least {MIN_IDLE_WARNING_S} "
+                   f"(residents need time to answer)")
     if t.idle_seconds < 10:
-        raise ConfigError(f"{where}: [timeouts] idle_seconds must be at least 10")
+        out.append("[timeouts] idle_seconds must be at least 10")
     s = cfg.screen
     if s.width < 480 or s.height < 480:
-        raise ConfigError(f"{where}: [screen] width and height must be at least 480")
-    _validate_printer(cfg.printer, where)
+        out.append("[screen] width and height must be at least 480")
+    out += _printer_problems(cfg.printer)
     q = cfg.queue
     if q.url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", q.url):
-        raise ConfigError(f"{where}: [queue] url must be a sqlite:/// or postgresql+psycopg:// "
-                          f"URL, not {q.url!r}")
+        out.append(f"[queue] url must be a sqlite:/// or postgresql+psycopg:// URL, "
+                   f"not {q.url!r}")
     if not 1 <= len(q.kiosk_id) <= 64:
-        raise ConfigError(f"{where}: [queue] kiosk_id must be 1 to 64 characters")
+        out.append("[queue] kiosk_id must be 1 to 64 characters")
     y = cfg.sync
     if y.source_url is not None and not re.match(r"^postgres(ql)?(\+\w+)?://", y.source_url):
-        raise ConfigError(f"{where}: [sync] source_url must be a postgresql:// URL")
+        out.append("[sync] source_url must be a postgresql:// URL")
     if y.report_days < 1 or y.random_delay_seconds < 0:
-        raise ConfigError(f"{where}: [sync] report_days must be at least 1 and "
-                          f"random_delay_seconds at least 0")
+        out.append("[sync] report_days must be at least 1 and random_delay_seconds at least 0")
     u = cfg.usage
     if u.kiosk_id is not None and not 1 <= len(u.kiosk_id) <= 64:
-        raise ConfigError(f"{where}: [usage] kiosk_id must be 1 to 64 characters")
+        out.append("[usage] kiosk_id must be 1 to 64 characters")
     if u.retention_days < 1 or u.push_batch < 1:
-        raise ConfigError(f"{where}: [usage] retention_days and push_batch must be at least 1")
+        out.append("[usage] retention_days and push_batch must be at least 1")
     d = cfg.display
     bad = [x for x in d.announce_languages if x not in LANGUAGES]
     if bad:
-        raise ConfigError(f"{where}: [display] announce_languages: unknown language {bad[0]!r} "
-                          f"(supported: {', '.join(LANGUAGES)})")
+        out.append(f"[display] announce_languages: unknown language {bad[0]!r} "
+                   f"(supported: {', '.join(LANGUAGES)})")
     if d.announce_max_age_seconds < 0 or d.highlight_seconds < 1 or not 1 <= d.recent_calls <= 20:
-        raise ConfigError(f"{where}: [display] announce_max_age_seconds must be at least 0, "
-                          f"highlight_seconds at least 1, recent_calls 1 to 20")
+        out.append("[display] announce_max_age_seconds must be at least 0, "
+                   "highlight_seconds at least 1, recent_calls 1 to 20")
     a = cfg.admin
     if a.max_attempts < 1 or a.lockout_seconds < 0 or a.idle_seconds < 10 or a.gesture_taps < 2:
-        raise ConfigError(f"{where}: [admin] max_attempts must be at least 1, lockout_seconds "
-                          f"at least 0, idle_seconds at least 10 and gesture_taps at least 2")
+        out.append("[admin] max_attempts must be at least 1, lockout_seconds at least 0, "
+                   "idle_seconds at least 10 and gesture_taps at least 2")
     lg = cfg.logging
     if lg.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"{where}: [logging] level must be DEBUG, INFO, WARNING or ERROR")
+        out.append("[logging] level must be DEBUG, INFO, WARNING or ERROR")
     if lg.max_bytes < 10_000 or lg.backups < 1:
-        raise ConfigError(f"{where}: [logging] max_bytes must be at least 10000 and backups "
-                          f"at least 1")
+        out.append("[logging] max_bytes must be at least 10000 and backups at least 1")
     h = cfg.health
     if h.heartbeat_seconds < 1 or h.heartbeat_stale_seconds <= h.heartbeat_seconds:
-        raise ConfigError(f"{where}: [health] heartbeat_seconds must be at least 1 and "
-                          f"heartbeat_stale_seconds longer than heartbeat_seconds")
+        out.append("[health] heartbeat_seconds must be at least 1 and "
+                   "heartbeat_stale_seconds longer than heartbeat_seconds")
     if h.disk_min_free_mb < 0:
-        raise ConfigError(f"{where}: [health] disk_min_free_mb must be at least 0")
-    return cfg
+        out.append("[health] disk_min_free_mb must be at least 0")
+    return out
 
 
 _PRINTER_NEEDS = {"network": ("host",), "usb": ("usb_vendor", "usb_product"),
                   "serial": ("serial_device",), "cups": ("cups_queue",)}
 
 
-def _validate_printer(p: PrinterConfig, where: str) -> None:
+def _printer_problems(p: PrinterConfig) -> list[str]:
+    out: list[str] = []
     if p.kind not in PRINTER_KINDS:
-        raise ConfigError(f"{where}: [printer] kind must be one of {', '.join(PRINTER_KINDS)}")
-    for key in _PRINTER_NEEDS.get(p.kind, ()):
-        if not getattr(p, key):
-            raise ConfigError(f"{where}: [printer] kind = {p.kind!r} needs {key}")
+        out.append(f"[printer] kind must be one of {', '.join(PRINTER_KINDS)}")
+    out += [f"[printer] kind = {p.kind!r} needs {key}"
+            for key in _PRINTER_NEEDS.get(p.kind, ()) if not getattr(p, key)]
     for key in ("usb_vendor", "usb_product"):
         value = getattr(p, key)
         if value is not None:
             try:
                 int(value, 16)
             except ValueError:
-                raise ConfigError(f"{where}: [printer] {key} must be a hexadecimal id "
-                                  f"such as \"0x04b8\"") from None
+                out.append(f"[printer] {key} must be a hexadecimal id such as \"0x04b8\"")
     if p.paper_mm not in (58, 80):
-        raise ConfigError(f"{where}: [printer] paper_mm must be 58 or 80")
+        out.append("[printer] paper_mm must be 58 or 80")
     from printer.profiles import profile_names
 
     if p.profile not in profile_names():
-        raise ConfigError(f"{where}: [printer] unknown profile {p.profile!r} "
-                          f"(see escpos-printer-db, e.g. TM-T20II, TM-T88V, NT-80-V-UL)")
-
-
-def parse_config(data: dict, where: str = "config") -> KioskConfig:
-    cfg = KioskConfig()
-    for section, value in data.items():
-        if section not in _SECTIONS:
-            raise ConfigError(f"{where}: unknown section [{section}] "
-                              f"(known: {', '.join(_SECTIONS)})")
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: [{section}] must be a table")
-        current = getattr(cfg, section)
-        known = {f.name: getattr(current, f.name) for f in fields(current)}
-        changes = {}
-        for key, raw in value.items():
-            if key not in known:
-                raise ConfigError(f"{where}: [{section}] unknown key {key!r} "
-                                  f"(known: {', '.join(known)})")
-            changes[key] = _coerce(section, key, known[key], raw, where)
-        cfg = replace(cfg, **{section: replace(current, **changes)})
-    return _validate(cfg, where)
+        out.append(f"[printer] unknown profile {p.profile!r} "
+                   f"(see escpos-printer-db, e.g. TM-T20II, TM-T88V, NT-80-V-UL)")
+    return out
 
 
 def load_config(path: Path | str | None = None) -> KioskConfig:

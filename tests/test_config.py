@@ -35,8 +35,8 @@ def test_file_overrides_paths_screen_languages_and_timeouts(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[screen]\nwidht = 5\n', "[screen] unknown key 'widht'"),
-    ('[screens]\nwidth = 5\n', "unknown section [screens]"),
+    ('[screen]\nwidht = 5\n', "[screen] unknown key 'widht' (did you mean 'width'?)"),
+    ('[screens]\nwidth = 5\n', "unknown section [screens] (did you mean 'screen'?)"),
     ('[timeouts]\nidle_warning_seconds = 5\n', "at least 20"),
     ('[timeouts]\nidle_seconds = "soon"\n', "must be a whole number"),
     ('[languages]\ndefault = "de"\n', "not in available"),
@@ -68,3 +68,55 @@ def _commented_keys(section: str) -> set[str]:
     text = EXAMPLE.read_text(encoding="utf-8")
     block = text.split(f"[{section}]", 1)[1].split("\n[", 1)[0]
     return set(re.findall(r"^#\s*(\w+)\s*=", block, re.M))
+
+
+def test_every_problem_of_the_file_is_listed_in_one_error(tmp_path):
+    f = tmp_path / "kiosk.toml"
+    f.write_text('[screen]\nwidht = 1080\nfullscreen = "yes"\n'
+                 '[printer]\nkind = "laser"\nprot = 9100\npaper_mm = 70\n'
+                 '[timeouts]\nidle_seconds = 5\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert err.value.problems == [
+        "[screen] unknown key 'widht' (did you mean 'width'?)",
+        "[screen] fullscreen must be true or false",
+        "[printer] unknown key 'prot' (did you mean 'port'?)",
+        "[timeouts] idle_seconds must be at least 10",
+        "[printer] kind must be one of preview, network, usb, serial, cups",
+        "[printer] paper_mm must be 58 or 80",
+    ]
+    # One line per problem, each naming the file, so each can be found and fixed alone.
+    assert str(err.value).splitlines() == [f"{f}: {p}" for p in err.value.problems]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[screen]\nwidth = 1080.0\n', "[screen] width must be a whole number"),
+    ('[screen]\nwidth = true\n', "[screen] width must be a whole number"),
+    ('[languages]\navailable = "pl"\n', "[languages] available must be a list of strings"),
+    ('[languages]\navailable = ["pl", 2]\n', "[languages] available must be a list of strings"),
+    ('[printer]\nkind = 5\n', "[printer] kind must be a string"),
+    ('[printer]\njob_timeout = -1\n', "[printer] job_timeout must be a number of seconds"),
+    ('[printer]\njob_timeout = nan\n', "[printer] job_timeout must be a number of seconds"),
+    ('[paths]\ndata_dir = ""\n', "[paths] data_dir must be a path string"),
+])
+def test_a_value_of_the_wrong_type_is_refused(tmp_path, text, message):
+    f = tmp_path / "kiosk.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(message)
+    assert str(err.value).startswith(f"{f}: {message}")
+
+
+def test_values_of_the_file_arrive_with_the_types_the_code_uses(tmp_path):
+    f = tmp_path / "kiosk.toml"
+    f.write_text('[paths]\ncontent_dir = "~/content"\n'
+                 '[languages]\navailable = ["pl", "uk"]\n'
+                 '[printer]\njob_timeout = 30\n', encoding="utf-8")
+    cfg = load_config(f)
+    assert cfg.paths.content_dir == Path("~/content").expanduser()
+    assert cfg.languages.available == ("pl", "uk")
+    assert cfg.printer.job_timeout == 30.0 and isinstance(cfg.printer.job_timeout, float)
+    # Still plain dataclasses: replace() works and validates nothing.
+    from dataclasses import replace
+    assert replace(cfg.screen, width=100).width == 100

@@ -127,3 +127,78 @@ def test_unconfirmed_must_name_a_real_field(content_copy):
           lambda d: d["departments"][0].update(unconfirmed=["hours", "colour"]))
     assert any("unconfirmed: names no field of this record: 'colour'" in p
                for p in _problems(content_copy))
+
+
+def test_a_misspelt_key_names_file_record_field_and_the_likely_key(content_copy):
+    def typo(data):
+        dept = data["departments"][0]
+        dept["emial"] = dept.pop("email", None) or "usc@piotrkow.pl"
+    _edit(content_copy, "departments.yaml", typo)
+    code = yaml.safe_load((content_copy / "departments.yaml").read_text())["departments"][0]["code"]
+    assert (f"departments.yaml: department '{code}': emial: unknown field "
+            f"(did you mean 'email'?)") in _problems(content_copy)
+
+
+def test_a_misspelt_key_inside_a_record_part_is_named_by_its_path(content_copy):
+    rel = _first_proc_file(content_copy)
+    def typo(data):
+        data["procedures"][0]["place"]["buliding"] = data["procedures"][0]["place"]["building"]
+    _edit(content_copy, rel, typo)
+    assert any(p.endswith("place.buliding: unknown field (did you mean 'building'?)")
+               for p in _problems(content_copy))
+
+
+def test_problems_in_several_files_and_records_are_reported_together(content_copy):
+    rel = _first_proc_file(content_copy)
+    _edit(content_copy, "departments.yaml", lambda d: d["departments"][0].update(emial="x"))
+    _edit(content_copy, "departments.yaml", lambda d: d["departments"][1].update(floor="one"))
+    _edit(content_copy, "rates.yaml", lambda d: d["rates"][0].update(year=None))
+    def two(data):
+        data["procedures"][0]["fees"] = [{"name": "Opłata", "amount": "abc"}]
+        data["procedures"][1]["titel"] = "x"
+    _edit(content_copy, rel, two)
+    problems = _problems(content_copy)
+    expected = [r"^departments\.yaml: department '\w+': emial: unknown field",
+                r"^departments\.yaml: department '\w+': floor: must be a whole number, not 'one'",
+                r"^rates\.yaml: rate '.+': year: required field is missing",
+                rf"^{re.escape(str(rel))}: procedure '.+': fees\[0\]\.amount: not an amount: 'abc'",
+                rf"^{re.escape(str(rel))}: procedure '.+': titel: unknown field "
+                r"\(did you mean 'title'\?\)"]
+    for pattern in expected:
+        assert any(re.search(pattern, p) for p in problems), (pattern, problems)
+
+
+def test_a_fee_amount_of_the_wrong_type_is_refused(content_copy):
+    rel = _first_proc_file(content_copy)
+    symbol = {}
+    def bad(data):
+        symbol["s"] = data["procedures"][0]["symbol"]
+        data["procedures"][0]["fees"] = [{"name": "Opłata", "amount": "abc"},
+                                         {"name": "Opłata", "amount": [22]}]
+    _edit(content_copy, rel, bad)
+    problems = _problems(content_copy)
+    where = f"{rel}: procedure '{symbol['s']}'"
+    assert f"{where}: fees[0].amount: not an amount: 'abc' (use digits and a dot, e.g. \"22.50\")" \
+        in problems
+    assert any(p.startswith(f"{where}: fees[1].amount: not an amount: [22]") for p in problems)
+
+
+def test_an_invalid_record_does_not_make_records_pointing_at_it_fail_too(content_copy):
+    _edit(content_copy, "departments.yaml", lambda d: d["departments"][0].update(floor="one"))
+    problems = _problems(content_copy)
+    assert len(problems) == 1 and "floor: must be a whole number" in problems[0]
+
+
+def test_no_pydantic_wording_reaches_the_editor(content_copy):
+    rel = _first_proc_file(content_copy)
+    def odd(data):
+        p = data["procedures"][0]
+        p.update(place="Ratusz", appeal=[1], documents=["dowód"], steps="jeden", deadline_days=1.5)
+    _edit(content_copy, rel, odd)
+    problems = _problems(content_copy)
+    assert any("place: must be a mapping with building" in p for p in problems)
+    assert any("appeal: must be a mapping with to, days and how, or null" in p for p in problems)
+    assert any("documents[0]: must be a mapping of fields" in p for p in problems)
+    assert any("steps: must be a list" in p for p in problems)
+    for p in problems:
+        assert "Input should" not in p and "pydantic" not in p.lower(), p

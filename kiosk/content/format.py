@@ -2,18 +2,39 @@
 
 Pure: reads files, returns plain data, touches no database. Every problem names the file, the
 record and the field, so a content editor can fix it without reading code.
+
+Each kind of record is a pydantic model (`CategoryRecord` ... `SynonymRecord`, with parts such
+as `Fee`, `Document`, `Place`, `Appeal`) that forbids unknown fields, so a misspelt key such as
+`emial:` is refused instead of silently dropped. The field types are the values the kiosk uses
+(LocalText, Decimal, dates, opening hours); each is checked by one of the small validators
+below, which word their problems for content editors. `_problems` turns pydantic's error list
+into ContentProblems: no pydantic wording reaches an editor. A valid model becomes the plain
+dict the store and the sync take (`as_dict`), so the database side is unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NoReturn, get_args
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
@@ -28,16 +49,28 @@ RATE_KINDS = ("property_tax", "waste_fee", "dog_fee", "market_fee", "other")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _DEPT = re.compile(r"^[A-Z]{2,6}$")
 _FORM = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+_LETTER = re.compile(r"^[A-Z]$")
 _SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,29}$")
 _URL = re.compile(r"^https?://[^\s]+$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
-# Field names an `unconfirmed:` list may name, per record type.
-_DEPT_FIELDS = frozenset(["code", "name", "building", "entrance", "floor", "room", "phones", "email", "hours", "scope", "place", "source_url"])
-_RATE_FIELDS = frozenset(["amount", "percent", "unit", "year", "resolution", "name", "notes", "kind"])
-_QUEUE_FIELDS = frozenset(["letter", "name", "department", "hours", "daily_limit", "cutoff_minutes", "priority", "booking_url", "prepare"])
-_PROC_FIELDS = frozenset(["symbol", "category", "department", "queue_category", "title", "summary", "who_may_apply", "steps", "documents", "fees", "fee_exemptions", "payment_methods", "deadline", "deadline_days", "place", "legal_basis", "appeal", "appeal_none", "notes", "online_url", "valid_from", "source_url"])
+# Field names an `unconfirmed:` list may name, per record type. Not simply the record's fields:
+# a department may mark its `place` unconfirmed (room and floor together), for instance.
+_DEPT_FIELDS = frozenset(["code", "name", "building", "entrance", "floor", "room", "phones",
+                          "email", "hours", "scope", "place", "source_url"])
+_RATE_FIELDS = frozenset(["amount", "percent", "unit", "year", "resolution", "name", "notes",
+                          "kind"])
+_QUEUE_FIELDS = frozenset(["letter", "name", "department", "hours", "daily_limit",
+                           "cutoff_minutes", "priority", "booking_url", "prepare"])
+_PROC_FIELDS = frozenset(["symbol", "category", "department", "queue_category", "title",
+                          "summary", "who_may_apply", "steps", "documents", "fees",
+                          "fee_exemptions", "payment_methods", "deadline", "deadline_days",
+                          "place", "legal_basis", "appeal", "appeal_none", "notes",
+                          "online_url", "valid_from", "source_url"])
+
+_MISSING = "required field is missing"
+Hours = list[tuple[int, dt.time, dt.time]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +82,8 @@ class ContentProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.record}" if self.record else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{where}: {self.field}: {self.message}" if self.field else \
+            f"{where}: {self.message}"
 
 
 class ContentError(ValueError):
@@ -81,299 +115,533 @@ class ContentBundle:
     synonyms: list[dict] = field(default_factory=list)
 
 
-class _Reader:
-    """Reads fields of one record and collects problems instead of stopping at the first."""
+# --- field validators -------------------------------------------------------------------------
+# Each returns a pydantic validator that takes the raw YAML value and returns the value the
+# kiosk uses, or raises with the editor's wording. A problem inside a value (one language of a
+# text, one day of the hours) carries its place below the field, so the message can say
+# `title.pl` or `hours.mon`; one value may have several.
 
-    def __init__(self, problems: list[ContentProblem], file: str, record: str, data: Any):
-        self.problems, self.file, self.record = problems, file, record
-        self.ok = isinstance(data, dict)
-        self.data = data if self.ok else {}
-        if not self.ok:
-            self.fail("", "must be a mapping of fields")
+Loc = tuple[str | int, ...]
 
-    def fail(self, key: str, message: str) -> None:
-        self.problems.append(ContentProblem(self.file, self.record, key, message))
-        self.ok = False
 
-    def _raw(self, key: str, required: bool):
-        node = self.data
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        if node is None and required:
-            self.fail(key, "required field is missing")
-        return node
+def _reject(*problems: tuple[Loc, str]) -> NoReturn:
+    raise PydanticCustomError("content", "{message}",
+                              {"message": problems[0][1], "problems": problems})
 
-    def text(self, key: str, *, required: bool = True, max_len: int = 1000,
-             raw: Any = ..., label: str | None = None) -> LocalText | None:
-        value = self._raw(key, required) if raw is ... else raw
-        label = label or key
+
+def _bad(message: str) -> NoReturn:
+    _reject(((), message))
+
+
+def _text(max_len: int, *, required: bool = True) -> PlainValidator:
+    """A text residents read: a plain string (Polish) or a mapping of pl, en, uk."""
+
+    def check(value: Any) -> LocalText | None:
         if value is None:
-            if required and raw is not ...:
-                self.fail(label, "required field is missing")
+            if required:
+                _bad(_MISSING)
             return None
         if isinstance(value, str):
             value = {"pl": value}
         if not isinstance(value, dict):
-            self.fail(label, "must be a text or a mapping of languages (pl, en, uk)")
-            return None
+            _bad("must be a text or a mapping of languages (pl, en, uk)")
         unknown = [k for k in value if k not in LANGS]
         if unknown:
-            self.fail(label, f"unknown language {unknown[0]!r} (use pl, en, uk)")
-            return None
-        out = {}
+            _bad(f"unknown language {unknown[0]!r} (use pl, en, uk)")
+        out: dict[str, str] = {}
+        issues: list[tuple[Loc, str]] = []
         for lang in LANGS:
             part = value.get(lang)
             if part is None:
                 continue
             if not isinstance(part, (str, int, float)) or isinstance(part, bool):
-                self.fail(f"{label}.{lang}", "must be text")
+                issues.append(((lang,), "must be text"))
                 continue
             cleaned = clean_text(str(part))
             if len(cleaned) > max_len:
-                self.fail(f"{label}.{lang}",
-                          f"too long ({len(cleaned)} characters, at most {max_len})")
-                continue
-            if cleaned:
+                issues.append(((lang,), f"too long ({len(cleaned)} characters, at most {max_len})"))
+            elif cleaned:
                 out[lang] = cleaned
-        if "pl" not in out:
-            if required or out:
-                self.fail(f"{label}.pl", "the Polish text is required")
-            return None
-        return LocalText(**out)
+        if "pl" not in out and (required or out) and not any(loc == ("pl",) for loc, _ in issues):
+            issues.append((("pl",), "the Polish text is required"))
+        if issues:
+            _reject(*issues)
+        return LocalText(**out) if out else None
 
-    def string(self, key: str, *, required: bool = True, max_len: int = 200,
-               pattern: re.Pattern | None = None, hint: str = "") -> str | None:
-        value = self._raw(key, required)
+    return PlainValidator(check)
+
+
+def _string(max_len: int = 200, *, required: bool = True, pattern: re.Pattern | None = None,
+            hint: str = "", choices: tuple[str, ...] = ()) -> PlainValidator:
+    """A code, a room, an address: one line of text, never translated."""
+
+    def check(value: Any) -> str | None:
         if value is None:
+            if required:
+                _bad(_MISSING)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            self.fail(key, "must be text")
-            return None
+            _bad("must be text")
         value = clean_text(str(value))
         if len(value) > max_len:
-            self.fail(key, f"too long ({len(value)} characters, at most {max_len})")
-            return None
+            _bad(f"too long ({len(value)} characters, at most {max_len})")
         if pattern and not pattern.match(value):
-            self.fail(key, f"not valid: {value!r}{' (' + hint + ')' if hint else ''}")
-            return None
+            _bad(f"not valid: {value!r}{' (' + hint + ')' if hint else ''}")
         if not value and required:
-            self.fail(key, "required field is empty")
-            return None
+            _bad("required field is empty")
+        if choices and value not in choices:
+            _bad(f"unknown kind {value!r} (use {', '.join(choices)})")
         return value or None
 
-    def url(self, key: str, *, required: bool = False) -> str | None:
-        return self.string(key, required=required, max_len=500, pattern=_URL,
-                           hint="a web address starting with https://")
+    return PlainValidator(check)
 
-    def integer(self, key: str, *, required: bool = False, low: int = 0,
-                high: int = 100_000) -> int | None:
-        value = self._raw(key, required)
+
+def _url(*, required: bool = False) -> PlainValidator:
+    return _string(500, required=required, pattern=_URL,
+                   hint="a web address starting with https://")
+
+
+def _integer(low: int = 0, high: int = 100_000, *, required: bool = False) -> PlainValidator:
+    def check(value: Any) -> int | None:
         if value is None:
+            if required:
+                _bad(_MISSING)
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(key, f"must be a whole number, not {value!r}")
-            return None
+            _bad(f"must be a whole number, not {value!r}")
         if not low <= value <= high:
-            self.fail(key, f"must be between {low} and {high}, not {value}")
-            return None
+            _bad(f"must be between {low} and {high}, not {value}")
         return value
 
-    def boolean(self, key: str, default: bool = False) -> bool:
-        value = self._raw(key, False)
+    return PlainValidator(check)
+
+
+def _boolean(default: bool = False) -> PlainValidator:
+    def check(value: Any) -> bool:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.fail(key, "must be true or false")
-            return default
+            _bad("must be true or false")
         return value
 
-    def date(self, key: str, *, required: bool = True) -> dt.date | None:
-        value = self._raw(key, required)
+    return PlainValidator(check)
+
+
+def _date(*, required: bool = True) -> PlainValidator:
+    def check(value: Any) -> dt.date | None:
         if value is None:
+            if required:
+                _bad(_MISSING)
             return None
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = dt.date.fromisoformat(value)
-            except ValueError:
-                pass
         if not isinstance(value, dt.date):
-            self.fail(key, f"not a date: {value!r} (write YYYY-MM-DD)")
-            return None
+            _bad(f"not a date: {value!r} (write YYYY-MM-DD)")
         return value
 
-    def amount(self, key: str, raw: Any = ...):
-        value = self._raw(key, True) if raw is ... else raw
+    return PlainValidator(check)
+
+
+def _amount() -> PlainValidator:
+    """Money as an exact Decimal: YAML floats would turn 100.50 into 100.5 and worse."""
+
+    def check(value: Any) -> Decimal:
         if value is None:
-            if raw is not ...:
-                self.fail(key, "required field is missing")
-            return None
+            _bad(_MISSING)
         try:
             return parse_amount(value)
         except ValueError as exc:
-            self.fail(key, str(exc))
-            return None
+            _bad(str(exc))
 
-    def items(self, key: str, *, required: bool = False, min_len: int = 0,
-              max_len: int = 100) -> list:
-        value = self._raw(key, required and min_len > 0)
-        if value is None:
-            value = []
-        if not isinstance(value, list):
-            self.fail(key, "must be a list")
-            return []
-        if len(value) < min_len:
-            self.fail(key, f"needs at least {min_len} item(s)")
-        if len(value) > max_len:
-            self.fail(key, f"too many items ({len(value)}, at most {max_len})")
-            return []
-        return value
+    return PlainValidator(check)
 
-    def strings(self, key: str, *, max_len: int = 300) -> list[str]:
-        out = []
-        for i, item in enumerate(self.items(key)):
+
+def _list(value: Any, min_len: int = 0, max_len: int = 100) -> list:
+    if value is None:
+        if min_len:
+            _bad(_MISSING)
+        return []
+    if not isinstance(value, list):
+        _bad("must be a list")
+    if len(value) > max_len:
+        _bad(f"too many items ({len(value)}, at most {max_len})")
+    if len(value) < min_len:
+        _bad(f"needs at least {min_len} item(s)")
+    return value
+
+
+def _items(*, min_len: int = 0, max_len: int = 100) -> BeforeValidator:
+    """The list itself; pydantic then validates each item with the item's own type."""
+    return BeforeValidator(lambda value: _list(value, min_len, max_len))
+
+
+def _strings(max_len: int = 300, *, min_items: int = 0, names: frozenset[str] = frozenset(),
+             words: bool = False) -> PlainValidator:
+    """A list of one-line texts. `names`: the field names an `unconfirmed:` list may hold;
+    `words`: each item must have something search can match (synonyms)."""
+
+    def check(value: Any) -> list[str]:
+        listed = _list(value)
+        out: list[str] = []
+        issues: list[tuple[Loc, str]] = []
+        for i, item in enumerate(listed):
             if isinstance(item, bool) or not isinstance(item, (str, int)):
-                self.fail(f"{key}[{i}]", "must be text")
+                issues.append(((i,), "must be text"))
             elif len(s := clean_text(str(item))) > max_len:
-                self.fail(f"{key}[{i}]", f"too long ({len(s)} characters, at most {max_len})")
+                issues.append(((i,), f"too long ({len(s)} characters, at most {max_len})"))
             elif s:
                 out.append(s)
+        if issues:
+            _reject(*issues)
+        if min_items and len(out) < min_items:
+            _bad(_MISSING if value is None else f"needs at least {min_items} item(s)")
+        issues += [((), f"names no field of this record: {name!r}")
+                   for name in out if names and name not in names]
+        if words:
+            from kiosk.search.text import tokens
+
+            issues += [((j,), f"has no letters or digits: {s!r}")
+                       for j, s in enumerate(out) if not tokens(s)]
+        if issues:
+            _reject(*issues)
         return out
 
-    def unconfirmed(self, known: frozenset[str] = frozenset()) -> list[str]:
-        names = self.strings("unconfirmed", max_len=60)
-        for name in names:
-            if known and name not in known:
-                self.fail("unconfirmed", f"names no field of this record: {name!r}")
-        return names
+    return PlainValidator(check)
 
 
-def _hours(r: _Reader) -> list[tuple[int, dt.time, dt.time]]:
-    raw = r._raw("hours", False) or {}
-    if not isinstance(raw, dict):
-        r.fail("hours", "must map days (mon..sun) to lists like ['08:00-15:30']")
-        return []
-    out = []
-    for day, spans in raw.items():
-        if day not in WEEKDAYS:
-            r.fail(f"hours.{day}", f"unknown day (use {', '.join(WEEKDAYS)})")
-            continue
-        for span in spans if isinstance(spans, list) else [spans]:
-            m = _HOURS.match(str(span).strip())
-            try:
-                opens = dt.time(int(m[1]), int(m[2]))
-                closes = dt.time(int(m[3]), int(m[4]))
-            except (TypeError, ValueError):
-                r.fail(f"hours.{day}", f"not a time range: {span!r} (write 08:00-15:30)")
+def _hours(*, absent: Hours | None) -> PlainValidator:
+    """Weekly opening hours {mon: ['08:00-15:30'], ...} as (weekday, opens, closes)."""
+
+    def check(value: Any) -> Hours | None:
+        if value is None:
+            return None if absent is None else list(absent)
+        if not isinstance(value, dict):
+            _bad("must map days (mon..sun) to lists like ['08:00-15:30']")
+        out: Hours = []
+        issues: list[tuple[Loc, str]] = []
+        for day, spans in value.items():
+            if day not in WEEKDAYS:
+                issues.append(((str(day),), f"unknown day (use {', '.join(WEEKDAYS)})"))
                 continue
-            if closes <= opens:
-                r.fail(f"hours.{day}", f"closes before it opens: {span!r}")
-                continue
-            out.append((WEEKDAYS.index(day), opens, closes))
+            for span in spans if isinstance(spans, list) else [spans]:
+                m = _HOURS.match(str(span).strip())
+                try:
+                    if m is None:
+                        raise ValueError(span)
+                    opens = dt.time(int(m[1]), int(m[2]))
+                    closes = dt.time(int(m[3]), int(m[4]))
+                except ValueError:
+                    issues.append(((day,), f"not a time range: {span!r} (write 08:00-15:30)"))
+                    continue
+                if closes <= opens:
+                    issues.append(((day,), f"closes before it opens: {span!r}"))
+                    continue
+                out.append((WEEKDAYS.index(day), opens, closes))
+        if issues:
+            _reject(*issues)
+        return out
+
+    return PlainValidator(check)
+
+
+def _empty_is_none(value: Any) -> Any:
+    return None if value == {} else value
+
+
+# --- the records --------------------------------------------------------------------------
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Record(_Part):
+    def as_dict(self, position: int) -> dict[str, Any]:
+        """The record as the store and the sync take it."""
+        raise NotImplementedError
+
+
+class ContentMeta(_Part):
+    """content.yaml."""
+
+    schema_version: Annotated[int, _integer(1, 1000, required=True)]
+    revision: Annotated[str, _string(80)]
+    published: Annotated[dt.date | None, _date(required=False)] = None
+
+
+class CategoryRecord(_Record):
+    code: Annotated[str, _string(pattern=_CODE, hint="lowercase letters, digits and '-'")]
+    order: Annotated[int, _integer(required=True)]
+    icon: Annotated[str | None, _string(40, required=False)] = None
+    name: Annotated[LocalText, _text(80)]
+    description: Annotated[LocalText | None, _text(300, required=False)] = None
+    unconfirmed: Annotated[list[str], _strings(60)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, position=self.order, icon=self.icon, name=self.name,
+                    description=self.description, unconfirmed=self.unconfirmed)
+
+
+class DepartmentRecord(_Record):
+    code: Annotated[str, _string(pattern=_DEPT, hint="2 to 6 capital letters")]
+    name: Annotated[LocalText, _text(120)]
+    building: Annotated[str, _string(120)]
+    entrance: Annotated[str | None, _string(20, required=False)] = None
+    floor: Annotated[int | None, _integer(-2, 20)] = None
+    room: Annotated[str | None, _string(20, required=False)] = None
+    phones: Annotated[list[str], _strings(40)] = []
+    email: Annotated[str | None, _string(120, required=False, pattern=_EMAIL,
+                                         hint="an e-mail address")] = None
+    hours: Annotated[Hours, _hours(absent=[])] = []
+    scope: Annotated[LocalText, _text(2000)]
+    source_url: Annotated[str | None, _url()] = None
+    unconfirmed: Annotated[list[str], _strings(60, names=_DEPT_FIELDS)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, name=self.name, building=self.building,
+                    entrance=self.entrance, floor=self.floor, room=self.room,
+                    phones=self.phones, email=self.email, scope=self.scope,
+                    source_url=self.source_url, hours=self.hours, unconfirmed=self.unconfirmed)
+
+
+class QueueCategoryRecord(_Record):
+    letter: Annotated[str, _string(pattern=_LETTER, hint="one capital letter")]
+    name: Annotated[LocalText, _text(80)]
+    department: Annotated[str, _string(pattern=_DEPT)]
+    # Absent: the department's hours. Present but empty ({}): no tickets on any day.
+    hours: Annotated[Hours | None, _hours(absent=None)] = None
+    # Three digits on the ticket ("A012"): more than 999 a day would change its look.
+    daily_limit: Annotated[int | None, _integer(1, 999)] = None
+    cutoff_minutes: Annotated[int | None, _integer(0, 240)] = None
+    priority: Annotated[bool, _boolean()] = False
+    booking_url: Annotated[str | None, _url()] = None
+    prepare: Annotated[LocalText | None, _text(300, required=False)] = None
+    unconfirmed: Annotated[list[str], _strings(60, names=_QUEUE_FIELDS)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(letter=self.letter, name=self.name, department_code=self.department,
+                    hours=self.hours, daily_limit=self.daily_limit,
+                    cutoff_minutes=self.cutoff_minutes or 0, priority=self.priority,
+                    booking_url=self.booking_url, prepare=self.prepare,
+                    unconfirmed=self.unconfirmed)
+
+
+class FormField(_Part):
+    label: Annotated[LocalText, _text(200)]
+    guide: Annotated[LocalText, _text(1000)]
+    example: Annotated[str | None, _string(200, required=False)] = None
+
+
+class FormRecord(_Record):
+    code: Annotated[str, _string(pattern=_FORM, hint="capital letters, digits and '-'")]
+    title: Annotated[LocalText, _text(200)]
+    department: Annotated[str, _string(pattern=_DEPT)]
+    description: Annotated[LocalText | None, _text(1000, required=False)] = None
+    url: Annotated[str | None, _url()] = None
+    fields: Annotated[list[FormField], _items(min_len=1)]
+    unconfirmed: Annotated[list[str], _strings(60)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, title=self.title, department_code=self.department,
+                    description=self.description, url=self.url,
+                    fields=[dict(position=i, label=f.label, guide=f.guide, example=f.example)
+                            for i, f in enumerate(self.fields)],
+                    unconfirmed=self.unconfirmed)
+
+
+class RateRecord(_Record):
+    code: Annotated[str, _string(60, pattern=_CODE)]
+    kind: Annotated[str, _string(20, choices=RATE_KINDS)]
+    name: Annotated[LocalText, _text(200)]
+    amount: Annotated[Decimal, _amount()]
+    percent: Annotated[bool, _boolean()] = False
+    unit: Annotated[LocalText, _text(120)]
+    year: Annotated[int, _integer(2000, 2100, required=True)]
+    resolution: Annotated[str | None, _string(300, required=False)] = None
+    notes: Annotated[LocalText | None, _text(1000, required=False)] = None
+    unconfirmed: Annotated[list[str], _strings(60, names=_RATE_FIELDS)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, kind=self.kind, position=position, name=self.name,
+                    amount=self.amount, percent=self.percent, unit=self.unit, year=self.year,
+                    resolution=self.resolution, notes=self.notes, unconfirmed=self.unconfirmed)
+
+
+class AnnouncementRecord(_Record):
+    code: Annotated[str, _string(60, pattern=_CODE)]
+    title: Annotated[LocalText, _text(120)]
+    body: Annotated[LocalText, _text(1000)]
+    valid_from: Annotated[dt.date, _date()]
+    valid_to: Annotated[dt.date | None, _date(required=False)] = None
+    unconfirmed: Annotated[list[str], _strings(60)] = []
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> AnnouncementRecord:
+        if self.valid_to and self.valid_to < self.valid_from:
+            _reject((("valid_to",), "ends before it starts"))
+        return self
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, position=position, title=self.title, body=self.body,
+                    valid_from=self.valid_from, valid_to=self.valid_to,
+                    unconfirmed=self.unconfirmed)
+
+
+class Document(_Part):
+    name: Annotated[LocalText, _text(300)]
+    form: Annotated[str | None, _string(required=False, pattern=_FORM)] = None
+    optional: Annotated[bool, _boolean()] = False
+    note: Annotated[LocalText | None, _text(500, required=False)] = None
+
+
+class Fee(_Part):
+    name: Annotated[LocalText, _text(200)]
+    amount: Annotated[Decimal, _amount()]
+    legal_basis: Annotated[str | None, _string(300, required=False)] = None
+
+
+class Place(_Part):
+    building: Annotated[str, _string(120)]
+    entrance: Annotated[str | None, _string(20, required=False)] = None
+    floor: Annotated[int | None, _integer(-2, 20)] = None
+    room: Annotated[str | None, _string(20, required=False)] = None
+    desk: Annotated[str | None, _string(20, required=False)] = None
+
+
+class Appeal(_Part):
+    to: Annotated[LocalText, _text(300)]
+    days: Annotated[int, _integer(1, 365, required=True)]
+    how: Annotated[LocalText | None, _text(1000, required=False)] = None
+
+
+class ProcedureRecord(_Record):
+    symbol: Annotated[str, _string(30, pattern=_SYMBOL,
+                                   hint="letters, digits, spaces, '-', '/', '.'")]
+    category: Annotated[str, _string(pattern=_CODE)]
+    department: Annotated[str, _string(pattern=_DEPT)]
+    queue_category: Annotated[str | None, _string(required=False, pattern=_LETTER,
+                                                  hint="one capital letter")] = None
+    title: Annotated[LocalText, _text(200)]
+    summary: Annotated[LocalText, _text(1000)]
+    who_may_apply: Annotated[LocalText, _text(1000)]
+    steps: Annotated[list[Annotated[LocalText, _text(1000)]], _items(min_len=1, max_len=30)]
+    documents: Annotated[list[Document], _items(max_len=40)] = []
+    fees: Annotated[list[Fee], _items(max_len=30)] = []
+    fee_exemptions: Annotated[LocalText | None, _text(1000, required=False)] = None
+    payment_methods: Annotated[LocalText | None, _text(1000, required=False)] = None
+    deadline: Annotated[LocalText, _text(300)]
+    deadline_days: Annotated[int | None, _integer(0, 3650)] = None
+    place: Place
+    legal_basis: Annotated[list[str], _strings(300)] = []
+    # null (or {}) when there is no appeal; appeal_none then says why.
+    appeal: Annotated[Appeal | None, BeforeValidator(_empty_is_none)] = None
+    appeal_none: Annotated[LocalText | None, _text(1000, required=False)] = None
+    notes: Annotated[LocalText | None, _text(2000, required=False)] = None
+    online_url: Annotated[str | None, _url()] = None
+    valid_from: Annotated[dt.date, _date()]
+    last_reviewed: Annotated[dt.date, _date()]
+    source_url: Annotated[str, _url(required=True)]
+    keywords: Annotated[list[str], _strings(60)] = []
+    unconfirmed: Annotated[list[str], _strings(60, names=_PROC_FIELDS)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        p, a = self.place, self.appeal
+        return dict(
+            symbol=self.symbol, position=position, category_code=self.category,
+            department_code=self.department, queue_letter=self.queue_category,
+            title=self.title, summary=self.summary, who_may_apply=self.who_may_apply,
+            steps=[dict(position=i, text=t) for i, t in enumerate(self.steps)],
+            documents=[dict(position=i, name=d.name, form_code=d.form, optional=d.optional,
+                            note=d.note) for i, d in enumerate(self.documents)],
+            fees=[dict(position=i, name=f.name, amount=f.amount, legal_basis=f.legal_basis)
+                  for i, f in enumerate(self.fees)],
+            fee_exemptions=self.fee_exemptions, payment_methods=self.payment_methods,
+            deadline=self.deadline, deadline_days=self.deadline_days,
+            place_building=p.building, place_entrance=p.entrance, place_floor=p.floor,
+            place_room=p.room, place_desk=p.desk, legal_basis=self.legal_basis,
+            appeal_to=a.to if a else None, appeal_days=a.days if a else None,
+            appeal_how=a.how if a else None, appeal_none=self.appeal_none, notes=self.notes,
+            online_url=self.online_url, valid_from=self.valid_from,
+            last_reviewed=self.last_reviewed, source_url=self.source_url,
+            keywords=self.keywords, unconfirmed=self.unconfirmed)
+
+
+class SynonymRecord(_Record):
+    words: Annotated[list[str], _strings(60, min_items=1, words=True)]
+    means: Annotated[list[str], _strings(100, min_items=1, words=True)]
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(position=position, words=self.words, means=self.means)
+
+
+# --- pydantic's errors in the editor's words ----------------------------------------------
+
+# What a field that must be a mapping expects, where a bare "mapping of fields" says too little.
+_MAPPING_HINTS = {"place": "must be a mapping with building, entrance, floor, room, desk",
+                  "appeal": "must be a mapping with to, days and how, or null"}
+
+
+def _field_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-# --- one record of each kind (a file load and the central sync validate the same way) -------
-
-def _category(r: _Reader, position: int) -> dict:
-    return dict(
-        code=r.string("code", pattern=_CODE, hint="lowercase letters, digits and '-'"),
-        position=r.integer("order", required=True),
-        icon=r.string("icon", required=False, max_len=40),
-        name=r.text("name", max_len=80),
-        description=r.text("description", required=False, max_len=300),
-        unconfirmed=r.unconfirmed(),
-    )
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if found := _model_in(arg):
+            return found
+    return None
 
 
-def _department(r: _Reader, position: int) -> dict:
-    return dict(
-        code=r.string("code", pattern=_DEPT, hint="2 to 6 capital letters"),
-        name=r.text("name", max_len=120),
-        building=r.string("building", max_len=120),
-        entrance=r.string("entrance", required=False, max_len=20),
-        floor=r.integer("floor", low=-2, high=20),
-        room=r.string("room", required=False, max_len=20),
-        phones=r.strings("phones", max_len=40),
-        email=r.string("email", required=False, max_len=120, pattern=_EMAIL,
-                       hint="an e-mail address"),
-        scope=r.text("scope", max_len=2000),
-        source_url=r.url("source_url"),
-        hours=_hours(r),
-        unconfirmed=r.unconfirmed(_DEPT_FIELDS),
-    )
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names of the (nested) model at `loc`, for a did-you-mean."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return []
+        if isinstance(part, str):
+            info = current.model_fields.get(part)
+            current = _model_in(info.annotation) if info else None
+    return list(current.model_fields) if current else []
 
 
-def _queue_category(r: _Reader, position: int) -> dict:
-    return dict(
-        letter=r.string("letter", pattern=re.compile(r"^[A-Z]$"), hint="one capital letter"),
-        name=r.text("name", max_len=80),
-        department_code=r.string("department", pattern=_DEPT),
-        # Absent: the department's hours. Present but empty ({}): no tickets on any day.
-        hours=None if r._raw("hours", False) is None else _hours(r),
-        # Three digits on the ticket ("A012"): more than 999 a day would change its look.
-        daily_limit=r.integer("daily_limit", low=1, high=999),
-        cutoff_minutes=r.integer("cutoff_minutes", low=0, high=240) or 0,
-        priority=r.boolean("priority"),
-        booking_url=r.url("booking_url"),
-        prepare=r.text("prepare", required=False, max_len=300),
-        unconfirmed=r.unconfirmed(_QUEUE_FIELDS),
-    )
+def _messages(model: type[BaseModel], error: ErrorDetails) -> list[tuple[Loc, str]]:
+    loc, kind = tuple(error["loc"]), error["type"]
+    if kind == "content":
+        return [(loc + sub, message) for sub, message in error["ctx"]["problems"]]
+    if kind == "missing":
+        return [(loc, _MISSING)]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "see docs/content-format.md"
+        return [(loc, f"unknown field ({hint})")]
+    if kind in ("model_type", "model_attributes_type"):
+        last = loc[-1] if loc else None
+        return [(loc, _MAPPING_HINTS.get(last, "must be a mapping of fields")
+                 if isinstance(last, str) else "must be a mapping of fields")]
+    if kind == "invalid_key":
+        return [(loc, "a field name must be text")]
+    # Every field has a validator of ours, so this is unexpected; still say it plainly.
+    return [(loc, f"not valid: {error.get('input')!r}"[:300])]
 
 
-def _form(r: _Reader, position: int) -> dict:
-    fields_ = []
-    for i, f in enumerate(r.items("fields", required=True, min_len=1)):
-        fr = _Reader(r.problems, r.file, r.record, f)
-        if fr.ok:
-            fields_.append(dict(
-                position=i,
-                label=fr.text("label", max_len=200, raw=f.get("label"), label=f"fields[{i}].label"),
-                guide=fr.text("guide", max_len=1000, raw=f.get("guide"), label=f"fields[{i}].guide"),
-                example=fr.string("example", required=False, max_len=200),
-            ))
-        else:
-            r.ok = False
-    return dict(
-        code=r.string("code", pattern=_FORM, hint="capital letters, digits and '-'"),
-        title=r.text("title", max_len=200),
-        department_code=r.string("department", pattern=_DEPT),
-        description=r.text("description", required=False, max_len=1000),
-        url=r.url("url"),
-        fields=fields_,
-        unconfirmed=r.unconfirmed(),
-    )
+def _validate(model: type[_Part], data: Any, file: str, record: str
+              ) -> tuple[Any, list[ContentProblem]]:
+    """The model instance (None when invalid) and every problem of the record."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [ContentProblem(file, record, _field_path(loc), message)
+                      for error in exc.errors() for loc, message in _messages(model, error)]
 
 
-def _rate(r: _Reader, position: int) -> dict:
-    kind = r.string("kind", max_len=20)
-    if kind is not None and kind not in RATE_KINDS:
-        r.fail("kind", f"unknown kind {kind!r} (use {', '.join(RATE_KINDS)})")
-    return dict(
-        code=r.string("code", pattern=_CODE, max_len=60), kind=kind, position=position,
-        name=r.text("name", max_len=200),
-        amount=r.amount("amount"),
-        percent=r.boolean("percent"),
-        unit=r.text("unit", max_len=120),
-        year=r.integer("year", required=True, low=2000, high=2100),
-        resolution=r.string("resolution", required=False, max_len=300),
-        notes=r.text("notes", required=False, max_len=1000),
-        unconfirmed=r.unconfirmed(_RATE_FIELDS),
-    )
-
-
-def _announcement(r: _Reader, position: int) -> dict:
-    item = dict(
-        code=r.string("code", pattern=_CODE, max_len=60), position=position,
-        title=r.text("title", max_len=120), body=r.text("body", max_len=1000),
-        valid_from=r.date("valid_from"), valid_to=r.date("valid_to", required=False),
-        unconfirmed=r.unconfirmed(),
-    )
-    if item["valid_from"] and item["valid_to"] and item["valid_to"] < item["valid_from"]:
-        r.fail("valid_to", "ends before it starts")
-    return item
-
+# --- record kinds ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class RecordKind:
@@ -408,6 +676,19 @@ RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
 )}
 OPTIONAL_FILES = frozenset({"synonyms.yaml"})
 
+RECORD_MODELS: dict[str, type[_Record]] = {
+    "category": CategoryRecord, "department": DepartmentRecord,
+    "queue_category": QueueCategoryRecord, "form": FormRecord, "rate": RateRecord,
+    "announcement": AnnouncementRecord, "procedure": ProcedureRecord, "synonym": SynonymRecord,
+}
+
+
+def synonym_key(data: Any) -> str:
+    """A synonym entry has no code of its own: its first everyday word identifies it."""
+    words = data.get("words") if isinstance(data, dict) else None
+    first = words[0] if isinstance(words, list) and words else None
+    return first.strip().lower() if isinstance(first, str) else ""
+
 
 def record_key(kind: str, data: Any) -> str:
     """The identity of a record in the YAML format, as the central database keys it."""
@@ -415,9 +696,31 @@ def record_key(kind: str, data: Any) -> str:
         return synonym_key(data)
     return str(data[RECORD_KINDS[kind].ident])
 
-_PARSERS = {"category": _category, "department": _department,
-            "queue_category": _queue_category, "form": _form, "rate": _rate,
-            "announcement": _announcement, "procedure": None}
+
+def _identity(kind: str, data: Any) -> str | None:
+    """The record's identity as written, also when the record itself is invalid."""
+    if kind == "synonym":
+        return synonym_key(data) or None
+    name = data.get(RECORD_KINDS[kind].ident) if isinstance(data, dict) else None
+    if isinstance(name, bool) or not isinstance(name, (str, int)):
+        return None
+    return clean_text(str(name)) or None
+
+
+def _label(kind: str, data: Any, position: int) -> str:
+    spec = RECORD_KINDS[kind]
+    if kind == "synonym":
+        key = synonym_key(data)
+        return f"synonym {key!r}" if key else f"synonym #{position + 1}"
+    name = data.get(spec.ident) if isinstance(data, dict) else None
+    return (f"{spec.label} {name!r}" if isinstance(name, (str, int))
+            else f"{spec.label} #{position + 1}")
+
+
+def _parse(kind: str, data: Any, file: str, label: str, position: int
+           ) -> tuple[dict | None, list[ContentProblem]]:
+    record, problems = _validate(RECORD_MODELS[kind], data, file, label)
+    return (record.as_dict(position) if record is not None else None), problems
 
 
 def read_record(kind: str, data: Any, *, file: str, position: int
@@ -426,27 +729,20 @@ def read_record(kind: str, data: Any, *, file: str, position: int
 
     Returns the parsed record (None when it has any problem) and its problems. References to
     other records are not checked here: see `reference_problems`."""
-    spec = RECORD_KINDS[kind]
-    name = data.get(spec.ident) if isinstance(data, dict) else None
-    if kind == "synonym":
-        label = _synonym_label(data, position)
-    else:
-        label = (f"{spec.label} {name!r}" if isinstance(name, (str, int))
-                 else f"{spec.label} #{position + 1}")
-    problems: list[ContentProblem] = []
-    r = _Reader(problems, file, label, data)
-    parsed = _procedure(r, position) if kind == "procedure" else _PARSERS[kind](r, position)
-    parsed.pop("_where", None)
-    return (None if problems else parsed), problems
+    return _parse(kind, data, file, _label(kind, data, position), position)
 
 
-def reference_problems(b: ContentBundle) -> list[tuple[str, str, ContentProblem]]:
+def reference_problems(b: ContentBundle, *, known: Mapping[str, Iterable[str]] | None = None
+                       ) -> list[tuple[str, str, ContentProblem]]:
     """Records pointing at a category, department, queue category or form the bundle lacks,
-    as (kind, identity, problem)."""
-    cats = {c["code"] for c in b.categories}
-    depts = {d["code"] for d in b.departments}
-    letters = {q["letter"] for q in b.queue_categories}
-    forms = {f["code"] for f in b.forms}
+    as (kind, identity, problem). `known`: identities per bundle list that exist although
+    the bundle lacks them (records refused for problems of their own, already reported)."""
+    known = known or {}
+    cats = {c["code"] for c in b.categories} | set(known.get("categories", ()))
+    depts = {d["code"] for d in b.departments} | set(known.get("departments", ()))
+    letters = ({q["letter"] for q in b.queue_categories}
+               | set(known.get("queue_categories", ())))
+    forms = {f["code"] for f in b.forms} | set(known.get("forms", ()))
     out: list[tuple[str, str, ContentProblem]] = []
     for q in b.queue_categories:
         if q["department_code"] and q["department_code"] not in depts:
@@ -461,7 +757,8 @@ def reference_problems(b: ContentBundle) -> list[tuple[str, str, ContentProblem]
     for p in b.procedures:
         file, record = p.get("_where") or ("procedures/", f"procedure {p['symbol']!r}")
 
-        def bad(field_, msg):
+        def bad(field_: str, msg: str, p: dict = p, file: str = file, record: str = record
+                ) -> None:
             out.append(("procedure", p["symbol"], ContentProblem(file, record, field_, msg)))
         if p["category_code"] and p["category_code"] not in cats:
             bad("category", f"unknown category {p['category_code']!r}")
@@ -474,6 +771,8 @@ def reference_problems(b: ContentBundle) -> list[tuple[str, str, ContentProblem]
                 bad(f"documents[{d['position']}].form", f"unknown form {d['form_code']!r}")
     return out
 
+
+# --- files --------------------------------------------------------------------------------
 
 def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path) -> list:
     rel = str(path.relative_to(root))
@@ -491,13 +790,29 @@ def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path)
     return data[key]
 
 
-def _records(path: Path, key: str, kind: str, ident: str, problems, root):
-    """Yield a reader per record, named by its identifying field for error messages."""
-    rel = str(path.relative_to(root))
-    for i, data in enumerate(_load_yaml(path, key, problems, root)):
-        name = data.get(ident) if isinstance(data, dict) else None
-        label = f"{kind} {name!r}" if isinstance(name, (str, int)) else f"{kind} #{i + 1}"
-        yield _Reader(problems, rel, label, data)
+def _load_meta(root: Path, problems: list[ContentProblem]) -> Any:
+    try:
+        return yaml.load((root / "content.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except FileNotFoundError:
+        problems.append(ContentProblem("content.yaml", "", "", "file is missing"))
+    except yaml.YAMLError as exc:
+        problems.append(ContentProblem("content.yaml", "", "", f"not valid YAML: {exc}"))
+    return {}
+
+
+def _read_meta(root: Path, problems: list[ContentProblem]) -> ContentMeta | None:
+    raw = _load_meta(root, problems)
+    meta, found = _validate(ContentMeta, raw, "content.yaml", "")
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    # A newer format may mean anything: refuse it alone, before its records produce noise.
+    if (not any(p.field == "schema_version" for p in found) and isinstance(version, int)
+            and version not in SUPPORTED_SCHEMA_VERSIONS):
+        raise ContentError([ContentProblem(
+            "content.yaml", "", "schema_version",
+            f"version {version} is not supported by this kiosk "
+            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")])
+    problems.extend(found)
+    return meta
 
 
 def _checksum(root: Path, files: list[Path]) -> str:
@@ -508,6 +823,26 @@ def _checksum(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Seen:
+    """A record read from a file, valid or not: for the checks across records."""
+
+    spec: RecordKind
+    file: str
+    label: str
+    identity: str | None
+    data: Any
+    parsed: dict | None
+    problems: list[ContentProblem]
+
+
+def _kind_files(root: Path, spec: RecordKind) -> list[Path]:
+    if spec.kind == "procedure":
+        return sorted((root / "procedures").glob("*.yaml"))
+    path = root / spec.file
+    return [] if spec.file in OPTIONAL_FILES and not path.exists() else [path]
+
+
 def read_content(root: Path | str) -> ContentBundle:
     """Read and validate a whole content folder; raise ContentError listing every problem."""
     root = Path(root)
@@ -515,210 +850,107 @@ def read_content(root: Path | str) -> ContentBundle:
     if not root.is_dir():
         raise ContentError([ContentProblem(str(root), "", "", "content folder not found")])
 
-    head = _Reader(problems, "content.yaml", "", _load_meta(root, problems))
-    version = head.integer("schema_version", required=True, low=1, high=1000)
-    if version is not None and version not in SUPPORTED_SCHEMA_VERSIONS:
-        raise ContentError([ContentProblem(
-            "content.yaml", "", "schema_version",
-            f"version {version} is not supported by this kiosk "
-            f"(supported: {', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")])
+    meta = _read_meta(root, problems)
     bundle = ContentBundle(
-        schema_version=version or 0,
-        revision=head.string("revision", max_len=80) or "",
-        published=head.date("published", required=False),
+        schema_version=meta.schema_version if meta else 0,
+        revision=meta.revision if meta else "",
+        published=meta.published if meta else None,
         source=str(root),
         checksum="",
     )
+    seen: list[_Seen] = []
+    files: list[Path] = []
+    for spec in RECORD_KINDS.values():
+        kind_files = _kind_files(root, spec)
+        if spec.kind == "procedure" and not kind_files:
+            problems.append(ContentProblem("procedures/", "", "", "no procedure files (*.yaml)"))
+        files += kind_files
+        # Procedures are numbered across their files: one order for the whole list.
+        numbered = 0
+        for path in kind_files:
+            rel = str(path.relative_to(root))
+            for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
+                label = _label(spec.kind, data, i)
+                parsed, found = _parse(spec.kind, data, rel, label,
+                                       numbered if spec.kind == "procedure" else i)
+                numbered += 1
+                problems += found
+                seen.append(_Seen(spec, rel, label, _identity(spec.kind, data), data, parsed,
+                                  found))
+                if parsed is not None:
+                    getattr(bundle, spec.bundle).append(parsed)
 
-    for i, r in enumerate(_records(root / "categories.yaml", "categories", "category", "code",
-                                   problems, root)):
-        bundle.categories.append(_category(r, i))
-    for i, r in enumerate(_records(root / "departments.yaml", "departments", "department",
-                                   "code", problems, root)):
-        bundle.departments.append(_department(r, i))
-    for i, r in enumerate(_records(root / "queue_categories.yaml", "queue_categories",
-                                   "queue category", "letter", problems, root)):
-        bundle.queue_categories.append(_queue_category(r, i))
-    for i, r in enumerate(_records(root / "forms.yaml", "forms", "form", "code", problems, root)):
-        bundle.forms.append(_form(r, i))
-    for i, r in enumerate(_records(root / "rates.yaml", "rates", "rate", "code", problems, root)):
-        bundle.rates.append(_rate(r, i))
-    for i, r in enumerate(_records(root / "announcements.yaml", "announcements", "announcement",
-                                   "code", problems, root)):
-        bundle.announcements.append(_announcement(r, i))
-
-    synonyms_file = root / "synonyms.yaml"
-    if synonyms_file.exists():
-        bundle.synonyms = _synonyms(synonyms_file, problems, root)
-
-    proc_files = sorted((root / "procedures").glob("*.yaml"))
-    if not proc_files:
-        problems.append(ContentProblem("procedures/", "", "", "no procedure files (*.yaml)"))
-    for path in proc_files:
-        for r in _records(path, "procedures", "procedure", "symbol", problems, root):
-            bundle.procedures.append(_procedure(r, len(bundle.procedures)))
-
-    _check_references(bundle, problems)
+    problems += _cross_record_problems(bundle, seen)
     if problems:
         raise ContentError(problems)
-    meta_files = [root / n for n in ("content.yaml", "categories.yaml", "departments.yaml",
-                                     "queue_categories.yaml", "forms.yaml", "rates.yaml",
-                                     "announcements.yaml")]
-    if synonyms_file.exists():
-        meta_files.append(synonyms_file)
-    bundle.checksum = _checksum(root, meta_files + proc_files)
+    # The checksum identifies the revision: the files in the order they always had, the
+    # procedure files last.
+    procs = _kind_files(root, RECORD_KINDS["procedure"])
+    bundle.checksum = _checksum(root, [root / "content.yaml",
+                                       *(p for p in files if p not in procs), *procs])
     return bundle
 
 
-def _synonym(r: _Reader, position: int) -> dict:
-    from kiosk.search.text import tokens
-
-    entry = dict(position=position, words=r.strings("words", max_len=60),
-                 means=r.strings("means", max_len=100))
-    for key in ("words", "means"):
-        if not entry[key] and r._raw(key, False) is None:
-            r.fail(key, "required field is missing")
-        elif not entry[key]:
-            r.fail(key, "needs at least 1 item(s)")
-        for j, text in enumerate(entry[key]):
-            if not tokens(text):
-                r.fail(f"{key}[{j}]", f"has no letters or digits: {text!r}")
-    return entry
-
-
-_PARSERS["synonym"] = _synonym
-
-
-def synonym_key(data: Any) -> str:
-    """A synonym entry has no code of its own: its first everyday word identifies it."""
-    words = data.get("words") if isinstance(data, dict) else None
-    first = words[0] if isinstance(words, list) and words else None
-    return first.strip().lower() if isinstance(first, str) else ""
-
-
-def _synonym_label(data: Any, i: int) -> str:
-    key = synonym_key(data)
-    return f"synonym {key!r}" if key else f"synonym #{i + 1}"
-
-
-def _synonyms(path: Path, problems: list[ContentProblem], root: Path) -> list[dict]:
-    out = []
-    for i, data in enumerate(_load_yaml(path, "synonyms", problems, root)):
-        r = _Reader(problems, str(path.relative_to(root)), _synonym_label(data, i), data)
-        out.append(_synonym(r, i))
-    return out
-
-
-def _load_meta(root: Path, problems: list[ContentProblem]):
+def _cross_record_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentProblem]:
+    """Identities used twice, and references to records that do not exist. A record refused
+    for a problem of its own still counts as existing: its problem is already reported, and
+    every record pointing at it would only repeat it."""
+    problems: list[ContentProblem] = []
+    used: set[tuple[str, str]] = set()
+    for s in seen:
+        if s.identity is None or s.spec.kind == "synonym":
+            continue
+        if (s.spec.kind, s.identity) in used:
+            problems.append(ContentProblem(s.file, s.label, s.spec.ident, "used twice"))
+        used.add((s.spec.kind, s.identity))
+    known: dict[str, set[str]] = {}
+    exists: dict[str, set[str]] = {}
+    for s in seen:
+        if s.identity is not None:
+            exists.setdefault(s.spec.bundle, set()).add(s.identity)
+            if s.parsed is None:
+                known.setdefault(s.spec.bundle, set()).add(s.identity)
+    where = {id(s.parsed): (s.file, s.label) for s in seen if s.spec.kind == "procedure"}
+    for p in b.procedures:
+        p["_where"] = where[id(p)]
     try:
-        return yaml.load((root / "content.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except FileNotFoundError:
-        problems.append(ContentProblem("content.yaml", "", "", "file is missing"))
-    except yaml.YAMLError as exc:
-        problems.append(ContentProblem("content.yaml", "", "", f"not valid YAML: {exc}"))
-    return {}
+        problems += [problem for _, _, problem in reference_problems(b, known=known)]
+    finally:
+        for p in b.procedures:
+            p.pop("_where", None)
+    for s in seen:
+        if s.parsed is None:
+            problems += _dangling_in_invalid(s, exists)
+    return problems
 
 
-def _procedure(r: _Reader, position: int) -> dict:
-    steps = [r.text("", raw=s, max_len=1000, label=f"steps[{i}]")
-             for i, s in enumerate(r.items("steps", required=True, min_len=1, max_len=30))]
-    documents = []
-    for i, d in enumerate(r.items("documents", max_len=40)):
-        dr = _Reader(r.problems, r.file, r.record, d)
-        if not dr.ok:
-            r.ok = False
-            continue
-        documents.append(dict(
-            position=i,
-            name=dr.text("", raw=d.get("name"), max_len=300, label=f"documents[{i}].name"),
-            form_code=dr.string("form", required=False, pattern=_FORM),
-            optional=dr.boolean("optional"),
-            note=dr.text("", raw=d.get("note"), required=False, max_len=500,
-                         label=f"documents[{i}].note"),
-        ))
-    fees = []
-    for i, f in enumerate(r.items("fees", max_len=30)):
-        fr = _Reader(r.problems, r.file, r.record, f)
-        if not fr.ok:
-            r.ok = False
-            continue
-        fees.append(dict(
-            position=i,
-            name=fr.text("", raw=f.get("name"), max_len=200, label=f"fees[{i}].name"),
-            amount=fr.amount(f"fees[{i}].amount", raw=f.get("amount")),
-            legal_basis=fr.string("legal_basis", required=False, max_len=300),
-        ))
-    appeal = r._raw("appeal", False)
-    if appeal is not None and not isinstance(appeal, dict):
-        r.fail("appeal", "must be a mapping with to, days and how, or null")
-        appeal = None
-    place = r._raw("place", True)
-    if place is not None and not isinstance(place, dict):
-        r.fail("place", "must be a mapping with building, entrance, floor, room, desk")
-    return dict(
-        symbol=r.string("symbol", max_len=30, pattern=_SYMBOL,
-                        hint="letters, digits, spaces, '-', '/', '.'"),
-        position=position,
-        category_code=r.string("category", pattern=_CODE),
-        department_code=r.string("department", pattern=_DEPT),
-        queue_letter=r.string("queue_category", required=False,
-                              pattern=re.compile(r"^[A-Z]$"), hint="one capital letter"),
-        title=r.text("title", max_len=200),
-        summary=r.text("summary", max_len=1000),
-        who_may_apply=r.text("who_may_apply", max_len=1000),
-        steps=[dict(position=i, text=t) for i, t in enumerate(steps)],
-        documents=documents,
-        fees=fees,
-        fee_exemptions=r.text("fee_exemptions", required=False, max_len=1000),
-        payment_methods=r.text("payment_methods", required=False, max_len=1000),
-        deadline=r.text("deadline", max_len=300),
-        deadline_days=r.integer("deadline_days", low=0, high=3650),
-        place_building=r.string("place.building", max_len=120),
-        place_entrance=r.string("place.entrance", required=False, max_len=20),
-        place_floor=r.integer("place.floor", low=-2, high=20),
-        place_room=r.string("place.room", required=False, max_len=20),
-        place_desk=r.string("place.desk", required=False, max_len=20),
-        legal_basis=r.strings("legal_basis", max_len=300),
-        appeal_to=r.text("appeal.to", max_len=300) if appeal else None,
-        appeal_days=r.integer("appeal.days", required=True, low=1, high=365) if appeal else None,
-        appeal_how=r.text("appeal.how", required=False, max_len=1000) if appeal else None,
-        appeal_none=r.text("appeal_none", required=False, max_len=1000),
-        notes=r.text("notes", required=False, max_len=2000),
-        online_url=r.url("online_url"),
-        valid_from=r.date("valid_from"),
-        last_reviewed=r.date("last_reviewed"),
-        source_url=r.url("source_url", required=True),
-        keywords=r.strings("keywords", max_len=60),
-        unconfirmed=r.unconfirmed(_PROC_FIELDS),
-        _where=(r.file, r.record),
-    )
+# Where records point, in the YAML: kind -> (field, bundle list it names, what that is called).
+_REFERENCES = {
+    "queue_category": (("department", "departments", "department"),),
+    "form": (("department", "departments", "department"),),
+    "procedure": (("category", "categories", "category"),
+                  ("department", "departments", "department"),
+                  ("queue_category", "queue_categories", "queue category")),
+}
 
 
-def _check_references(b: ContentBundle, problems: list[ContentProblem]) -> None:
-    def unique(items, key, file, kind):
-        seen = set()
-        for item in items:
-            value = item.get(key)
-            if value is not None and value in seen:
-                problems.append(ContentProblem(file, f"{kind} {value!r}", key, "used twice"))
-            seen.add(value)
-        return seen
-
-    unique(b.categories, "code", "categories.yaml", "category")
-    unique(b.departments, "code", "departments.yaml", "department")
-    unique(b.queue_categories, "letter", "queue_categories.yaml", "queue category")
-    unique(b.forms, "code", "forms.yaml", "form")
-    unique(b.rates, "code", "rates.yaml", "rate")
-    unique(b.announcements, "code", "announcements.yaml", "announcement")
-    symbols: set[str] = set()
-    for p in b.procedures:
-        if p["symbol"] in symbols:
-            file, record = p["_where"]
-            problems.append(ContentProblem(file, record, "symbol", "used twice"))
-        symbols.add(p["symbol"])
-    problems.extend(problem for _, _, problem in reference_problems(b))
-    for p in b.procedures:
-        p.pop("_where", None)
+def _dangling_in_invalid(s: _Seen, exists: Mapping[str, set[str]]) -> list[ContentProblem]:
+    """What `reference_problems` finds in a valid record, read from an invalid one as written,
+    so that a load lists these problems together with the record's own."""
+    data = s.data
+    if not isinstance(data, dict):
+        return []
+    refs = [(name, data.get(name), target, what)
+            for name, target, what in _REFERENCES.get(s.spec.kind, ())]
+    documents = data.get("documents") if s.spec.kind == "procedure" else None
+    if isinstance(documents, list):
+        refs += [(f"documents[{i}].form", d.get("form"), "forms", "form")
+                 for i, d in enumerate(documents) if isinstance(d, dict)]
+    reported = {p.field for p in s.problems}
+    return [ContentProblem(s.file, s.label, name, f"unknown {what} {value!r}")
+            for name, value, target, what in refs
+            if isinstance(value, str) and name not in reported and clean_text(value)
+            and clean_text(value) not in exists.get(target, ())]
 
 
 def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int, Any]]]:
@@ -730,14 +962,11 @@ def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int
     meta = _load_meta(root, problems) or {}
     out: list[tuple[str, str | None, int, Any]] = []
     for spec in RECORD_KINDS.values():
-        paths = (sorted((root / "procedures").glob("*.yaml")) if spec.kind == "procedure"
-                 else [root / spec.file])
-        for path in paths:
-            if spec.file in OPTIONAL_FILES and not path.exists():
-                continue
+        for path in _kind_files(root, spec):
             stem = path.stem if spec.kind == "procedure" else None
             for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
                 out.append((spec.kind, stem, i, data))
     if problems:
         raise ContentError(problems)
     return meta if isinstance(meta, dict) else {}, out
+
