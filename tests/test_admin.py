@@ -131,3 +131,32 @@ def test_root_setting_the_pin_leaves_no_root_owned_files_in_the_kiosks_data(tmp_
     assert r.returncode == 0, r.stderr
     assert verify_pin(PIN, pin.read_text())
     assert list(data.iterdir()) == [], "no database created by root"
+
+
+def test_taps_while_locked_never_lift_the_lock(admin):
+    """Each tap on OK while locked writes a `locked` row; once the lock was read from the last
+    few rows only, six such taps pushed the lockout out of sight and reopened the pad."""
+    for _ in range(5):
+        admin.check_pin("000111")
+    assert admin.lock_remaining() == 300
+    for _ in range(6):
+        assert admin.check_pin("000111").locked_for > 0
+    assert admin.lock_remaining() == 300
+    assert not admin.check_pin(PIN).ok, "the right PIN must wait for the lock to end"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_hundred_wrong_pins_in_any_rhythm_get_at_most_five_tries_in_five_minutes(admin, seed):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(100):
+        admin.clock.advance(rng.choice([0.2, 1, 5, 30, 61, 299, 301]))
+        assert not admin.check_pin(f"{rng.randrange(10 ** 6):06d}").ok
+    pins = [e for e in reversed(admin.recent(500)) if e.action == "pin"]
+    assert len([e for e in pins if e.outcome in ("wrong", "locked")]) == 100, \
+        "every attempt is in the audit log"
+    tried = [e.at for e in pins if e.outcome == "wrong"]  # PINs really checked
+    for i, t in enumerate(tried):
+        in_window = [u for u in tried[i:] if (u - t).total_seconds() < 300]
+        assert len(in_window) <= 5, f"{len(in_window)} tries within 5 minutes from {t}"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import KioskConfig
@@ -150,41 +150,41 @@ class Admin:
                                                          AdminAudit.id.desc()).limit(n))
             return [AuditEntry(r.at, r.action, r.outcome, r.detail) for r in rows]
 
-    def _pin_rows(self, s: Session) -> list[AdminAudit]:
-        a = self.cfg.admin
-        return list(s.scalars(select(AdminAudit).where(AdminAudit.action == "pin")
-                              .order_by(AdminAudit.at.desc(), AdminAudit.id.desc())
-                              .limit(a.max_attempts + 1)))
+    def _last_pin_row(self, s: Session, *outcomes: str) -> AdminAudit | None:
+        return s.scalars(select(AdminAudit)
+                         .where(AdminAudit.action == "pin", AdminAudit.outcome.in_(outcomes))
+                         .order_by(AdminAudit.at.desc(), AdminAudit.id.desc()).limit(1)).first()
 
     def lock_remaining(self) -> int:
         """Whole seconds the PIN pad stays locked, 0 when open."""
         with self._Session() as s:
-            return self._lock_remaining(self._pin_rows(s))
+            return self._lock_remaining(s)
 
-    def _lock_remaining(self, rows: list[AdminAudit]) -> int:
-        lock = next((r for r in rows if r.outcome == "lockout"), None)
+    def _lock_remaining(self, s: Session) -> int:
+        # The newest lockout row, however many attempts came after it: taps while locked
+        # add rows of their own and must never push the lock out of sight.
+        lock = self._last_pin_row(s, "lockout")
         if lock is None:
             return 0
         left = (lock.at + dt.timedelta(seconds=self.cfg.admin.lockout_seconds)
                 - self._now()).total_seconds()
         return max(0, int(left + 0.999))
 
-    def _wrong_in_a_row(self, rows: list[AdminAudit]) -> int:
-        n = 0
-        for r in rows:  # newest first; a success or a lockout starts the count again
-            if r.outcome != "wrong":
-                if r.outcome in ("ok", "lockout"):
-                    break
-                continue
-            n += 1
-        return n
+    def _wrong_in_a_row(self, s: Session) -> int:
+        """Wrong PINs since the last success or lockout (taps while locked do not count)."""
+        since = self._last_pin_row(s, "ok", "lockout")
+        query = select(func.count()).select_from(AdminAudit).where(
+            AdminAudit.action == "pin", AdminAudit.outcome == "wrong")
+        if since is not None:
+            query = query.where(AdminAudit.id > since.id)
+        return s.scalar(query) or 0
 
     def check_pin(self, pin: str) -> PinResult:
         """One attempt at the PIN pad, written to the audit log whatever its outcome."""
         a = self.cfg.admin
         with self._Session() as s:
-            rows = self._pin_rows(s)
-        locked = self._lock_remaining(rows)
+            locked = self._lock_remaining(s)
+            wrong_before = self._wrong_in_a_row(s)
         if locked:
             self.audit("pin", "locked", f"attempt while locked, {locked} s left")
             return PinResult(False, locked_for=locked)
@@ -197,7 +197,7 @@ class Admin:
             self.audit("pin", "ok")
             return PinResult(True, attempts_left=a.max_attempts)
         self.audit("pin", "wrong")
-        wrong = self._wrong_in_a_row(rows) + 1
+        wrong = wrong_before + 1
         if wrong >= a.max_attempts:
             self.audit("pin", "lockout", f"{wrong} wrong PINs in a row: locked for "
                                          f"{a.lockout_seconds} s")
