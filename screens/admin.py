@@ -1,20 +1,19 @@
 """The admin side (staff, after the PIN): status of every part, actions, staff alerts and the
 audit trail. Closes itself after [admin] idle_seconds without a touch (kiosk_app._check_idle).
 
-Slow work (health checks, printing, sync) runs on a worker thread; results come back with
-Clock.schedule_once. Every action is written to the audit log with its outcome.
+Slow work (health checks, printing, sync) runs through screens.background. Every action is
+written to the audit log with its outcome; an action or a check that fails says so here.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
-
-from kivy.clock import Clock
 
 from kiosk import __version__
 from kiosk.i18n import N_
-from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP
+from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP, ActionResult
+from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, TitleLabel
 
@@ -36,6 +35,8 @@ ACTIONS = {  # name -> (button label, runs on a worker thread)
 }
 CONFIRM = ("restart", "exit")  # leave the kiosk: a second tap confirms
 
+log = logging.getLogger(__name__)
+
 
 class AdminScreen(KioskScreen):
     def __init__(self, **kw):
@@ -44,7 +45,7 @@ class AdminScreen(KioskScreen):
         self.busy: str | None = None  # the action running now
         self.last: tuple[str, bool, str] | None = None  # action, ok, detail
         self._arm: tuple[str, float] | None = None  # a leave action waiting for its second tap
-        self._gen = 0
+        self._checks = Generation()  # only the newest health check is shown
 
     def crumb(self, **_params) -> str:
         return self._("Staff")
@@ -56,24 +57,20 @@ class AdminScreen(KioskScreen):
         super().show(**params)
 
     def _check(self) -> None:
-        self._gen += 1
-        gen, core = self._gen, self.app.core
+        core, token = self.app.core, self._checks.new()
 
         def work():
             from kiosk.ops.health import check_all
 
-            try:
-                health = check_all(core)
-            except Exception as exc:  # shown to staff; the kiosk goes on
-                health = exc
-            Clock.schedule_once(lambda _dt: self._checked(gen, health))
+            return check_all(core)
 
-        threading.Thread(target=work, daemon=True, name="admin-health").start()
+        # A check that fails is shown to staff ("The check failed: ..."); the kiosk goes on.
+        run_in_background(work, name="admin-health", done=self._checked, error=self._checked,
+                          current=lambda: token() and self.app.manager.current == self.name)
 
-    def _checked(self, gen: int, health) -> None:
-        if gen == self._gen and self.app.manager.current == self.name:
-            self.health = health
-            self.refresh()
+    def _checked(self, health) -> None:
+        self.health = health
+        self.refresh()
 
     def render(self) -> None:
         _ = self._
@@ -154,17 +151,26 @@ class AdminScreen(KioskScreen):
         self.busy = name
         self.refresh()
 
-        def work():
-            from kiosk.ops.admin import ActionResult
+        admin = self.app.admin
 
+        def audit(outcome: str, detail: str) -> None:
+            try:
+                admin.audit(name, outcome, detail)
+            except Exception:  # the outcome is still shown; the log says why it is unaudited
+                log.exception("could not audit %s", name)
+
+        def work():
             try:
                 result = run()
             except Exception as exc:
-                result = ActionResult(False, f"{type(exc).__name__}: {exc}"[:300])
-            self.app.admin.audit(name, "ok" if result.ok else "failed", result.detail)
-            Clock.schedule_once(lambda _dt: self._done(name, result))
+                audit("failed", f"{type(exc).__name__}: {exc}"[:300])
+                raise
+            audit("ok" if result.ok else "failed", result.detail)
+            return result
 
-        threading.Thread(target=work, daemon=True, name=f"admin-{name}").start()
+        run_in_background(work, name=f"admin-{name}", done=lambda r: self._done(name, r),
+                          error=lambda exc: self._done(name, ActionResult(
+                              False, f"{type(exc).__name__}: {exc}"[:300])))
 
     def _done(self, name: str, result) -> None:
         self.busy = None

@@ -3,11 +3,9 @@ count towards the lockout (kiosk.ops.admin); nothing typed here is logged."""
 
 from __future__ import annotations
 
-import threading
-
-from kivy.clock import Clock
 from kivy.uix.gridlayout import GridLayout
 
+from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import KButton, TitleLabel
 
@@ -28,6 +26,7 @@ class AdminPinScreen(KioskScreen):
         self.pin = ""
         self.message = ""
         self.checking = False  # a PIN is being checked on a worker thread
+        self._checks = Generation()
 
     def crumb(self, **_params) -> str:
         return self._("Staff")
@@ -36,6 +35,11 @@ class AdminPinScreen(KioskScreen):
         if self.app.manager.current != self.name:
             self.pin, self.message = "", ""  # each visit starts empty
         super().show(**params)
+
+    def on_leave(self, *_args) -> None:
+        """Left (idle reset, Cancel) while a PIN was checked: its answer is not wanted."""
+        self._checks.drop()
+        self.checking = False
 
     def render(self) -> None:
         _ = self._
@@ -89,21 +93,16 @@ class AdminPinScreen(KioskScreen):
         pin, self.pin = self.pin, ""
         self.checking = True
         self.dots.text = self._("Checking...")
-        admin = self.app.admin
-
-        def work():
-            try:
-                result = admin.check_pin(pin)
-            except Exception as exc:  # a database fault: say so, keep the pad usable
-                result = exc
-            Clock.schedule_once(lambda _dt: self._checked(result))
-
-        threading.Thread(target=work, daemon=True, name="admin-pin").start()
+        admin, token = self.app.admin, self._checks.new()
+        # private: nothing typed on the pad may reach the log, not even in an error's text.
+        run_in_background(lambda: admin.check_pin(pin), name="admin-pin", private=True,
+                          done=self._checked, error=self._checked,
+                          current=lambda: token() and self.manager.current == self.name)
 
     def _checked(self, result) -> None:
+        """The answer, or the exception that stopped the check (a database fault: say so,
+        keep the pad usable). A pad left meanwhile never gets here (on_leave)."""
         self.checking = False
-        if self.app.manager.current != self.name:
-            return  # the pad was left (idle reset, Cancel) while the PIN was checked
         if isinstance(result, Exception):
             self.message = self._("The PIN could not be checked. Try again.")
         elif result.ok:

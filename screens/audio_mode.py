@@ -6,14 +6,14 @@ back; H explains the focused item; R repeats. A touch speaks what is under the f
 activates it. A strip of single-tap Back / Repeat / Help / Next buttons replaces the gestures
 for anyone who cannot swipe. Any touch or key stops the current speech first.
 
-Speech comes from the core (`core.speech`: the audio cache, espeak-ng for misses) on a worker
-thread and is played with Kivy's SoundLoader; only the newest request is ever played.
+Speech comes from the core (`core.speech`: the audio cache, espeak-ng for misses) through
+screens.background and is played with Kivy's SoundLoader; only the newest request is ever
+played. A part that cannot be spoken is left out (and logged); the rest is still said.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from kivy.clock import Clock
 from kivy.core.audio import SoundLoader
@@ -27,6 +27,7 @@ from kivy.uix.widget import Widget
 from kiosk.i18n import N_
 from kiosk.speech.service import SPEEDS, VOLUMES, EngineError
 from screens import theme
+from screens.background import Generation, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +62,15 @@ class Speaker:
         self.played: list = []  # clips that reached the loudspeaker
         self.speed_step = DEFAULT_SPEED
         self.volume_step = DEFAULT_VOLUME
-        self._generation = 0
-        self.playing_generation = -1
+        self._requests = Generation()
+        self._request = self._requests.new()  # the newest request
+        self._playing = None  # the request whose clip plays now (or played last)
         self._last_parts: list[str] = []
 
     @property
     def answered(self) -> bool:
         """The newest request is what is playing now (or has played)."""
-        return self.playing_generation == self._generation
+        return self._playing is self._request and self._request()
 
     @property
     def speed(self) -> float:
@@ -99,31 +101,34 @@ class Speaker:
         if len(self.said) > 500:  # a day of speech must not pile up in memory
             del self.said[:-100]
         self._last_parts = parts
-        generation = self._generation
+        self._request = token = self._requests.new()
         speech, speed = self.app.core.speech, self.speed
         lang = lang or self.app.lang
 
-        def work() -> None:
+        def work() -> list:
             clips = []
             for part in parts:
                 try:
                     clips.append(speech.clip(part, lang, speed))
                 except EngineError as exc:
                     log.warning("cannot speak %r: %s", part[:40], exc)
-                except Exception:  # never let a speech fault end the worker silently
+                except Exception:  # one part that fails must not silence the others
                     log.exception("speech failed for %r", part[:40])
-                if generation != self._generation:
-                    return  # replaced while synthesising: don't bother with the rest
-            if clips:
-                Clock.schedule_once(lambda _dt: self._play(generation, clips))
+                if not token():
+                    return []  # replaced while synthesising: don't bother with the rest
+            return clips
 
-        threading.Thread(target=work, daemon=True, name="speech").start()
+        # A part that fails is left out above, so work() does not raise; nor could a failure
+        # be shown (audio mode speaks, perhaps behind the privacy curtain). The resident can
+        # ask again (Repeat); the log tells staff why.
+        run_in_background(work, name="speech", done=lambda clips: self._play(token, clips),
+                          error=None, current=token)
 
     def repeat(self) -> None:
         self.say(list(self._last_parts))
 
-    def _play(self, generation: int, clips: list) -> None:
-        if generation != self._generation or not clips:
+    def _play(self, token, clips: list) -> None:
+        if not token() or not clips:
             return  # something newer was asked for meanwhile, or a touch stopped it
         clip, rest = clips[0], clips[1:]
         sound = SoundLoader.load(str(clip.path))
@@ -136,16 +141,16 @@ class Speaker:
         sound.bind(on_stop=lambda s: Clock.schedule_once(lambda _dt: s.unload()))
         if rest:
             sound.bind(on_stop=lambda *_a: Clock.schedule_once(
-                lambda _dt: self._play(generation, rest)))
+                lambda _dt: self._play(token, rest)))
         sound.play()
         self.sound = sound
         self.played.append(clip)
         if len(self.played) > 500:
             del self.played[:-100]
-        self.playing_generation = generation
+        self._playing = token
 
     def stop(self) -> None:
-        self._generation += 1
+        self._requests.drop()
         if self.sound is not None:
             self.sound.stop()
             self.sound = None

@@ -5,7 +5,7 @@ notices; each new call is highlighted and announced after a chime.
 A thin adapter: the call feed (kiosk.queue.call_feed.CallWatcher) follows the queue database on its
 own thread and hands updates over with Clock.schedule_once; announcements go through
 kiosk.queue.announce.AnnouncementQueue, played here with Kivy's SoundLoader. The UI thread never
-touches the database.
+touches the database: the notices are read through screens.background.
 
 With $KIOSK_DISPLAY_STATE set, what is on screen (read back from the labels) and what was
 played is written to that JSON file after every change, for the tests and the benchmark; a
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from kiosk.queue.announce import (
 )
 from kiosk.queue.call_feed import CallWatcher, FeedUpdate, open_display_queue
 from screens import theme
+from screens.background import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ class DisplayApp(App):
         read on a worker thread (once a minute): the UI thread never waits for a database."""
         if time.monotonic() - self._notices_read > 60:
             self._notices_read = time.monotonic()
-            threading.Thread(target=self._read_notices, daemon=True, name="notices").start()
+            self._read_notices()
         if not self._notices:
             self.root.ids.notice.text = ""
             return
@@ -220,18 +220,17 @@ class DisplayApp(App):
     def _read_notices(self) -> None:
         from kiosk.hours import office_now
 
-        try:
-            notices = self.core.content.announcements(office_now(self.cfg.office.timezone).date())
-        except Exception:  # content is local; if it fails, the calls matter more
-            log.exception("cannot read the notices")
-            return
+        content, today = self.core.content, office_now(self.cfg.office.timezone).date()
+        # A failure is only logged: content is local, and the calls matter more. The notices
+        # read last (or none) stay.
+        run_in_background(lambda: content.announcements(today), name="notices",
+                          done=self._notices_arrived, error=None)
 
-        def show(_dt) -> None:
-            first = not self._notices
-            self._notices = list(notices)
-            if first:
-                self._next_notice()
-        Clock.schedule_once(show)
+    def _notices_arrived(self, notices) -> None:
+        first = not self._notices
+        self._notices = list(notices)
+        if first:
+            self._next_notice()
 
     # --- updates from the feed ----------------------------------------------------------------
     def _from_worker(self, update: FeedUpdate) -> None:
@@ -347,7 +346,7 @@ class DisplayApp(App):
             self._unstamped = []
             self._state_dirty = True
 
-    # --- state file for tests and the benchmark ----------------------------------------------------
+    # --- state file for tests and the benchmark ------------------------------------------------
     def state(self) -> dict:
         ids = self.root.ids
 

@@ -7,17 +7,13 @@ takes and how to appeal; a summary with what is still missing.
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from kiosk.content.places import open_now_line, place_lines, today_hours_line
 from kiosk.i18n import N_
 from screens import satisfaction, theme
+from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from screens.widgets import CheckRow, PrimaryButton, TitleLabel
-
-log = logging.getLogger(__name__)
 
 STEPS = ("about", "documents", "fees", "where", "time", "summary")
 STEP_TITLES = {
@@ -45,7 +41,8 @@ class GuideScreen(KioskScreen):
         last = step == len(STEPS) - 1
         self.ids.next_button.text = (self._("Finish") if last else self._("Next") + "  ›")
         self.clear()
-        self.add(TitleLabel(text=self.tx(g.title), font_size=theme.FONT_HEADING * self.app.font_scale))
+        self.add(TitleLabel(text=self.tx(g.title),
+                            font_size=theme.FONT_HEADING * self.app.font_scale))
         self.small(f"{g.symbol} · {self._(STEP_TITLES[name])}")
         getattr(self, f"_step_{name}")(g)
         self.finish()
@@ -61,14 +58,9 @@ class GuideScreen(KioskScreen):
         self._counted.add(symbol)
         self.app.core.usage.procedure_opened(symbol)
         search = self.app.core.search
-
-        def work():
-            try:
-                search.record_open(symbol)
-            except Exception:  # a counter must never disturb the guide
-                log.exception("could not count the opening of %s", symbol)
-
-        threading.Thread(target=work, daemon=True, name="search-open").start()
+        # Nobody waits for a counter: a failure is only logged, the guide goes on.
+        run_in_background(lambda: search.record_open(symbol), name=f"search-open {symbol}",
+                          done=None, error=None)
 
     # --- navigation within the guide -------------------------------------------------------
     def goto_step(self, step: int) -> None:

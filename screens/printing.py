@@ -1,22 +1,23 @@
 """Printing: progress, then "take it from the slot below", or what went wrong in plain words.
 
-The job runs on a worker thread (the printer may be slow or gone); its result comes back with
-Clock.schedule_once. Each job has its own number in the screen's parameters, so a language
-switch or Back to this screen shows the result again and never prints a second copy.
+The job runs through screens.background (the printer may be slow or gone). Each job has its
+own number in the screen's parameters, so a language switch or Back to this screen shows the
+result again and never prints a second copy. A job that fails in an unexpected way ends like a
+printer fault: "We could not print." in plain words, staff are told, and a ticket is shown on
+screen in large type with its QR code, just as valid as on paper.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 
-from kivy.clock import Clock
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from kiosk.printing.layouts import spaced_code
-from kiosk.printing.service import PrintResult
+from kiosk.printing.service import FAULT_MESSAGES, PrinterState, PrintResult
 from screens import satisfaction, theme
+from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, QRCode, TitleLabel
 
@@ -125,23 +126,36 @@ class PrintingScreen(KioskScreen):
 
     def _start(self, what: str, job: int, params: dict) -> None:
         app, printing = self.app, self.app.core.printing
-        ticket = params.get("ticket")
+        ticket, symbol, lang = params.get("ticket"), params.get("symbol"), app.lang
         if what == "ticket":
-            doc = printing.ticket_document(ticket, app.lang, params.get("symbol"))
+            def work() -> PrintResult:
+                return printing.print_ticket(
+                    ticket, printing.ticket_document(ticket, lang, symbol))
         elif what == "card":
-            doc = printing.card_document(
-                params["symbol"], app.lang, now=app.today(),
-                have=frozenset(app.session.ticked.get(params["symbol"], ())))
+            now, have = app.today(), frozenset(app.session.ticked.get(symbol, ()))
+
+            def work() -> PrintResult:
+                return printing.print_document(
+                    printing.card_document(symbol, lang, now=now, have=have))
         else:
             raise ValueError(f"nothing to print for {what!r}")
         self.results[job] = None
+        # No staleness token: the result is kept under its job number whatever the resident
+        # does meanwhile, and shown only if this job's screen is on show (_finished).
+        run_in_background(work, name=f"print-{what}-{job}",
+                          done=lambda result: self._finished(job, result, what),
+                          error=lambda exc: self._failed(job, what, exc))
 
-        def work() -> None:
-            result = (printing.print_ticket(ticket, doc) if ticket is not None
-                      else printing.print_document(doc))
-            Clock.schedule_once(lambda _dt: self._finished(job, result, what))
-
-        threading.Thread(target=work, daemon=True, name=f"print-{what}-{job}").start()
+    def _failed(self, job: int, what: str, exc: Exception) -> None:
+        """Printing raised instead of answering: to the resident it is a printer that does not
+        work (the ticket stays valid and is shown); staff get an alert with the detail, as for
+        any printer fault (kiosk.printing.service)."""
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        alerts = self.app.core.alerts
+        run_in_background(lambda: alerts.raise_("printer", PrinterState.ERROR.value, detail),
+                          name="print-fault-alert", done=None, error=None)
+        self._finished(job, PrintResult(False, PrinterState.ERROR,
+                                        FAULT_MESSAGES[PrinterState.ERROR], detail), what)
 
     def _finished(self, job: int, result: PrintResult, what: str) -> None:
         self.results[job] = result

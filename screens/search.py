@@ -3,16 +3,13 @@
 
 The query is shown in a label rather than a TextInput: a TextInput loses its focus whenever a
 key of the on-screen keyboard is tapped, and with it the physical keyboard. Instead the screen
-listens to the window's keys while it is shown. Queries run on a worker thread (the first one
-after a content change reads the index vocabulary) and come back with Clock.schedule_once; a
-newer key press makes older answers stale.
+listens to the window's keys while it is shown. Queries run through screens.background, one
+after another (the first one after a content change reads the index vocabulary); a newer key
+press makes older answers stale, and a query gone stale before its turn is not run at all. A
+search that fails shows what "nothing found" shows: the topics and the most-asked matters.
 """
 
 from __future__ import annotations
-
-import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -22,10 +19,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.i18n import N_
 from screens import theme
+from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import KButton, TileGrid
-
-log = logging.getLogger(__name__)
 
 MAX_QUERY = 80
 RESULTS = 12
@@ -103,8 +99,7 @@ class SearchScreen(KioskScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
-        self._generation = 0
+        self._searches = Generation()  # a newer key press makes older answers stale
         self._unanswered = None  # (query, lang, results) waiting to be recorded
         self._record_ev = None
         self.last_results = None  # what the resident sees now (tests read it)
@@ -121,7 +116,7 @@ class SearchScreen(KioskScreen):
         self._run()
 
     def release(self) -> None:
-        self._generation += 1  # a search still running must not fill the screen again
+        self._searches.drop()  # a search still running must not fill the screen again
         super().release()
         self.query = ""
         self.last_results = None
@@ -169,8 +164,7 @@ class SearchScreen(KioskScreen):
 
     # --- searching off the UI thread -------------------------------------------------------
     def _run(self) -> None:
-        self._generation += 1
-        gen, query, lang = self._generation, self.query, self.app.lang
+        token, query, lang = self._searches.new(), self.query, self.app.lang
         if self._record_ev is not None:
             self._record_ev.cancel()
             self._record_ev = None
@@ -178,24 +172,19 @@ class SearchScreen(KioskScreen):
         search = self.app.core.search
 
         def work():
-            try:
-                if query.strip():
-                    result = search.search(query, lang, limit=RESULTS)
-                    asked = search.most_asked(5) if not result.hits else []
-                else:
-                    result, asked = None, search.most_asked(5)
-            except Exception as exc:  # the resident must never see a traceback
-                # What a resident typed is personal: log the kind of failure, not the text.
-                log.error("search failed (%d characters): %s", len(query),
-                          type(exc).__name__)
-                result, asked = None, []
-            Clock.schedule_once(lambda _dt: self._show(gen, query, result, asked))
+            if query.strip():
+                result = search.search(query, lang, limit=RESULTS)
+                return result, search.most_asked(5) if not result.hits else []
+            return None, search.most_asked(5)
 
-        self._pool.submit(work)
+        # What a resident typed is personal (private: the log gets the kind of failure, not
+        # the text). A failed search shows what "nothing found" shows; never a traceback.
+        run_in_background(work, name=f"search ({len(query)} characters)", serial="search",
+                          private=True, current=token,
+                          done=lambda got: self._show(query, *got),
+                          error=lambda _exc: self._show(query, None, []))
 
-    def _show(self, gen: int, query: str, result, asked) -> None:
-        if gen != self._generation:
-            return  # the resident has typed on since
+    def _show(self, query: str, result, asked) -> None:
         self.last_results = result
         self.clear()
         if not query.strip():
@@ -258,14 +247,9 @@ class SearchScreen(KioskScreen):
         if results:
             return
         search = self.app.core.search
-
-        def work():
-            try:
-                search.record_unanswered(query, lang, 0)
-            except Exception as exc:  # no query text in the log (personal data)
-                log.error("could not record an unanswered query: %s", type(exc).__name__)
-
-        threading.Thread(target=work, daemon=True, name="search-unanswered").start()
+        # Nobody waits for this: a failure is only logged, without the query (private).
+        run_in_background(lambda: search.record_unanswered(query, lang, 0),
+                          name="search-unanswered", private=True, done=None, error=None)
 
     # --- opening a result -----------------------------------------------------------------
     def open(self, hit) -> None:

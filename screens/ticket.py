@@ -1,19 +1,19 @@
 """Taking a queue ticket: choose the matter, see who is waiting, confirm; or learn plainly why
 no ticket can be taken now and what else there is (the hours, booking online, another day).
 
-The queue database may be a shared server across the hall: reading and issuing run on a worker
-thread and come back with Clock.schedule_once, so a slow network never freezes the screen.
+The queue database may be a shared server across the hall: reading and issuing run through
+screens.background, so a slow network never freezes the screen; when it cannot be reached the
+resident is told plainly and staff get an alert.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-
-from kivy.clock import Clock
 
 from kiosk.content.places import week_lines
 from kiosk.i18n import N_
+from kiosk.queue.service import QueueClosed
+from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from screens.widgets import PrimaryButton, QRCode, Tile, TileGrid, TitleLabel
@@ -34,7 +34,7 @@ class TicketScreen(KioskScreen):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self._request = 0  # only the newest background answer is shown
+        self._requests = Generation()  # only the newest background answer is shown
 
     def crumb(self, letter: str | None = None, **_params) -> str:
         return self._("Queue ticket") if letter is None else letter
@@ -44,40 +44,34 @@ class TicketScreen(KioskScreen):
         self.add(TitleLabel(text=self._("Which matter are you here for?") if letter is None
                             else self._("Queue ticket")))
         self.para(self._("Please wait a moment."))
-        self._in_background(_categories_and_queues,
+        self._in_background("queue-read", _categories_and_queues,
                             lambda got: self._show(*got, letter, symbol))
 
     # --- background work -------------------------------------------------------------------
-    def _in_background(self, work, done) -> None:
-        self._request += 1
-        request = self._request
+    def _in_background(self, name: str, work, done) -> None:
+        """`work(queue)` off the UI thread; `done(result)` if the resident is still here; any
+        failure ends in `_unavailable` (a closed queue says why, anything else says that no
+        tickets can be given now, and staff are told)."""
         core = self.app.core
+        token = self._requests.new()
 
-        def run() -> None:
-            from kiosk.queue.service import QueueClosed
-
+        def run():
             try:
-                result, error = work(core.queue), None  # the queue opens on first use
-            except Exception as exc:  # the screen says so; nothing is lost
-                result, error = None, exc
-                if not isinstance(exc, QueueClosed):
-                    log.exception("queue request failed")
+                return work(core.queue)  # the queue opens on first use
+            except QueueClosed:
+                raise
+            except Exception as exc:  # the screen says so; staff are told
+                try:
                     core.alerts.raise_("queue", "unreachable", str(exc)[:300])
-            Clock.schedule_once(lambda _dt: self._back_on_screen(request, done, result, error))
+                except Exception:
+                    log.exception("could not record the queue alert")
+                raise
 
-        threading.Thread(target=run, daemon=True, name="queue-request").start()
-
-    def _back_on_screen(self, request, done, result, error) -> None:
-        if request != self._request or self.manager.current != self.name:
-            return  # the resident has moved on
-        if error is None:
-            done(result)
-        else:
-            self._unavailable(error)
+        run_in_background(run, name=name, done=done, error=self._unavailable,
+                          expected=(QueueClosed,),
+                          current=lambda: token() and self.manager.current == self.name)
 
     def _unavailable(self, error: Exception) -> None:
-        from kiosk.queue.service import QueueClosed
-
         if isinstance(error, QueueClosed):
             self.refresh()  # closed in the meantime: show why
             return
@@ -183,7 +177,7 @@ class TicketScreen(KioskScreen):
     def _issue(self, letter: str, priority: bool, symbol: str | None) -> None:
         self.clear()
         self.add(TitleLabel(text=self._("Please wait a moment.")))
-        self._in_background(lambda q: q.issue(letter, priority=priority),
+        self._in_background("queue-issue", lambda q: q.issue(letter, priority=priority),
                             lambda ticket: self._issued(ticket, symbol))
 
     def _issued(self, ticket, symbol) -> None:

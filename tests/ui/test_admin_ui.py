@@ -261,5 +261,5 @@ def test_what_a_resident_types_never_reaches_the_log(kiosk, monkeypatch):
     type_by_touch(kiosk, "kowalski")
     kiosk.pump(1.0)
     text = log_file(kiosk.app.cfg).read_text(encoding="utf-8")
-    assert "search failed (8 characters): ValueError" in text
+    assert "search (8 characters) failed: ValueError" in text
     assert "kowalski" not in text.lower()

@@ -35,14 +35,16 @@ def _result_shown(kiosk):
 @contextmanager
 def _network_printer(kiosk, peer, **kw):
     core = kiosk.app.core
-    saved = core.printer
+    jobs = core.printing  # the screens print through it; it holds the printer it was made with
+    saved = core.printer, jobs.printer
     cfg = PrinterConfig(kind="network", host=peer.host, port=peer.port, connect_timeout=1.0,
                         **{"status_timeout": 0.5, "job_timeout": 10.0, **kw})
-    core.printer = PrinterService(cfg, core.config.paths.data_dir, alerts=core.alerts)
+    core.printer = jobs.printer = PrinterService(cfg, core.config.paths.data_dir,
+                                                 alerts=core.alerts)
     try:
         yield core.printer
     finally:
-        core.printer = saved
+        core.printer, jobs.printer = saved
         core.alerts.clear("printer")
 
 
@@ -123,3 +125,35 @@ def test_leaving_while_printing_is_fine(kiosk):
         kiosk.wait_until(_result_shown(kiosk))
         kiosk.frames(3)
         assert kiosk.screen == "home"  # the late result does not pull the resident back
+
+
+def _printer_raises(kiosk, monkeypatch):
+    """The printer path raises instead of answering with a PrintResult (a driver bug, a
+    library fault): nothing the printer service foresaw."""
+    def boom(_doc):
+        raise RuntimeError("the driver fell over")
+
+    monkeypatch.setattr(kiosk.app.core.printing.printer, "print_document", boom)
+
+
+def test_a_printer_that_raises_is_said_plainly_staff_are_told_and_the_kiosk_goes_on(
+        kiosk, monkeypatch):
+    _printer_raises(kiosk, monkeypatch)
+    alerts = kiosk.app.core.alerts
+    try:
+        _walk_to_summary(kiosk, tick_first=False)
+        kiosk.tap("Drukuj kartę informacyjną")
+        kiosk.wait_until(_result_shown(kiosk))  # never "Drukujemy..." for ever
+        kiosk.frames(3)
+        texts = kiosk.texts()
+        assert "Drukujemy..." not in texts
+        assert "Nie udało się wydrukować." in texts
+        assert "Drukarka teraz nie działa. Obsługa już o tym wie." in texts
+        assert "Zapytaj w punkcie informacyjnym. Pracownicy chętnie pomogą." in texts
+        kiosk.wait_until(lambda: [(a.source, a.kind) for a in alerts.open()] == [
+            ("printer", "error")])
+        assert "RuntimeError: the driver fell over" in alerts.open()[0].detail
+        kiosk.tap("Wstecz")
+        assert kiosk.screen == "guide" and "Krok 6 z 6" in kiosk.texts()
+    finally:
+        alerts.clear("printer")

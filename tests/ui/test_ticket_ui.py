@@ -9,7 +9,7 @@ import datetime as dt
 from printer.escpos_decode import decode
 from screens.widgets import QRCode
 from tests.printer_peer import LoopbackPrinter
-from tests.ui.test_printing_ui import _network_printer, _result_shown
+from tests.ui.test_printing_ui import _network_printer, _printer_raises, _result_shown
 
 
 def _queue(kiosk):
@@ -113,6 +113,43 @@ def test_printer_out_of_paper_the_ticket_stays_valid_and_is_shown_with_its_qr(ki
         called = _queue(kiosk).call_next(99, ["E"])
     assert called is not None and called.code == ticket.code
     _queue(kiosk).served(99)
+
+
+def test_a_printer_that_raises_the_ticket_stays_valid_and_is_shown_with_its_qr(
+        kiosk, monkeypatch):
+    """An exception while printing (not a printer state the service foresaw) ends like any
+    printer fault: a plain message, the ticket in large type with its QR code, staff told."""
+    _printer_raises(kiosk, monkeypatch)
+    alerts = kiosk.app.core.alerts
+    try:
+        _take(kiosk, "E")
+        kiosk.tap("Pobierz bilet")
+        kiosk.wait_until(lambda: kiosk.screen == "printing")
+        kiosk.wait_until(_result_shown(kiosk))  # never "Drukujemy..." for ever
+        kiosk.frames(3)
+        texts = kiosk.texts()
+        ticket = kiosk.app.manager.get_screen("printing").params["ticket"]
+        assert "Drukujemy..." not in texts
+        assert "Nie udało się wydrukować." in texts
+        assert "Drukarka teraz nie działa. Obsługa już o tym wie." in texts
+        assert "Twój bilet jest ważny. Zapamiętaj swój numer:" in texts
+        assert f"E {ticket.code[1:]}" in texts
+        qr = [w for w in kiosk.widgets() if isinstance(w, QRCode) and kiosk._in_current_screen(w)]
+        assert qr and qr[0].texture is not None and qr[0].data.startswith("https://")
+        kiosk.wait_until(lambda: ("printer", "error") in [(a.source, a.kind)
+                                                          for a in alerts.open()])
+        kiosk.screenshot("ticket-printer-raised")
+    finally:
+        alerts.clear("printer")
+    view = _queue(kiosk).ticket(ticket.id)
+    assert view.status == "waiting" and not view.printed  # valid: a desk will call it
+    called = _queue(kiosk).call_next(99, ["E"])
+    while called is not None and called.id != ticket.id:
+        called = _queue(kiosk).call_next(99, ["E"])
+    assert called is not None and called.code == ticket.code
+    _queue(kiosk).served(99)
+    kiosk.tap("Gotowe")
+    assert kiosk.screen == "home"
 
 
 def test_after_the_cut_off_the_kiosk_says_so_and_offers_booking(kiosk):
