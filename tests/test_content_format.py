@@ -202,3 +202,17 @@ def test_no_pydantic_wording_reaches_the_editor(content_copy):
     assert any("steps: must be a list" in p for p in problems)
     for p in problems:
         assert "Input should" not in p and "pydantic" not in p.lower(), p
+
+
+def test_a_key_written_twice_is_refused_naming_file_record_and_key(content_copy):
+    """Plain YAML keeps the last of two equal keys without a word: a second `building:` would
+    silently replace the first."""
+    path = content_copy / "departments.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    building: ul. Szkolna 28\n",
+                        "    building: ul. Szkolna 28\n    building: Pasaż Karola Rudowskiego 10\n",
+                        1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    building: Pasaż Karola Rudowskiego 10") + 1
+    assert (f"departments.yaml: department 'DBM': building: written twice (line {line}): "
+            "keep one") in _problems(content_copy)

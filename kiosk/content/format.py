@@ -774,10 +774,39 @@ def reference_problems(b: ContentBundle, *, known: Mapping[str, Iterable[str]] |
 
 # --- files --------------------------------------------------------------------------------
 
-def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path) -> list:
-    rel = str(path.relative_to(root))
+class _StrictLoader(_YAML_LOADER):  # type: ignore[misc,valid-type]
+    """YAML that remembers every key written twice in one mapping (plain YAML keeps the last
+    one without a word, so an editor's second `fee:` would silently replace the first)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []  # (key, 0-based line)
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int)) and key in seen:
+                self.duplicates.append((str(key), key_node.start_mark.line))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _load_strict(text: str) -> tuple[Any, Any, list[tuple[str, int]]]:
+    """The data, its node tree (for line numbers) and the duplicate keys found."""
+    loader = _StrictLoader(text)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+        return data, node, loader.duplicates
+    finally:
+        loader.dispose()
+
+
+def _load_yaml(path: Path, spec: RecordKind, problems: list[ContentProblem], root: Path) -> list:
+    rel, key = str(path.relative_to(root)), spec.key
+    try:
+        data, node, duplicates = _load_strict(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(ContentProblem(rel, "", "", "file is missing"))
         return []
@@ -787,6 +816,13 @@ def _load_yaml(path: Path, key: str, problems: list[ContentProblem], root: Path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         problems.append(ContentProblem(rel, "", key, f"the file must have a list under '{key}:'"))
         return []
+    items: list = next((v.value for k, v in node.value if k.value == key), [])
+    for name, line in duplicates:
+        i = next((i for i, item in enumerate(items)
+                  if item.start_mark.line <= line <= item.end_mark.line), None)
+        record = _label(spec.kind, data[key][i], i) if i is not None else ""
+        problems.append(ContentProblem(rel, record, name,
+                                       f"written twice (line {line + 1}): keep one"))
     return data[key]
 
 
@@ -869,7 +905,7 @@ def read_content(root: Path | str) -> ContentBundle:
         numbered = 0
         for path in kind_files:
             rel = str(path.relative_to(root))
-            for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
+            for i, data in enumerate(_load_yaml(path, spec, problems, root)):
                 label = _label(spec.kind, data, i)
                 parsed, found = _parse(spec.kind, data, rel, label,
                                        numbered if spec.kind == "procedure" else i)
@@ -964,7 +1000,7 @@ def raw_records(root: Path | str) -> tuple[dict, list[tuple[str, str | None, int
     for spec in RECORD_KINDS.values():
         for path in _kind_files(root, spec):
             stem = path.stem if spec.kind == "procedure" else None
-            for i, data in enumerate(_load_yaml(path, spec.key, problems, root)):
+            for i, data in enumerate(_load_yaml(path, spec, problems, root)):
                 out.append((spec.kind, stem, i, data))
     if problems:
         raise ContentError(problems)
