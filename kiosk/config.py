@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 from pydantic import (
@@ -402,6 +403,15 @@ def _rule_problems(cfg: KioskConfig) -> list[str]:
     if s.width < 480 or s.height < 480:
         out.append("[screen] width and height must be at least 480")
     out += _printer_problems(cfg.printer)
+    try:
+        ZoneInfo(cfg.office.timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        out.append(f"[office] timezone {cfg.office.timezone!r} is not a time zone "
+                   f"(e.g. Europe/Warsaw)")
+    db_url = cfg.paths.database_url
+    if db_url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", db_url):
+        out.append(f"[paths] database_url must be a sqlite:/// or postgresql+psycopg:// URL, "
+                   f"not {db_url!r}")
     q = cfg.queue
     if q.url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", q.url):
         out.append(f"[queue] url must be a sqlite:/// or postgresql+psycopg:// URL, "
@@ -481,6 +491,9 @@ def load_config(path: Path | str | None = None) -> KioskConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") \
+            from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return replace(parse_config(data, str(path)), source=path)

@@ -120,3 +120,25 @@ def test_values_of_the_file_arrive_with_the_types_the_code_uses(tmp_path):
     # Still plain dataclasses: replace() works and validates nothing.
     from dataclasses import replace
     assert replace(cfg.screen, width=100).width == 100
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[office]\ntimezone = "Mars/Olympus"\n',
+     "[office] timezone 'Mars/Olympus' is not a time zone"),
+    ('[printer]\njob_timeout = inf\n', "[printer] job_timeout must be a number of seconds"),
+    ('[paths]\ndatabase_url = "not a url"\n', "[paths] database_url must be a sqlite:/// or"),
+])
+def test_values_that_would_crash_later_are_refused_at_load(tmp_path, text, message):
+    f = tmp_path / "kiosk.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert err.value.problems[0].startswith(message)
+
+
+def test_a_file_that_is_not_utf8_is_refused_plainly(tmp_path):
+    f = tmp_path / "kiosk.toml"
+    f.write_bytes('[office]\nname = "Urząd"\n'.encode("cp1250"))
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert str(err.value).startswith(f"{f}: not UTF-8 text")
