@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 LANGS = ("pl", "en", "uk")
 
-# C0/C1 control characters except tab and newline: they garble labels and speech.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# C0/C1 control characters except tab and newline: they garble labels and speech. Bidi
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) can make a fee or a date read
+# backwards; lone surrogates (invalid UTF-8 from a command line) make output that is not UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069"
+                      r"\ufeff\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str:

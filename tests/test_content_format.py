@@ -216,3 +216,13 @@ def test_a_key_written_twice_is_refused_naming_file_record_and_key(content_copy)
     line = text.splitlines().index("    building: Pasaż Karola Rudowskiego 10") + 1
     assert (f"departments.yaml: department 'DBM': building: written twice (line {line}): "
             "keep one") in _problems(content_copy)
+
+
+def test_bidi_controls_are_removed_so_no_text_reads_backwards(content_copy):
+    rel = _first_proc_file(content_copy)
+    def bidi(data):
+        data["procedures"][0]["summary"] = "Opłata \u202e05 zł\u202c, \u2067termin\u2069 14 dni."
+    _edit(content_copy, rel, bidi)
+    bundle = read_content(content_copy)
+    first = next(p for p in bundle.procedures if p["summary"].pl.startswith("Opłata"))
+    assert first["summary"].pl == "Opłata 05 zł, termin 14 dni."

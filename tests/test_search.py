@@ -314,3 +314,13 @@ def test_cli_search(tmp_path):
                            data_dir=tmp_path).stdout)
     assert uk["results"][0]["title"] == "Видача посвідчення особи"
     assert _kiosk("search", "qqqqqq", data_dir=tmp_path).stdout.startswith("no results")
+
+
+def test_invalid_utf8_in_a_query_never_reaches_the_json_output(tmp_path):
+    env = {**os.environ, "KIOSK_DATA_DIR": str(tmp_path)}
+    env.pop("KIOSK_CONFIG", None)
+    r = subprocess.run([sys.executable, "-m", "entrypoints", "search", b"meldu\xffnek", "--json"],
+                       capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout.decode("utf-8"))  # strict: the output is valid UTF-8
+    assert data["query"] == "meldunek"
