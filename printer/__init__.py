@@ -6,11 +6,14 @@ from pathlib import Path
 
 import platformdirs
 
+from printer import capabilities_cache as _capabilities_cache
+
 # DejaVu Sans Mono (every Polish and Cyrillic letter) for raster lines and the paper preview.
 FONTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 
-# python-escpos parses its printer database at import time and caches it as a pickle in a fresh
-# temporary folder each time (one left behind per start); a fixed cache folder avoids both.
-_cache = platformdirs.user_cache_dir("bom-kiosk", appauthor=False)
-os.makedirs(_cache, exist_ok=True)
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _cache)
+# python-escpos parses its printer database at import time and caches it as a pickle; see
+# printer/capabilities_cache.py for why the kiosk prepares that pickle itself.
+_folder = _capabilities_cache.prepare(
+    Path(platformdirs.user_cache_dir("bom-kiosk", appauthor=False)))
+if _folder is not None:
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(_folder)
