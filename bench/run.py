@@ -1,9 +1,14 @@
 """Run every benchmark and print one table of figures, each against a baseline from this run.
 
     .venv/bin/python bench/run.py [--rounds N] [--starts N] [--display]
+                                  [--soak-events 10000] [--kill-rounds 20]
 
 Baselines: a bare Kivy window with two screens and a button (bench/bare_window.py), started
 and driven the same way as the kiosk, in the same Xvfb, in the same run.
+
+The long drills come last, at the length of the README's figures (the test suite runs them
+short: 2,000 events, 5 kills): the soak (bench/soak.py, 10,000 events) and the restart drill
+(tests/ui/test_kill_restart.py with KIOSK_KILL_ROUNDS=20, its assertions and all). 0 skips one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stats import pct  # noqa: E402
-from tests.ui.harness import start_xvfb  # noqa: E402
+from tests.ui.harness import start_xvfb, stop_xvfb  # noqa: E402
 
 
 def _env(data_dir: Path, ready: Path | None = None) -> dict:
@@ -55,15 +60,36 @@ def probe(kind: str, data_dir: Path, rounds: int) -> dict:
     raise RuntimeError(f"{kind} probe failed:\n{out.stderr[-3000:]}")
 
 
+def kill_drill(rounds: int) -> dict:
+    """The restart drill as the test suite has it, with `rounds` kills: a pytest run of
+    tests/ui/test_kill_restart.py alone (in its own Xvfb, from tests/ui/conftest.py)."""
+    env = {**os.environ, "KIOSK_KILL_ROUNDS": str(rounds)}
+    for key in ("KIOSK_CONFIG", "KIOSK_DATA_DIR", "KIOSK_READY_FILE", "KIOSK_EXIT_AFTER_READY"):
+        env.pop(key, None)
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-s",
+                          "tests/ui/test_kill_restart.py"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600 + 120 * rounds)
+    seconds = time.monotonic() - started
+    summary = next((x for x in out.stdout.splitlines() if " kills at " in x), "")
+    if out.returncode != 0 or not summary:
+        raise RuntimeError(f"the restart drill failed:\n{out.stdout[-4000:]}{out.stderr[-2000:]}")
+    return {"rounds": rounds, "seconds": seconds, "summary": summary}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--starts", type=int, default=5, help="process starts per side")
     ap.add_argument("--rounds", type=int, default=20, help="tap rounds per transition")
     ap.add_argument("--no-usage", action="store_true", help="skip bench/usage.py")
     ap.add_argument("--display", action="store_true",
-                    help="also the hall display: desk call -> drawn / first audio (bench/display.py)")
+                    help="also the hall display: desk call -> drawn / first audio "
+                         "(bench/display.py)")
     ap.add_argument("--soak-events", type=int, default=10000,
                     help="events of the monkey soak (bench/soak.py); 0 skips it")
+    ap.add_argument("--kill-rounds", type=int, default=20,
+                    help="SIGKILLs of the restart drill (tests/ui/test_kill_restart.py); "
+                         "0 skips it")
     args = ap.parse_args()
     xvfb = start_xvfb()
     try:
@@ -80,8 +106,7 @@ def main() -> int:
             bare = probe("bare", bare_dir, args.rounds)
             kiosk = probe("kiosk", kiosk_dir, args.rounds)
     finally:
-        if xvfb is not None:
-            xvfb.terminate()
+        stop_xvfb(xvfb)
 
     rows = []
     b50 = statistics.median(bare_start)
@@ -102,7 +127,7 @@ def main() -> int:
               for i in range(4)]
     header = ("measure", "kiosk", "bare Kivy", "ratio")
     for r in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
     if not args.no_usage:  # usage events: recording on the UI path, a month's report
         from bench import usage
 
@@ -122,7 +147,13 @@ def main() -> int:
         table = [("soak", "start", "end", "end vs start"), *soak.rows(s)]
         widths = [max(len(r[i]) for r in table) for i in range(4)]
         for r in [table[0], tuple("-" * w for w in widths), *table[1:]]:
-            print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    if args.kill_rounds:
+        print()
+        k = kill_drill(args.kill_rounds)
+        print(f"restart drill: {k['rounds']} SIGKILLs and restarts passed in {k['seconds']:.0f} s "
+              "(Home drawn, integrity_check ok, newest content whole, queue numbers whole)")
+        print(k["summary"].strip())
     return 0
 
 

@@ -9,6 +9,7 @@ that user does not exist. The tests never skip for lack of PostgreSQL unless $KI
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -118,8 +119,6 @@ class PgServer:
         return self.url(name)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(PgUnavailable):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except PgUnavailable:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)

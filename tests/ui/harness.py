@@ -7,6 +7,7 @@ from Home with a fresh resident session.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -16,30 +17,112 @@ SCREENSHOT_DIR = Path(os.environ.get("KIOSK_SCREENSHOT_DIR", "test-artifacts/scr
 
 
 def start_xvfb() -> subprocess.Popen | None:
-    """Start a private Xvfb big enough for portrait and landscape, unless told to use $DISPLAY."""
+    """Start a private Xvfb big enough for portrait and landscape, unless told to use $DISPLAY.
+
+    One per process that calls it: each pytest-xdist worker imports tests/ui/conftest.py and so
+    gets a display of its own (its window, its keyboard focus, its subprocesses' windows).
+    Xvfb picks the display number itself (-displayfd): it takes the first number whose lock it
+    can create, so runs and workers that start at the same moment never share or fight over
+    one. The server dies with the process that started it (PR_SET_PDEATHSIG), even if that
+    process is killed and never reaches its atexit handler."""
     if os.environ.get("KIOSK_TEST_DISPLAY"):
         os.environ["DISPLAY"] = os.environ["KIOSK_TEST_DISPLAY"]
         return None
     if not shutil.which("Xvfb"):
         raise RuntimeError("Xvfb is not installed: run scripts/setup.sh (apt-get install xvfb)")
-    # Several test runs may start at once (worktrees, CI): a display another Xvfb grabbed
-    # first makes ours exit at once, and then the next number is tried.
-    for n in range(90, 190):
-        if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
-            continue
-        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten",
-                                 "tcp", "-noreset"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            if proc.poll() is not None or Path(f"/tmp/.X11-unix/X{n}").exists():
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                                 "1920x1920x24", "-nolisten", "tcp", "-noreset"],
+                                pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent())
+    finally:
+        os.close(write_end)
+    # Xvfb writes the number, then a newline, once it listens; EOF means it gave up.
+    answer = b""
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:
+        deadline = time.monotonic() + 30
+        while not answer.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
                 break
-            time.sleep(0.05)
-        if proc.poll() is None:
-            break
-    else:
-        raise RuntimeError("no free X display for Xvfb")
-    os.environ["DISPLAY"] = f":{n}"
+            chunk = pipe.read(16)
+            if not chunk:
+                break
+            answer += chunk
+    if not answer.strip().isdigit():
+        proc.kill()
+        proc.wait()
+        raise RuntimeError(f"Xvfb did not start (exit {proc.poll()}, said {answer!r})")
+    os.environ["DISPLAY"] = f":{int(answer)}"
     return proc
+
+
+def stop_xvfb(proc: subprocess.Popen | None) -> None:
+    """Stop a server from start_xvfb (its lock file and socket go with it)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _die_with_parent():
+    """A preexec_fn asking Linux to send SIGTERM to the child when its parent dies; None where
+    that cannot be relied on. The signal follows the thread that forked, so only the main
+    thread (which lives as long as the process) asks for it."""
+    import ctypes
+    import signal
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux") or threading.current_thread() is not \
+            threading.main_thread():
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    prctl, pr_set_pdeathsig = libc.prctl, 1  # looked up before the fork, not in the child
+
+    def ask() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return ask
+
+
+class WindowTime:
+    """Kivy's clock as the test window sees it: real time, less the time between UI tests.
+
+    Nothing runs the window's event loop while other tests run in the process (under
+    pytest-xdist a worker runs UI and non-UI test files in turn, minutes of them), so the first
+    frame of the next UI test would see all that time pass in one step, and what integrates
+    time over a frame jumps: a ScrollView's kinetic and overscroll effects, still moving at the
+    end of one test, threw the next guide far off screen. The window's time stops while no UI
+    test runs (`pause`) and goes on from there (`resume`), as if those minutes had not been."""
+
+    def __init__(self):
+        from kivy.clock import Clock
+
+        self._real = Clock.time
+        self._behind = 0.0
+        self._paused_at: float | None = None
+        Clock.time = self.now
+
+    def now(self) -> float:
+        return self._real() - self._behind
+
+    def pause(self) -> None:
+        if self._paused_at is None:
+            self._paused_at = self._real()
+
+    def resume(self) -> None:
+        if self._paused_at is not None:
+            self._behind += self._real() - self._paused_at
+            self._paused_at = None
 
 
 class FakeClock:
@@ -92,10 +175,17 @@ class Driver:
             self._kivy(self.window.mainloop)
 
     def pump(self, seconds: float) -> None:
-        """Run the real event loop for a while (Clock intervals fire in real time)."""
+        """Run the real event loop for a while (Clock intervals fire in real time): when it
+        returns, every Clock event due within `seconds` from now has fired.
+
+        The last frame begins after the time is up: Kivy's Clock reads the time once, at the
+        start of a frame, so a frame begun just before the end and drawn slowly (a busy machine,
+        Mesa's software OpenGL) would otherwise leave an event due at 0.5 s of a 0.7 s pump
+        (the idle check's interval) for the next call."""
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             self.idle()
+        self.idle()
 
     def wait_until(self, condition, timeout: float = 10.0) -> None:
         """Run the event loop until `condition()` holds (work handed back from threads)."""
@@ -227,6 +317,29 @@ class Driver:
         self.app.reset_session()
         self.frames(3)
 
+    def stop_scrolling(self) -> None:
+        """Stop every ScrollView still gliding or springing back, on every screen (shown or
+        not) and in any popup: a test starts with nothing in motion from the one before.
+
+        Kivy's scroll effects integrate the frame time: a fling's velocity falls by
+        friction * dt / std_dt each frame, and from a frame of about 0.7 s on (a busy machine)
+        that overshoots, so the motion grows instead of dying out and the column is thrown
+        off screen. A fling left by a scrolling test, met by slow frames in the next one, did
+        exactly that."""
+        from kivy.uix.scrollview import ScrollView
+
+        roots = [*self.app.manager.screens, *self.window.children]
+        for root in roots:
+            for w in self._walk(root):
+                if not isinstance(w, ScrollView):
+                    continue
+                for effect in (w.effect_x, w.effect_y):
+                    if effect is not None:
+                        effect.is_manual = False
+                        effect.velocity = 0
+                        if hasattr(effect, "overscroll"):
+                            effect.overscroll = 0
+
     def resize(self, width: int, height: int) -> None:
         self.window.size = (width, height)
         self.pump(0.3)
@@ -236,7 +349,9 @@ class Driver:
     def screenshot(self, name: str) -> Path:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         self.frames(3)
-        made = self.window.screenshot(name=str(SCREENSHOT_DIR / "shot.png"))
+        # A name of this process's own: pytest-xdist workers take screenshots at the same
+        # time into the same folder, and Kivy numbers a name only by what exists already.
+        made = self.window.screenshot(name=str(SCREENSHOT_DIR / f"shot-{os.getpid()}.png"))
         target = SCREENSHOT_DIR / f"{name}.png"
         Path(made).replace(target)
         return target

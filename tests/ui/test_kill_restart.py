@@ -1,7 +1,15 @@
-"""Crash and power-cut recovery: `kiosk run` is SIGKILLed at random moments, 20 times, while it
-loads new content at start and while another process issues queue tickets; each restart must
-reach Home, and the files must be whole: SQLite integrity_check, one complete content revision
-(the newest), queue numbers 1..n per letter with no gap or duplicate and counters that agree."""
+"""Crash and power-cut recovery: `kiosk run` is SIGKILLed at random moments while it loads new
+content at start and while another process issues queue tickets; each restart must reach Home,
+and the files must be whole: SQLite integrity_check, one complete content revision (the
+newest), queue numbers 1..n per letter with no gap or duplicate and counters that agree.
+
+KIOSK_KILL_ROUNDS sets the number of kills. The default, 5, is what every run of the suite and
+CI does (three during start-up, two after Home is drawn; the same seed and assertions). The
+drill of the README's figures, 20 kills:
+
+    bash scripts/test.sh --slow tests/ui/test_kill_restart.py   # KIOSK_KILL_ROUNDS=20
+    .venv/bin/python bench/run.py --kill-rounds 20 ...          # beside the other benchmarks
+"""
 
 import json
 import os
@@ -17,7 +25,7 @@ import pytest
 from kiosk import PROJECT_ROOT
 from kiosk.content.format import read_content
 
-ROUNDS = int(os.environ.get("KIOSK_KILL_ROUNDS", "20"))
+ROUNDS = int(os.environ.get("KIOSK_KILL_ROUNDS", "5"))
 SEED = 1107
 NOW = "2026-11-24T10:00:00+01:00"  # a Tuesday, the office open
 
@@ -43,7 +51,7 @@ def _integrity(path) -> str:
 
 
 @pytest.mark.ui
-def test_sigkill_at_random_moments_then_restart_twenty_times(tmp_path, content_copy):
+def test_sigkill_at_random_moments_then_restart(tmp_path, content_copy):
     rng = random.Random(SEED)
     data = tmp_path / "data"
     cfg_file = tmp_path / "kiosk.toml"

@@ -3,10 +3,20 @@ window (tests/ui/monkey.py), after a tour of every screen in every language and 
 exception may reach the crash handler, no worker thread may fail, and resident memory may not
 grow by 10 MB or more after the warm-up.
 
-It runs in a kiosk process of its own (bench/soak.py's child, on this test run's Xvfb), with
-its own data folder: ten thousand random events leave tickets, alerts and printouts behind
-that must not reach the other tests' kiosk. KIOSK_SOAK_EVENTS sets the number of events
-(default 10,000); the figures go to test-artifacts/soak.json.
+It runs in a kiosk process of its own (bench/soak.py's child, on this test worker's Xvfb), with
+its own data folder: thousands of random events leave tickets, alerts and printouts behind
+that must not reach the other tests' kiosk. The figures go to test-artifacts/soak.json.
+
+KIOSK_SOAK_EVENTS sets the number of events. The default, 2,000, is what every run of the
+suite and CI does: the same tour, the same seed and the same assertions, with the memory line
+fitted through the 31 samples after the 500-event warm-up (one every 50 events; see
+bench/soak.py sample_every). The 10 MB bound then stands for about 6.7 MB per 1,000 events;
+the leaks the soak found grew by tens to a hundred MB per 1,000. The full soak of the README's
+figures, 10,000 events (61 samples, one every 125; every screen reached is checked too, from
+5,000 events):
+
+    bash scripts/test.sh --slow tests/ui/test_soak.py     # this test, KIOSK_SOAK_EVENTS=10000
+    .venv/bin/python bench/soak.py --events 10000          # the benchmark table
 """
 
 import json
@@ -17,11 +27,11 @@ from pathlib import Path
 
 from kiosk import PROJECT_ROOT
 
-EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "10000"))
+EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "2000"))
 SEED = 20261126
 
 
-def test_ten_thousand_random_events_leave_no_exception_and_no_leak(tmp_path):
+def test_thousands_of_random_events_leave_no_exception_and_no_leak(tmp_path):
     env = {**os.environ, "SDL_AUDIODRIVER": "dummy", "KIVY_NO_FILELOG": "1",
            "KIVY_NO_ARGS": "1"}
     env.pop("KIOSK_CONFIG", None)
