@@ -107,7 +107,10 @@ def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
         pin = sys.stdin.readline().strip()
     try:
         check_new_pin(pin)
-        write_pin(path, pin)
+        write_pin(path, pin, owner=args.owner)
+    except KeyError:
+        print(f"PIN not set: no user {args.owner!r} on this machine", file=sys.stderr)
+        return EXIT_USAGE
     except PinError as exc:
         print(f"PIN not set: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,7 +118,8 @@ def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
         print(f"PIN not set: cannot write {path}: {exc.strerror} (run it with sudo?)",
               file=sys.stderr)
         return EXIT_USAGE
-    print(f"admin PIN set (salted scrypt hash in {path})")
+    print(f"admin PIN set (salted scrypt hash in {path}, readable by "
+          f"{args.owner or 'this user'} only)")
     _audit(cfg, "set_pin", "ok", str(path))
     return EXIT_OK
 
@@ -429,6 +433,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp_ = asub_.add_parser("set-pin", help="set the admin PIN (asked for, or read from stdin; "
                            "never given on the command line)")
     sp_.add_argument("--pin-file", help="where to write the hash (default: [admin] pin_file)")
+    sp_.add_argument("--owner", metavar="USER",
+                     help="when run as root: the user the kiosk runs as, who alone may read "
+                          "the hash (mode 0600); the install script passes the kiosk user")
     sp_.set_defaults(func=cmd_admin_set_pin)
     au_ = asub_.add_parser("audit", help="the latest PIN attempts and admin actions")
     au_.add_argument("--limit", type=int, default=50)

@@ -86,7 +86,7 @@ class AdminPinScreen(KioskScreen):
         self.dots.text = "•  " * len(self.pin) if self.pin else "—"
 
     def submit(self) -> None:
-        """Checks the PIN on a worker thread: scrypt takes tens of ms by design, and the
+        """Checks the PIN on a worker thread: scrypt takes about half a second by design, and the
         attempt is written to the audit database; the pad must not freeze meanwhile."""
         if self.checking:
             return
