@@ -65,19 +65,30 @@ def ticket_dict(t) -> dict | None:
 
 
 def _open(cfg):
+    from sqlalchemy.exc import DatabaseError
+
     from kiosk.bootstrap import open_core
     from kiosk.content.store import ensure_bundled_content
 
     # Desks call these commands all day: parse the content folder (a second or more) only when
     # the kiosk has no content yet; `kiosk run` and `kiosk content load` keep it current.
-    core = open_core(cfg, load_bundled=False)
     try:
+        core = open_core(cfg, load_bundled=False)
         if core.content.status().revision is None:
             ensure_bundled_content(core.Session, cfg)
+    except DatabaseError as exc:  # unreachable, locked, or not a database at all
+        # Not the queue's fault: say which database, so nobody chases the network.
+        raise KioskDatabaseError(f"kiosk database {cfg.paths.effective_database_url!r} "
+                                 f"unusable: {exc.orig}") from exc
+    try:
         return core, core.queue
     except Exception:
         core.close()
         raise
+
+
+class KioskDatabaseError(Exception):
+    """The kiosk's own database (schema, content) failed, before the queue was reached."""
 
 
 def _run(cfg, action, *, with_core: bool = False) -> int:
@@ -89,6 +100,8 @@ def _run(cfg, action, *, with_core: bool = False) -> int:
 
     try:
         core, queue = _open(cfg)
+    except KioskDatabaseError as exc:
+        return _fail(str(exc), EXIT_REFUSED)
     except OperationalError as exc:
         return _fail(f"queue database unreachable: {exc.orig}", EXIT_REFUSED)
     try:

@@ -8,6 +8,7 @@ from kiosk.content.service import ContentService
 from kiosk.content.store import ensure_bundled_content
 from kiosk.core import Core
 from kiosk.db.engine import make_engine, session_factory, upgrade
+from kiosk.db.setup_lock import setup_lock
 from kiosk.ops.alerts import Alerts
 from kiosk.printing.service import PrinterService
 
@@ -15,10 +16,11 @@ from kiosk.printing.service import PrinterService
 def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
     config.paths.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.paths.effective_database_url)
-    upgrade(engine)
     Session_ = session_factory(engine)
-    if load_bundled:
-        ensure_bundled_content(Session_, config)
+    with setup_lock(config.paths.data_dir):
+        upgrade(engine)
+        if load_bundled:
+            ensure_bundled_content(Session_, config)
     alerts = Alerts(Session_)
     printer = PrinterService(config.printer, config.paths.data_dir, alerts=alerts)
     return Core(config, engine, Session_, ContentService(Session_), alerts, printer)

@@ -13,6 +13,7 @@ from kiosk.config import KioskConfig
 from kiosk.content.format import ContentBundle, read_content
 from kiosk.db import models as m
 from kiosk.db.search_models import SearchSynonym
+from kiosk.db.setup_lock import setup_lock
 from kiosk.search.service import build_index, drop_index
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,12 @@ def _delete_revisions(s: Session, ids: list[int]) -> None:
 def ensure_bundled_content(Session_: sessionmaker[Session], config: KioskConfig) -> int | None:
     """Load the configured content folder when the kiosk has none, or when that folder (not a
     sync) supplied the active revision and has changed since. Returns the new revision id."""
+    with setup_lock(config.paths.data_dir):
+        return _ensure_bundled_content(Session_, config)
+
+
+def _ensure_bundled_content(Session_: sessionmaker[Session],
+                            config: KioskConfig) -> int | None:
     source = str(config.paths.content_dir)
     with Session_() as s:
         rev = active_revision(s)
