@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import ConfigError, KioskConfig, config_as_dict, load_config
+from kiosk.config import ConfigError, KioskConfig, config_as_dict, load_config, secret_sources
 from kiosk.content.format import ContentError, read_content
+from kiosk.paths import use_private_umask
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_CONTENT = 0, 1, 2, 3
 
@@ -88,6 +90,9 @@ def cmd_status(args, cfg: KioskConfig) -> int:
             print(f"{c.name + ':':<13}{mark:<8}{c.detail}")
         for p in health.problems:
             print(f"PROBLEM: {p}")
+        if sync.staff:  # what the last sync rejected: fix these centrally
+            for r in (sync.data.get("detail") or {}).get("rejected_records", [])[:20]:
+                print(f"  rejected {r['kind']} {r['key']!r}: {r['reason']}")
     return EXIT_OK if health.ok else EXIT_ATTENTION
 
 
@@ -229,19 +234,22 @@ def _report_print(result, args) -> int:
         where = f": {result.picture}" if result.picture else ""
         print(f"printed ({result.bytes_sent} bytes, {result.seconds:.2f} s, printer "
               f"{result.state.value}){where}")
+    elif result.unknown:  # sent whole, but nothing says it came out: look at the printer
+        print(f"unknown whether it printed ({result.bytes_sent} bytes sent): {result.detail}",
+              file=sys.stderr)
     else:
         print(f"not printed: {result.state.value} ({result.detail})", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_ATTENTION
 
 
 def cmd_printer_test(args, cfg: KioskConfig) -> int:
-    import datetime as dt
-
+    from kiosk.clock import office_now
     from kiosk.printing.layouts import printer_test_page
     from kiosk.printing.service import PrinterService
 
     svc = PrinterService(cfg.printer, cfg.paths.data_dir)
-    doc = printer_test_page(cfg.office.name, dt.datetime.now(), cfg.printer.office_url,
+    doc = printer_test_page(cfg.office.name, office_now(cfg.office.timezone),
+                            cfg.printer.office_url,
                             f"{cfg.printer.kind} {cfg.printer.profile}")
     return _report_print(svc.print_document(doc), args)
 
@@ -382,15 +390,20 @@ def _toml_value(value) -> str:
 
 
 def cmd_config_show(args, cfg: KioskConfig) -> int:
+    # Passwords are never shown: URLs come with *** in their place, and each password kept
+    # outside the file is named by where it comes from ("*** (from KIOSK_QUEUE_PASSWORD)").
     data = config_as_dict(cfg)
+    secrets = secret_sources(cfg)
     if args.json:
-        _print_json({"source": cfg.source, **data})
+        _print_json({"source": cfg.source, **data, "passwords": secrets})
         return EXIT_OK
     print(f"# configuration from: {cfg.source or 'built-in defaults'}")
     for section, values in data.items():
         print(f"[{section}]")
         for key, value in values.items():
             print(f"{key} = {_toml_value(value)}")
+        if section in secrets:
+            print(f"# password: {secrets[section]}")
         print()
     return EXIT_OK
 
@@ -424,7 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="every component's state; exit 1 if staff must act",
                         description="Health of the kiosk: app heartbeat, content, sync, "
                         "printer and paper, queue database, kiosk database, audio cache, disk, "
-                        "staff alerts. Exit 1 when staff must act.")
+                        "staff alerts. Exit codes: 0 nothing needs staff; 1 staff must act "
+                        "(a component marked STAFF, e.g. paper out, the last two syncs failed, "
+                        "or the last sync rejected central records or refused a deletion); "
+                        "2 bad usage or configuration.")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.set_defaults(func=cmd_status)
 
@@ -522,6 +538,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Databases, logs, printouts, the heartbeat: 0600 in 0700 folders (kiosk/paths.py). Put
+    # back on return, for callers that run commands in their own process (the tests).
+    previous = use_private_umask()
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

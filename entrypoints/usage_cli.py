@@ -28,10 +28,11 @@ def cmd_report(args, cfg) -> int:
 
     from content_sync.usage_read import events_central
     from kiosk.bootstrap import open_core
+    from kiosk.clock import office_now
     from kiosk.usage.files import write_report
-    from kiosk.usage.report import Period, compute, events_local, titles_from_content
+    from kiosk.usage.report import Period, compute, events_local, shown, titles_from_content
 
-    first, last = _last_month(dt.date.today())
+    first, last = _last_month(office_now(cfg.office.timezone).date())
     first, last = args.date_from or first, args.date_to or last
     if last < first:
         print(f"--to {last} is before --from {first}", file=sys.stderr)
@@ -73,7 +74,7 @@ def cmd_report(args, cfg) -> int:
               f"({'central, ' if args.central else ''}{len(figures.kiosks)} kiosk(s)): "
               f"{len(paths)} files in {out}")
         for _i, label, value in figures.key:
-            print(f"  {label}: {value}")
+            print(f"  {label}: {shown(value)}")
         print(f"open {out / 'summary.html'}")
     return EXIT_OK
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kiosk.clock import office_now  # noqa: F401  (the screens ask the office time here)
+
 Span = tuple[int, dt.time, dt.time]  # weekday (0 = Monday), opens, closes
 
 
@@ -32,10 +34,3 @@ def opening_status(hours: tuple[Span, ...] | list[Span], now: dt.datetime) -> Op
             next_open = (day, starts[0])
             break
     return OpenStatus(False, today, None, next_open)
-
-
-def office_now(timezone: str) -> dt.datetime:
-    """The office's wall-clock time (naive), whatever the machine's own time zone is."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)

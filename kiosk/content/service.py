@@ -266,13 +266,16 @@ class ContentService:
                                   not any(f.amount for f in p.fees)) for p in rows]
 
     def guide(self, symbol: str) -> ProcedureGuide:
+        """The guide of a procedure by its symbol, as people type it: "del i", "DEL  I"."""
+        wanted = " ".join(symbol.split()).upper()
         with self._Session() as s:
             rid = self._rev(s)
             p = s.scalars(
                 select(m.Procedure)
                 .options(selectinload(m.Procedure.steps), selectinload(m.Procedure.documents),
                          selectinload(m.Procedure.fees))
-                .where(m.Procedure.revision_id == rid, m.Procedure.symbol == symbol)).first()
+                .where(m.Procedure.revision_id == rid, func.upper(m.Procedure.symbol) == wanted)
+                ).first()
             if p is None:
                 raise NotFound(f"procedure {symbol!r}")
             dept = s.scalars(

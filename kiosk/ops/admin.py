@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.clock import office_now
 from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService
 from kiosk.content.store import ensure_bundled_content
@@ -263,7 +264,8 @@ class StaffActions:
         self.content, self.alerts, self.printing = content, alerts, printing
 
     def print_test_page(self) -> ActionResult:
-        res = self.printing.print_document(self.printing.test_page(dt.datetime.now()))
+        res = self.printing.print_document(
+            self.printing.test_page(office_now(self.cfg.office.timezone)))
         return ActionResult(res.ok, f"{res.state.value}: {res.detail}")
 
     def sync_now(self, timeout: float = 3600) -> ActionResult:

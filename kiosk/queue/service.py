@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import os
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +30,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.clock import TEST_NOW_ENV, system_now  # noqa: F401 (re-exported)
 from kiosk.content.service import NotFound, QueueCategoryView
 from kiosk.db.queue_engine import (
     make_queue_engine,
@@ -72,21 +72,6 @@ MIN_SAMPLES = 3
 MAX_SERVICE_MIN = 120  # longer "services" are desks left open over a break, not service times
 DESK_ACTIVE_MIN = 30
 CATEGORY_CACHE_S = 5.0
-
-TEST_NOW_ENV = "KIOSK_TEST_NOW"
-
-
-def system_now() -> dt.datetime:
-    """The real time, aware. `$KIOSK_TEST_NOW` (ISO 8601 with offset) freezes it for tests and
-    drills: the command-line tests and the UI tests issue tickets at a known office hour."""
-    fixed = os.environ.get(TEST_NOW_ENV)
-    if fixed:
-        value = dt.datetime.fromisoformat(fixed)
-        if value.tzinfo is None:
-            raise ValueError(f"${TEST_NOW_ENV} needs a UTC offset, e.g. 2026-11-30T10:00+01:00")
-        return value
-    return dt.datetime.now(dt.UTC)
-
 
 class ContentSource(Protocol):
     def queue_categories(self) -> list[QueueCategoryView]: ...

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from kiosk.usage.report import WEEKDAYS_PL, Figures  # noqa: E402
+from kiosk.usage.report import WEEKDAYS_PL, Figures, shown  # noqa: E402
 
 TOP = 15
 DPI = 110
@@ -85,7 +85,7 @@ def _key_page(f: Figures, pdf) -> None:
     y = 0.86
     for _i, label, value in f.key:
         fig.text(0.08, y, label, fontsize=11)
-        fig.text(0.85, y, str(value), fontsize=11, ha="right", weight="bold")
+        fig.text(0.85, y, shown(value), fontsize=11, ha="right", weight="bold")
         y -= 0.035
     pdf.savefig(fig)
     plt.close(fig)
@@ -256,7 +256,7 @@ def _table_html(header: list[str], rows: list[tuple], limit: int = 10) -> str:
 
 def write_html(f: Figures, charts: list[Chart], path: Path) -> Path:
     t = f.tables
-    key = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(v))}</td></tr>"
+    key = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(shown(v))}</td></tr>"
                   for _i, label, v in f.key)
     sections = {
         "top_procedures": _table_html(

@@ -89,6 +89,20 @@ def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def _share(part: float, whole: float) -> float | None:
+    """A key figure's percentage, or None when nothing was counted: "0.0 %" satisfaction
+    when nobody answered reads as "everybody was unhappy"."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+NO_DATA = "—"
+
+
+def shown(value) -> str:
+    """A key figure as staff read it (None: nothing to count)."""
+    return NO_DATA if value is None else str(value)
+
+
 def _by_count(counter: Counter) -> list:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -238,23 +252,23 @@ def compute(events: Iterable[Event], period: Period,
         ("median_session_seconds", "Mediana długości wizyty [s]",
          round(statistics.median(all_seconds)) if all_seconds else 0),
         ("idle_share_pct", "Wizyty zakończone bezczynnością [%]",
-         _pct(sum(idle_by_day.values()), sessions)),
+         _share(sum(idle_by_day.values()), sessions)),
         ("procedures_opened", "Otwarte karty spraw", sum(opened.values())),
         ("guides_completed", "Przewodniki doprowadzone do podsumowania", sum(completed.values())),
         ("guides_with_missing_pct", "…w tym z brakującymi dokumentami [%]",
-         _pct(sum(completed_missing.values()), sum(completed.values()))),
+         _share(sum(completed_missing.values()), sum(completed.values()))),
         ("searches", "Wyszukiwania", searches),
-        ("searches_no_result_pct", "Wyszukiwania bez wyniku [%]", _pct(no_result, searches)),
+        ("searches_no_result_pct", "Wyszukiwania bez wyniku [%]", _share(no_result, searches)),
         ("tickets", "Pobrane bilety", sum(tickets.values())),
         ("satisfaction_answers", "Odpowiedzi na pytanie o zadowolenie", n_answers),
-        ("satisfaction_yes_pct", "„Tak” [%]", _pct(yes, n_answers)),
+        ("satisfaction_yes_pct", "„Tak” [%]", _share(yes, n_answers)),
         ("satisfaction_score_pct", "Wskaźnik zadowolenia (tak = 1, częściowo = ½) [%]",
-         _pct(yes + 0.5 * partly, n_answers)),
+         _share(yes + 0.5 * partly, n_answers)),
         ("print_jobs", "Wydruki", n_prints),
         ("print_faults", "Błędy drukarki", n_faults),
         ("audio_mode_starts", "Uruchomienia trybu głosowego", sum(audio_by_day.values())),
         ("audio_mode_share_pct", "Wizyty z trybem głosowym [%]",
-         _pct(sum(audio_by_day.values()), sessions)),
+         _share(sum(audio_by_day.values()), sessions)),
         ("language_switches", "Zmiany języka", sum(languages.values())),
         ("settings_used", "Użyte ułatwienia (tekst, kontrast, zasięg)", sum(settings.values())),
     ]
