@@ -38,26 +38,44 @@ if [ ! -x "$APP/.venv/bin/python" ]; then
 fi
 "$APP/.venv/bin/pip" install -q --upgrade "$APP"
 chown -R root:root "$APP"
-chmod 0755 "$APP/deploy/wait-for-x.sh"
+chmod 0755 "$APP/deploy/wait-for-x.sh" "$APP/deploy/install-session.sh"
 
 echo "== configuration in $ETC (root-owned; the kiosk user reads, cannot write)"
 install -d -m 0755 -o root -g root "$ETC"
 if [ ! -e "$ETC/kiosk.toml" ]; then
     install -m 0644 -o root -g root "$SRC/deploy/kiosk.toml" "$ETC/kiosk.toml"
 fi
-if [ ! -e "$ETC/sync.env" ]; then
-    install -m 0600 -o root -g root "$SRC/deploy/sync.env.example" "$ETC/sync.env"
-fi
+# The passwords are not in kiosk.toml (which every user can read) but in files only root reads;
+# systemd loads them into the units (EnvironmentFile=).
+for env in sync queue; do
+    if [ ! -e "$ETC/$env.env" ]; then
+        install -m 0600 -o root -g root "$SRC/deploy/$env.env.example" "$ETC/$env.env"
+    fi
+    chown root:root "$ETC/$env.env" && chmod 0600 "$ETC/$env.env"
+done
 chown root:root "$ETC/kiosk.toml" && chmod 0644 "$ETC/kiosk.toml"
+# An older kiosk.toml may still hold the queue password: the kiosk refuses it and says where
+# it goes now ($ETC/queue.env).
+if ! KIOSK_CONFIG="$ETC/kiosk.toml" "$APP/.venv/bin/kiosk" config show >/dev/null; then
+    echo "!! fix $ETC/kiosk.toml as said above, then run this script again" >&2
+fi
+
+echo "== private data: /var/lib/bom-kiosk, /var/log/bom-kiosk and /var/cache/bom-kiosk 0700"
+# systemd makes them (StateDirectory= and friends, mode 0700) when a unit starts; older
+# installations made them 0755 with 0644 files.
+for dir in /var/lib/bom-kiosk /var/log/bom-kiosk /var/cache/bom-kiosk; do
+    install -d -m 0700 -o "$USER_" -g "$USER_" "$dir"
+    chmod -R go-rwx "$dir"
+done
 
 echo "== bare X session on tty1 with autologin; no screen blanking"
 install -d -m 0755 /etc/systemd/system/getty@tty1.service.d
 install -m 0644 "$SRC/deploy/getty-autologin.conf" \
     /etc/systemd/system/getty@tty1.service.d/autologin.conf
 HOME_=$(getent passwd "$USER_" | cut -d: -f6)
-# Root-owned: the kiosk user cannot change what its session starts.
-install -m 0644 -o root -g root "$SRC/deploy/bash_profile" "$HOME_/.bash_profile"
-install -m 0755 -o root -g root "$SRC/deploy/xinitrc" "$HOME_/.xinitrc"
+# The home folder and all in it root-owned (the kiosk user cannot change or replace what its
+# session starts); what the session writes goes to /var/lib/bom-kiosk-session.
+bash "$SRC/deploy/install-session.sh" "$USER_" "$HOME_" /var/lib/bom-kiosk-session "$SRC/deploy"
 
 echo "== USB printer rule"
 install -m 0644 "$SRC/deploy/99-bom-kiosk-printer.rules" /etc/udev/rules.d/
@@ -73,12 +91,13 @@ systemctl enable bom-kiosk.service bom-kiosk-sync.timer
 
 if [ ! -e "$ETC/admin_pin" ]; then
     echo "== the admin PIN (6-12 digits; stored as a salted scrypt hash in $ETC/admin_pin)"
-    KIOSK_CONFIG="$ETC/kiosk.toml" "$APP/.venv/bin/kiosk" admin set-pin
+    KIOSK_CONFIG="$ETC/kiosk.toml" "$APP/.venv/bin/kiosk" admin set-pin --owner "$USER_"
 fi
 
 cat <<DONE
 Done. Next:
   sudoedit $ETC/kiosk.toml     # printer ids, queue database, office
   sudoedit $ETC/sync.env       # KIOSK_SYNC_URL / KIOSK_SYNC_PASSWORD of the central database
+  sudoedit $ETC/queue.env      # KIOSK_QUEUE_PASSWORD, with a shared PostgreSQL queue
   sudo reboot                  # autologin, X, the kiosk; then: kiosk status
 DONE

@@ -145,17 +145,66 @@ def default_kiosk_id() -> str:
     return (socket.gethostname() or "kiosk")[:64]
 
 
+# --- secrets: never in kiosk.toml (every local user can read it), never shown ---------------
+
+# The queue database's password: from this environment variable (the kiosk unit loads it from
+# QUEUE_ENV_FILE, root-owned, mode 0600), else libpq's own ways (a `passfile=` in the URL,
+# $PGPASSFILE, ~/.pgpass, $PGPASSWORD).
+QUEUE_PASSWORD_ENV = "KIOSK_QUEUE_PASSWORD"
+QUEUE_ENV_FILE = Path("/etc/bom-kiosk/queue.env")
+# The central database's: content_sync reads it from here or from [sync] env_file.
+SYNC_PASSWORD_ENV = "KIOSK_SYNC_PASSWORD"
+REDACTED = "***"
+
+# user:password@ in a URL (a password may hold ':' and '/', never a raw '@'), or ?password=.
+_URL_PASSWORD = re.compile(r"^(?P<head>[\w+.-]+://[^:/@?#]*:)(?P<pw>[^@]*)@")
+_BARE_PASSWORD = re.compile(r"^(?P<head>[^:/@?#]*:)(?P<pw>[^@]*)@")
+_PG_URL = re.compile(r"^postgres(ql)?(\+\w+)?://")
+_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&#]*)", re.IGNORECASE)
+
+
+def url_has_password(url: str | None) -> bool:
+    if not url:
+        return False
+    m = _URL_PASSWORD.match(url)
+    q = _QUERY_PASSWORD.search(url)
+    return bool(m and m["pw"]) or bool(q and q["pw"])
+
+
+def redact_url(url: str | None) -> str | None:
+    """The URL with any password in it replaced by ***, fit for output, logs and errors."""
+    if not url:
+        return url
+    # A value that is not a URL (no scheme) may still be one with the scheme forgotten.
+    pattern = _URL_PASSWORD if "://" in url else _BARE_PASSWORD
+    url = pattern.sub(lambda m: m["head"] + (REDACTED if m["pw"] else "") + "@", url)
+    return _QUERY_PASSWORD.sub(lambda m: m["head"] + REDACTED, url)
+
+
+def url_with_password(url: str, password: str | None) -> str:
+    """A PostgreSQL URL with `password` put in (quoted), unless it has one or is not PG."""
+    if not password or url_has_password(url) or not _PG_URL.match(url):
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
 @dataclass(frozen=True)
 class QueueConfig:
     # SQLAlchemy URL of the queue database (tickets, counters, desks). None means the embedded
     # "<data_dir>/queue.sqlite3"; a hall with several kiosks and desks shares one PostgreSQL:
-    # "postgresql+psycopg://kiosk:secret@queue-db/bomqueue".
+    # "postgresql+psycopg://kiosk@queue-db/bomqueue", its password in $KIOSK_QUEUE_PASSWORD
+    # (/etc/bom-kiosk/queue.env) or a libpq passfile, never here.
     url: str | None = None
     # Written on every ticket this kiosk issues (which machine, for reports and faults).
     kiosk_id: str = field(default_factory=default_kiosk_id)
 
     def effective_url(self, data_dir: Path) -> str:
-        return self.url or f"sqlite:///{data_dir / 'queue.sqlite3'}"
+        """The URL to connect with: the password from $KIOSK_QUEUE_PASSWORD put in."""
+        if not self.url:
+            return f"sqlite:///{data_dir / 'queue.sqlite3'}"
+        return url_with_password(self.url, os.environ.get(QUEUE_PASSWORD_ENV))
 
 
 @dataclass(frozen=True)
@@ -325,8 +374,26 @@ def _unknown(word: str, known: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
 
 
+# Where each section's password belongs instead of kiosk.toml.
+_SECRET_HOME = {
+    "queue": f"{QUEUE_ENV_FILE} as {QUEUE_PASSWORD_ENV}=... (root-owned, mode 0600; the kiosk "
+             f"unit loads it), or a libpq passfile (passfile=... in the URL)",
+    "sync": f"{SYNC_ENV_FILE} as {SYNC_PASSWORD_ENV}=... (root-owned, mode 0600)",
+    "paths": "a libpq passfile (passfile=... in the URL, mode 0600) or $PGPASSWORD",
+}
+_SECRET_KEY = re.compile(r"passw(or)?d|secret|token", re.IGNORECASE)
+
+
+def _secret_problem(section: str, what: str) -> str:
+    home = _SECRET_HOME.get(section, "the unit's EnvironmentFile= (root-owned, mode 0600)")
+    return (f"[{section}] {what}: no passwords in this file (every local user can read it); "
+            f"put it in {home}")
+
+
 def _key_problem(section: str, error: ErrorDetails, names: dict[str, str]) -> str:
     key = str(error["loc"][0])
+    if error["type"] == "extra_forbidden" and _SECRET_KEY.search(key):
+        return _secret_problem(section, f"key {key!r}")
     if error["type"] == "extra_forbidden":
         return f"[{section}] unknown key {key!r} ({_unknown(key, names)})"
     # Worded by the key's type, whatever pydantic's error was (wrong type, 0 seconds, ...).
@@ -411,11 +478,16 @@ def _rule_problems(cfg: KioskConfig) -> list[str]:
     db_url = cfg.paths.database_url
     if db_url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", db_url):
         out.append(f"[paths] database_url must be a sqlite:/// or postgresql+psycopg:// URL, "
-                   f"not {db_url!r}")
+                   f"not {redact_url(db_url)!r}")
     q = cfg.queue
     if q.url is not None and not re.match(r"^(sqlite|postgresql|postgres)(\+\w+)?://", q.url):
         out.append(f"[queue] url must be a sqlite:/// or postgresql+psycopg:// URL, "
-                   f"not {q.url!r}")
+                   f"not {redact_url(q.url)!r}")
+    for section, key, url in (("paths", "database_url", db_url), ("queue", "url", q.url),
+                              ("sync", "source_url", cfg.sync.source_url)):
+        if url_has_password(url):
+            out.append(_secret_problem(section, f"{key} holds a password "
+                                                f"({redact_url(url)})"))
     if not 1 <= len(q.kiosk_id) <= 64:
         out.append("[queue] kiosk_id must be 1 to 64 characters")
     y = cfg.sync
@@ -500,9 +572,40 @@ def load_config(path: Path | str | None = None) -> KioskConfig:
 
 
 def config_as_dict(cfg: KioskConfig) -> dict:
-    """Every key with its value, as the example file documents them."""
+    """Every key with its value, as the example file documents them; a password in a URL is
+    shown as ***."""
     out: dict = {}
     for section in _SECTIONS:
         sec = getattr(cfg, section)
         out[section] = {f.name: getattr(sec, f.name) for f in fields(sec)}
+        for key, value in out[section].items():
+            if isinstance(value, str) and "://" in value:
+                out[section][key] = redact_url(value)
     return out
+
+
+def _env_file_has(path: Path, key: str) -> bool | None:
+    """Whether the KEY=VALUE file sets `key` (None: the file cannot be read)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return any(line.strip().removeprefix("export ").strip().startswith(f"{key}=")
+               for line in lines)
+
+
+def _secret_source(env: str, env_file: Path) -> str:
+    if os.environ.get(env):
+        return f"{REDACTED} (from {env})"
+    found = _env_file_has(env_file, env) if env_file.exists() else False
+    if found:
+        return f"{REDACTED} (from {env_file})"
+    if found is None:
+        return f"not readable here ({env_file} is root's); the unit loads {env} from it"
+    return f"not set (no {env}; libpq may use a passfile, ~/.pgpass or $PGPASSWORD)"
+
+
+def secret_sources(cfg: KioskConfig) -> dict[str, str]:
+    """Per section, where its password comes from, the password itself shown as ***."""
+    return {"queue": _secret_source(QUEUE_PASSWORD_ENV, QUEUE_ENV_FILE),
+            "sync": _secret_source(SYNC_PASSWORD_ENV, cfg.sync.env_file)}

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: a virtual X server for tests, Mesa's software OpenGL for Kivy, fonts;
-# PostgreSQL server binaries for the shared-queue tests (they start a private server).
+# PostgreSQL server binaries for the shared-queue tests (they start a private server);
+# systemd for systemd-analyze (tests/test_deploy.py checks and rates the units).
 DEB_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core espeak-ng
-              python3-venv postgresql)
+              python3-venv postgresql systemd)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -142,3 +142,29 @@ def test_a_file_that_is_not_utf8_is_refused_plainly(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(f)
     assert str(err.value).startswith(f"{f}: not UTF-8 text")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[queue]\nurl = "postgresql+psycopg://kiosk:hunter2@db/q"\n',
+     "[queue] url holds a password (postgresql+psycopg://kiosk:***@db/q): no passwords in "
+     "this file"),
+    ('[queue]\npassword = "hunter2"\n', "[queue] key 'password': no passwords in this file"),
+    ('[sync]\nsource_url = "postgresql://r:hunter2@central/bom"\n',
+     "[sync] source_url holds a password"),
+    ('[queue]\nurl = "kiosk:hunter2@db/q"\n',
+     "[queue] url must be a sqlite:/// or postgresql+psycopg:// URL, not 'kiosk:***@db/q'"),
+])
+def test_a_password_is_refused_naming_the_key_and_never_repeated(tmp_path, text, message):
+    f = tmp_path / "kiosk.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(f)
+    assert err.value.problems[0].startswith(message)
+    assert "hunter2" not in str(err.value)
+
+
+def test_a_url_without_a_password_or_with_a_passfile_is_accepted(tmp_path):
+    f = tmp_path / "kiosk.toml"
+    f.write_text('[queue]\nurl = "postgresql+psycopg://kiosk@db:5432/q?passfile=/x/pgpass"\n'
+                 '[sync]\nsource_url = "postgresql://bom_kiosk@central/bom"\n', encoding="utf-8")
+    assert load_config(f).queue.url.endswith("?passfile=/x/pgpass")

@@ -136,3 +136,73 @@ def test_the_production_config_loads():
     assert cfg.screen.fullscreen and not cfg.screen.show_cursor
     assert cfg.admin.pin_file == Path("/etc/bom-kiosk/admin_pin")
     assert cfg.printer.kind == "usb"
+
+
+# --- hardening (issue 18, defect 11) ----------------------------------------------------------
+
+MAX_EXPOSURE = 4.5
+
+
+def exposure(name: str) -> float:
+    """systemd-analyze's overall exposure score of a unit file of deploy/ (0 safe - 10 bare)."""
+    r = subprocess.run(["systemd-analyze", "security", "--offline=yes", "--no-pager",
+                        str(DEPLOY / name)], capture_output=True, text=True, timeout=60)
+    m = re.search(rf"Overall exposure level for {re.escape(name)}: (\d+\.\d)", r.stdout)
+    assert m, f"no score in the output of systemd-analyze security:\n{r.stdout}\n{r.stderr}"
+    return float(m.group(1))
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"),
+                    reason="systemd-analyze not installed (Debian package systemd)")
+@pytest.mark.parametrize("name", ["bom-kiosk.service", "bom-kiosk-sync.service"])
+def test_systemd_analyze_security_rates_the_units_safe(name):
+    score = exposure(name)
+    assert score <= MAX_EXPOSURE, f"{name}: exposure {score} (at most {MAX_EXPOSURE})"
+    # The score written in the unit's comment and in the docs is the one systemd gives.
+    assert f"rates this unit {score}" in " ".join(
+        line.lstrip("# ") for line in (DEPLOY / name).read_text().splitlines())
+    assert f"`{name}`: {score}" in (PROJECT_ROOT / "docs" / "operations.md").read_text()
+
+
+@pytest.mark.parametrize("name", ["bom-kiosk.service", "bom-kiosk-sync.service"])
+def test_both_units_make_private_files_and_filter_system_calls(name):
+    s = unit(name)["Service"]
+    assert s["UMask"] == "0027" and s["StateDirectoryMode"] == "0700"
+    assert s["CapabilityBoundingSet"] == "" and s["NoNewPrivileges"] == "true"
+    assert s["SystemCallArchitectures"] == "native"
+    text = (DEPLOY / name).read_text()
+    assert "\nSystemCallFilter=@system-service\n" in text
+    assert set(s["RestrictAddressFamilies"].split()) <= {"AF_UNIX", "AF_INET", "AF_INET6",
+                                                          "AF_NETLINK"}
+    for key in ("ProtectKernelModules", "ProtectKernelLogs", "ProtectKernelTunables",
+                "ProtectClock", "ProtectHostname", "ProtectControlGroups", "RestrictNamespaces",
+                "LockPersonality", "RestrictRealtime", "RestrictSUIDSGID", "PrivateTmp"):
+        assert s[key] == "true", key
+
+
+def test_the_kiosk_unit_reaches_only_the_devices_it_drives():
+    s = unit("bom-kiosk.service")["Service"]
+    assert s["DevicePolicy"] == "closed"
+    allowed = [line.split("=", 1)[1].split()[0] for line in
+               (DEPLOY / "bom-kiosk.service").read_text().splitlines()
+               if line.startswith("DeviceAllow=")]
+    # GPU, sound, the printer over USB (libusb or usblp) or a serial line.
+    assert {"char-drm", "char-alsa", "char-usb_device", "char-usb"} <= set(allowed)
+    # Mesa's llvmpipe compiles shaders: the kiosk cannot forbid writable executable memory.
+    assert "MemoryDenyWriteExecute" not in s
+    assert s["LogsDirectoryMode"] == "0700" and s["ProtectHome"] == "true"
+
+
+def test_the_sync_unit_has_no_devices_and_no_writable_executable_memory():
+    s = unit("bom-kiosk-sync.service")["Service"]
+    assert s["PrivateDevices"] == "true" and s["MemoryDenyWriteExecute"] == "true"
+    assert s["ProtectSystem"] == "strict" and s["PrivateUsers"] == "true"
+
+
+def test_a_sync_that_rejected_records_fails_the_unit_and_is_not_retried():
+    s = unit("bom-kiosk-sync.service")["Service"]
+    # Exit 1: applied, but some central records were rejected. A person must look: the unit
+    # shows as failed, and trying again tonight would reject them again.
+    assert "SuccessExitStatus" not in s
+    assert set(s["RestartPreventExitStatus"].split()) == {"1", "2", "3"}
+    assert s["Restart"] == "on-failure"

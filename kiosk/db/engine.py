@@ -7,12 +7,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.paths import private_dir
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # 0700: the database holds the audit log and the alerts (SQLite makes its files 0644).
+        private_dir(Path(url.removeprefix("sqlite:///")).parent)
     # hide_parameters: an error message must not carry what a resident typed (search text)
     # into the logs.
     engine = create_engine(url, hide_parameters=True)

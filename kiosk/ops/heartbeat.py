@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from kiosk.config import KioskConfig
+from kiosk.paths import write_private
 
 
 def heartbeat_path(cfg: KioskConfig) -> Path:
@@ -20,7 +21,7 @@ def heartbeat_path(cfg: KioskConfig) -> Path:
 def beat(path: Path, **info) -> None:
     """Rewrite the heartbeat atomically (a reader never sees half a file)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"time": time.time(), "pid": os.getpid(), **info}))
+    write_private(tmp, json.dumps({"time": time.time(), "pid": os.getpid(), **info}))
     tmp.replace(path)
 
 

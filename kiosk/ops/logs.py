@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 from kiosk.config import KioskConfig
+from kiosk.paths import private_dir, private_file
 
 # Attributes every LogRecord has; anything else came in through `extra=` and is kept.
 _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message",
@@ -49,7 +50,7 @@ def setup_file_logging(cfg: KioskConfig) -> Path | None:
         h.close()
     path = log_file(cfg)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(private_dir(path.parent) / path.name)  # 0600 in 0700: the kiosk's alone
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=cfg.logging.max_bytes, backupCount=cfg.logging.backups,
             encoding="utf-8")
