@@ -3,6 +3,12 @@
 Each device sends bytes and, where the link can read, answers one DLE EOT query with a
 timeout. python-escpos opens the link; reads and timeouts are ours, because its `_read` can
 block for the socket's whole timeout and it has no notion of "no answer".
+
+A device counts what it has handed over (`sent`) and, given a `deadline`, never waits past it:
+a printer that accepts the connection but stops reading cannot hold a job for longer than its
+time limit. `confirms_send` says whether a `send` that returns is itself the sign that the job
+arrived (a file written, a spooler that accepted it); on a link that can read, only the
+printer's answer after the job is.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import logging
 import os
 import select
 import socket
+import struct
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -21,6 +29,10 @@ from printer.status import DLE_EOT
 
 log = logging.getLogger(__name__)
 CHUNK = 4096
+# The kernel's send buffer for a network printer (Linux doubles it). Autotuned, it grows to
+# megabytes, so a send that returns would say nothing of what the printer took; a thermal
+# printer needs a few KiB per second. What the kiosk keeps in flight stays small and bounded.
+SEND_BUFFER = 32 * 1024
 
 
 class PrinterConfig(Protocol):
@@ -54,9 +66,17 @@ class PrinterUnreachable(OSError):
     """The printer could not be opened or the link broke during a job."""
 
 
+class PrinterTimeout(PrinterUnreachable):
+    """The job's time limit (`Device.deadline`) passed while waiting for the printer."""
+
+
 class Device:
     can_read = False
+    # True where a send that returns proves the job arrived (a file, a spooler's "accepted").
+    confirms_send = False
     name = "printer"
+    deadline: float | None = None  # time.monotonic() by which the whole job must be done
+    sent = 0  # bytes handed to the link so far
 
     def send(self, data: bytes) -> None:
         raise NotImplementedError
@@ -92,17 +112,44 @@ class NetworkDevice(Device):
         except Exception as exc:  # python-escpos wraps socket errors in its own types
             raise PrinterUnreachable(f"cannot connect to {self.name}: {exc}") from exc
         self._sock: socket.socket = self._p.device
+        self._abandoned = False  # a job cut off half-way: reset, do not let the rest trickle
         # Status queries are 3 bytes: without this, Nagle holds each one for the peer's
         # delayed ACK (40 ms on Linux) after a job's data.
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+
+    def _wait(self, limit: float) -> float:
+        """`limit`, cut to what is left before the deadline; PrinterTimeout if nothing is."""
+        if self.deadline is None:
+            return limit
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise PrinterTimeout(f"{self.name}: the job's time limit passed")
+        return min(limit, left)
+
+    def _expired(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
 
     def send(self, data: bytes) -> None:
-        self._sock.settimeout(self.job_timeout)
+        view = memoryview(data)
+        done = 0
         try:
-            for i in range(0, len(data), CHUNK):
-                self._sock.sendall(data[i:i + CHUNK])
+            while done < len(data):
+                self._sock.settimeout(self._wait(self.job_timeout))
+                n = self._sock.send(view[done:done + CHUNK])
+                done += n
+                self.sent += n
+        except TimeoutError as exc:
+            self._abandoned = True
+            raise PrinterTimeout(f"{self.name} stopped taking data after {done} of "
+                                 f"{len(data)} bytes") from exc
+        except PrinterTimeout as exc:
+            self._abandoned = True
+            raise PrinterTimeout(f"{exc} after {done} of {len(data)} bytes") from exc
         except OSError as exc:
-            raise PrinterUnreachable(f"connection to {self.name} lost: {exc}") from exc
+            self._abandoned = True
+            raise PrinterUnreachable(f"connection to {self.name} lost after {done} of "
+                                     f"{len(data)} bytes: {exc}") from exc
 
     def _drain(self) -> None:
         # A reply that arrived after an earlier timeout must not be read as this one's.
@@ -116,10 +163,15 @@ class NetworkDevice(Device):
     def ask(self, n: int) -> int | None:
         try:
             self._drain()
-            self._sock.settimeout(self.status_timeout)
+            self._sock.settimeout(self._wait(self.status_timeout))
             self._sock.sendall(DLE_EOT + bytes([n]))
             data = self._sock.recv(16)
-        except TimeoutError:
+        except PrinterUnreachable:
+            raise
+        except TimeoutError as exc:
+            if self._expired():
+                raise PrinterTimeout(f"{self.name} did not answer DLE EOT {n} before the "
+                                     "job's time limit") from exc
             return None
         except OSError as exc:
             raise PrinterUnreachable(f"connection to {self.name} lost: {exc}") from exc
@@ -129,6 +181,12 @@ class NetworkDevice(Device):
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
+            if self._abandoned:
+                # Linger 0: close() resets the connection. The unsent rest of a job cut off
+                # half-way is dropped instead of reaching the printer minutes later, and a
+                # printer that serves one connection at a time is free again at once.
+                self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
             self._sock.close()
 
 
@@ -149,6 +207,7 @@ class _EscposLinkDevice(Device):
         try:
             for i in range(0, len(data), CHUNK):
                 self._p._raw(data[i:i + CHUNK])
+                self.sent += len(data[i:i + CHUNK])
         except Exception as exc:
             raise PrinterUnreachable(f"{self.name}: {exc}") from exc
 
@@ -186,7 +245,10 @@ def serial_device(cfg: PrinterConfig) -> Device:
 
 
 class CupsDevice(Device):
-    """A raw CUPS queue through `lp`: it prints, but it cannot tell us the printer's state."""
+    """A raw CUPS queue through `lp`: it prints, but it cannot tell us the printer's state.
+    `lp` ending well (CUPS accepted the job) is the only confirmation there is."""
+
+    confirms_send = True
 
     def __init__(self, cfg: PrinterConfig):
         from escpos.printer import LP
@@ -199,10 +261,15 @@ class CupsDevice(Device):
 
     def send(self, data: bytes) -> None:
         try:
+            lp = self._p.device  # flush() waits for this `lp` and then starts the next one
             self._p._raw(data)
             self._p.flush()
         except Exception as exc:
             raise PrinterUnreachable(f"{self.name}: {exc}") from exc
+        code = getattr(lp, "returncode", 0)
+        if code:
+            raise PrinterUnreachable(f"{self.name}: lp refused the job (exit {code})")
+        self.sent = len(data)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -213,6 +280,7 @@ class PreviewDevice(Device):
     """Writes each job's bytes and a picture of the paper into a folder (the default)."""
 
     name = "preview"
+    confirms_send = True  # the file is written: that is the whole job
     _seq = itertools.count(1)
 
     def __init__(self, folder: Path, paper_px: int, codepages: dict[int, str], kind: str = "job"):
@@ -237,6 +305,7 @@ class PreviewDevice(Device):
             tmp.write_bytes(data)
             tmp.replace(stem.with_suffix(".bin"))
             self.bin_path = stem.with_suffix(".bin")
+            self.sent = len(data)
             self.png_path = render_png(data, stem.with_suffix(".png"), paper_px=self.paper_px,
                                        codepages=self.codepages)
         except OSError as exc:

@@ -4,7 +4,9 @@ The job runs through screens.background (the printer may be slow or gone). Each 
 own number in the screen's parameters, so a language switch or Back to this screen shows the
 result again and never prints a second copy. A job that fails in an unexpected way ends like a
 printer fault: "We could not print." in plain words, staff are told, and a ticket is shown on
-screen in large type with its QR code, just as valid as on paper.
+screen in large type with its QR code, just as valid as on paper. A job whose outcome is
+unknown (sent whole, but the printer never confirmed it) takes the same path with the truth
+instead: "We do not know if your ticket printed.", check the slot, the number on screen.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from kiosk.printing.layouts import spaced_code
-from kiosk.printing.service import FAULT_MESSAGES, PrinterState, PrintResult
+from kiosk.printing.service import FAULT_MESSAGES, UNKNOWN_NOTE, PrinterState, PrintResult
 from screens import satisfaction, theme
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
@@ -63,8 +65,18 @@ class PrintingScreen(KioskScreen):
         self.button(self._("Back"), self.app.back, cls=PrimaryButton)
 
     def _fault(self, result: PrintResult) -> None:
+        """What went wrong; when the job went out but was never confirmed, say just that."""
+        if result.unknown:
+            self.add(TitleLabel(text=self._(result.message)))
+            self.para(self._(UNKNOWN_NOTE), bold=True, color=self.app.pal.WARN)
+            return
         self.add(TitleLabel(text=self._("We could not print.")))
         self.para(self._(result.message), bold=True, color=self.app.pal.WARN)
+
+    def _fault_words(self, result: PrintResult) -> str:
+        if result.unknown:
+            return " ".join([self._(result.message), self._(UNKNOWN_NOTE)])
+        return " ".join([self._("We could not print."), self._(result.message)])
 
     def _ticket_result(self, result: PrintResult, ticket, symbol: str | None) -> None:
         """The ticket is shown on screen in any case; without paper it is all the resident has,
@@ -106,8 +118,7 @@ class PrintingScreen(KioskScreen):
         if result is None:
             return self._("Printing...")
         ticket = self.params.get("ticket")
-        head = self._(result.message) if result.ok else " ".join(
-            [self._("We could not print."), self._(result.message)])
+        head = self._(result.message) if result.ok else self._fault_words(result)
         if ticket is None:
             return head
         tr = self.app.i18n

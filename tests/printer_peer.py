@@ -15,6 +15,18 @@ Status bytes (Epson ESC/POS reference, DLE EOT): bits 1 and 4 are always set (0x
 
 Like a real printer, the peer reacts to DLE EOT n wherever it appears in the stream, even inside
 picture data; ``received_print_bytes`` is the stream with those queries taken out.
+
+Scenarios that change how the connection behaves (they answer like "ready" when they answer):
+  silent   reads everything, never answers a status query
+  drop     resets the connection after ``drop_after`` bytes
+  slow     reads 64 bytes at a time and waits ``delay`` before each answer
+  refuse   nothing listens: connect() is refused
+  deaf     accepts the connection and never reads a byte (with a small ``rcvbuf`` the
+           client's send soon blocks); the connection ends when the client closes or resets it
+  hangup   reads the whole job and, once the job's cut command (GS V) has arrived, drops the
+           connection (a reset, or a plain close with ``reset=False``) without answering
+           anything that came after it, as a printer switched off or a print server that
+           hangs up once a job is in
 """
 
 from __future__ import annotations
@@ -43,7 +55,9 @@ STATUS = {
     "error": (BASE | OFFLINE, BASE | ERROR, BASE | UNRECOVERABLE, BASE),
 }
 # Scenarios that change how the connection behaves; they answer like "ready".
-BEHAVIOURS = ("silent", "drop", "slow", "refuse")
+BEHAVIOURS = ("silent", "drop", "slow", "refuse", "deaf", "hangup")
+CUT = b"\x1dV"  # GS V: the last command of a job with a cut
+TCP_ESTABLISHED = 1  # tcpi_state, the first byte of TCP_INFO (Linux)
 SCENARIOS = tuple(STATUS) + BEHAVIOURS
 
 
@@ -59,13 +73,16 @@ class LoopbackPrinter:
     """``with LoopbackPrinter("paper_out") as peer: Network(peer.host, peer.port)...``"""
 
     def __init__(self, scenario: str = "ready", *, near_end: bool = False,
-                 drop_after: int | None = None, delay: float = 0.0):
+                 drop_after: int | None = None, delay: float = 0.0,
+                 rcvbuf: int | None = None, reset: bool = True):
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; one of {SCENARIOS}")
         self.scenario = scenario  # may be changed while running; read at every query
         self.near_end = near_end
         self.drop_after = 64 if drop_after is None else drop_after
         self.delay = delay  # "slow" waits this long (2 s when 0) before each answer
+        self.reset = reset  # "hangup": a TCP reset (True) or a plain close
+        self.hung_up = 0  # connections "hangup" dropped after a whole job
         self.host = "127.0.0.1"
         self._lock = threading.Lock()
         self._raw: list[bytearray] = []  # per connection, as received
@@ -78,6 +95,8 @@ class LoopbackPrinter:
 
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if rcvbuf is not None:  # accepted connections inherit it (Linux doubles it)
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self._listener.bind((self.host, 0))
         self.port = self._listener.getsockname()[1]
         if scenario == "refuse":
@@ -122,6 +141,14 @@ class LoopbackPrinter:
             raise TimeoutError(f"{self._finished} of {count} jobs finished")
         return self.jobs
 
+    def connections_ended(self, count: int = 1, timeout: float = 2.0) -> bool:
+        """True once ``count`` connections have ended (within ``timeout``)."""
+        try:
+            self.wait_for_jobs(count, timeout)
+        except TimeoutError:
+            return False
+        return True
+
     # --- lifecycle ----------------------------------------------------------------------
     def close(self) -> None:
         self._stop.set()
@@ -158,6 +185,9 @@ class LoopbackPrinter:
                     self._finished += 1
 
     def _serve_connection(self, conn: socket.socket, job: int) -> None:
+        if self.scenario == "deaf":
+            self._stay_deaf(conn)
+            return
         conn.settimeout(0.05)  # wake up regularly to notice close()
         pending = b""  # the start of a DLE EOT split across two reads
         received = 0
@@ -180,10 +210,31 @@ class LoopbackPrinter:
             with self._lock:
                 self._raw[job] += chunk
             pending = self._scan(conn, job, pending + chunk)
+            if self._job_done(job):
+                self._hang_up(conn)
+                return
             if self.scenario == "slow":
                 time.sleep(0.01)
         with self._lock:
             self._print[job] += pending
+
+    def _stay_deaf(self, conn: socket.socket) -> None:
+        """Read nothing; notice only that the client closed (FIN) or reset the connection."""
+        while not self._stop.wait(0.02):
+            info = conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+            if info[0] != TCP_ESTABLISHED:
+                return
+
+    def _job_done(self, job: int) -> bool:
+        if self.scenario != "hangup":
+            return False
+        with self._lock:
+            return CUT in self._print[job]
+
+    def _hang_up(self, conn: socket.socket) -> None:
+        self.hung_up += 1
+        if self.reset:
+            self._reset(conn)
 
     def _scan(self, conn: socket.socket, job: int, data: bytes) -> bytes:
         """Answer the status queries in ``data``, keep the rest as print bytes; return an
@@ -194,6 +245,11 @@ class LoopbackPrinter:
             if data[i] == 0x10 and len(data) - i < 3 and data[i + 1:i + 2] in (b"", b"\x04"):
                 break
             if data[i:i + 2] == b"\x10\x04" and 1 <= data[i + 2] <= 4:
+                if self.scenario == "hangup" and CUT in bytes(self._print[job][-1:]) + out:
+                    # The job is in: the printer hangs up and answers nothing after it.
+                    out += data[i:]
+                    i = len(data)
+                    break
                 self._answer(conn, data[i + 2])
                 i += 3
                 continue

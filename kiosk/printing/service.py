@@ -3,6 +3,18 @@
 `PrinterService` is what the core, the UI and the command line use. Every call returns a plain
 result and never raises for a printer fault: a resident's ticket must survive any of them.
 The UI calls these methods on a worker thread; the limits here keep that thread short-lived.
+
+A job ends in one of three outcomes (`PrintOutcome`):
+
+- **printed**: there is a positive sign. The printer answered a status query after the whole
+  job and said it is fine, or the link itself confirms delivery (the preview file is written,
+  CUPS accepted the job).
+- **failed**: it cannot have come out whole: nothing or only part of it reached the printer,
+  or the printer said after the job that it ran out of paper or stopped.
+- **unknown**: the whole job was handed over but nothing says it came out: the printer did not
+  answer afterwards, or the connection dropped after the last byte. It may well have printed,
+  so it is never sent again (two tickets for one resident are worse than none); the resident
+  is shown the ticket on screen as on a fault and staff get an alert to look at the printer.
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +35,7 @@ from printer.devices import (
     Device,
     NetworkDevice,
     PreviewDevice,
+    PrinterTimeout,
     PrinterUnreachable,
     serial_device,
     usb_device,
@@ -54,11 +68,27 @@ TAKE_MESSAGES = {
     "card": N_("Take your card from the slot below."),
     "test": N_("Take your card from the slot below."),
 }
+# The headline when the job went out but nothing confirms it came out (PrintOutcome.UNKNOWN),
+# and the line under it.
+UNKNOWN_MESSAGES = {
+    "ticket": N_("We do not know if your ticket printed."),
+    "card": N_("We do not know if your card printed."),
+    "test": N_("We do not know if your card printed."),
+}
+UNKNOWN_NOTE = N_("Check the slot below. Staff have been told.")
+# Beyond the job's own limit, how long a stuck driver may hold the caller (see _within).
+GRACE_SECONDS = 1.0
+
+
+class PrintOutcome(str, Enum):
+    PRINTED = "printed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
 class PrintResult:
-    ok: bool
+    ok: bool  # printed, with a positive sign (outcome PRINTED)
     state: PrinterState
     message: str  # msgid for the resident, translate with the session's language
     detail: str  # for staff and logs
@@ -66,12 +96,35 @@ class PrintResult:
     seconds: float = 0.0
     job_file: Path | None = None
     picture: Path | None = None
+    # Left out: PRINTED if ok, else FAILED (a fault is the default way not to print).
+    outcome: PrintOutcome = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.outcome is None:
+            object.__setattr__(self, "outcome",
+                               PrintOutcome.PRINTED if self.ok else PrintOutcome.FAILED)
+        if self.ok != (self.outcome is PrintOutcome.PRINTED):
+            raise ValueError(f"ok={self.ok} contradicts outcome {self.outcome}")
+
+    @property
+    def unknown(self) -> bool:
+        """The job went out, but whether it came out is not known."""
+        return self.outcome is PrintOutcome.UNKNOWN
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "state": self.state.value, "detail": self.detail,
-                "bytes": self.bytes_sent, "seconds": round(self.seconds, 3),
+        return {"ok": self.ok, "outcome": self.outcome.value, "state": self.state.value,
+                "detail": self.detail, "bytes": self.bytes_sent,
+                "seconds": round(self.seconds, 3),
                 "job_file": str(self.job_file) if self.job_file else None,
                 "picture": str(self.picture) if self.picture else None}
+
+
+class _Progress:
+    """How far a job got, shared with the caller in case the job thread is given up on."""
+
+    def __init__(self) -> None:
+        self.device: Device | None = None
+        self.written = False  # the whole job was handed to the link
 
 
 class PrinterService:
@@ -134,39 +187,100 @@ class PrinterService:
         """Encode and print `doc`; check the printer before and after where it can tell."""
         started = time.monotonic()
         data = self.encode(doc)
-        result = _within(self.cfg.job_timeout, lambda: self._job(doc.kind, data, started))
+        progress = _Progress()
+        deadline = started + self.cfg.job_timeout
+        # The job keeps its own deadline (every wait on the link is cut to it) and reports
+        # truthfully; the grace is for a driver stuck where no timeout reaches.
+        result = _within(self.cfg.job_timeout + GRACE_SECONDS,
+                         lambda: self._job(doc.kind, data, started, progress, deadline))
         if result is None:
-            result = self._fault(PrinterState.OFFLINE,
-                                 f"the job did not finish within {self.cfg.job_timeout:.0f} s",
-                                 started)
+            result = self._given_up(doc.kind, data, started, progress)
         if not result.ok:
-            log.warning("print %s failed: %s (%s)", doc.kind, result.state.value, result.detail)
+            log.warning("print %s %s: %s (%s)", doc.kind, result.outcome.value,
+                        result.state.value, result.detail)
         self._tell_staff(result)
         return result
 
-    def _job(self, kind: str, data: bytes, started: float) -> PrintResult:
-        with self._lock:
-            try:
-                with self._open(kind) as dev:
-                    before = self._status_of(dev)
-                    if not before.can_print:
-                        return self._fault(before.state, before.detail, started)
-                    dev.send(data)
-                    after = self._status_of(dev) if dev.can_read else before
-            except PrinterUnreachable as exc:
-                return self._fault(PrinterState.OFFLINE, str(exc), started)
+    def _job(self, kind: str, data: bytes, started: float, progress: _Progress | None = None,
+             deadline: float | None = None) -> PrintResult:
+        progress = progress or _Progress()
+        deadline = deadline or time.monotonic() + self.cfg.job_timeout
+        # One job at a time; a job still held by a stuck driver makes this one wait, but
+        # never past its own time limit.
+        if not self._lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            return self._fault(PrinterState.OFFLINE, "the printer is still busy with an "
+                               "earlier job that did not finish", started)
+        try:
+            return self._job_locked(kind, data, started, progress, deadline)
+        finally:
+            self._lock.release()
+
+    def _job_locked(self, kind: str, data: bytes, started: float, progress: _Progress,
+                    deadline: float) -> PrintResult:
+        dev: Device | None = None
+        try:
+            with self._open(kind) as dev:
+                progress.device = dev
+                dev.deadline = deadline
+                before = self._status_of(dev)
+                if not before.can_print:
+                    return self._fault(before.state, before.detail, started)
+                dev.send(data)
+                progress.written = True
+                confirmed = dev.confirms_send
+                files = getattr(dev, "bin_path", None), getattr(dev, "png_path", None)
+                if dev.can_read:
+                    try:
+                        after = self._status_of(dev)
+                    except PrinterUnreachable as exc:
+                        return self._unknown(kind, f"the whole job was sent, then: {exc}",
+                                             started, len(data))
+                elif dev.confirms_send:
+                    after = before
+                else:
+                    return self._unknown(kind, f"the whole job was sent; {dev.name} cannot "
+                                         "confirm it", started, len(data))
+        except PrinterTimeout as exc:
+            sent = dev.sent if dev is not None else 0
+            return self._fault(PrinterState.OFFLINE, f"the job did not finish within "
+                               f"{self.cfg.job_timeout:g} s: {exc}", started, sent)
+        except PrinterUnreachable as exc:
+            return self._fault(PrinterState.OFFLINE, str(exc), started,
+                               dev.sent if dev is not None else 0)
         if not after.can_print:
             # It ran out (or opened) while printing: the paper may be cut short.
             return self._fault(after.state, f"after the job: {after.detail}", started,
                                len(data))
+        if after.state is PrinterState.UNKNOWN and not confirmed:
+            # No answer after the job: the bytes went out, nothing says they came out.
+            return self._unknown(kind, f"the whole job was sent, then: {after.detail}",
+                                 started, len(data))
         return PrintResult(True, after.state, TAKE_MESSAGES.get(kind, TAKE_MESSAGES["card"]),
-                           after.detail, len(data), time.monotonic() - started,
-                           getattr(dev, "bin_path", None), getattr(dev, "png_path", None))
+                           after.detail, len(data), time.monotonic() - started, *files,
+                           PrintOutcome.PRINTED)
+
+    def _given_up(self, kind: str, data: bytes, started: float,
+                  progress: _Progress) -> PrintResult:
+        """The job thread is still stuck past the limit: say what is known of it."""
+        limit = f"no end within {self.cfg.job_timeout + GRACE_SECONDS:g} s"
+        if progress.written:
+            return self._unknown(kind, f"the whole job was sent, then {limit}", started,
+                                 len(data))
+        sent = progress.device.sent if progress.device is not None else 0
+        return self._fault(PrinterState.OFFLINE, f"the job did not finish: {limit}", started,
+                           sent)
 
     def _fault(self, state: PrinterState, detail: str, started: float,
                sent: int = 0) -> PrintResult:
         return PrintResult(False, state, FAULT_MESSAGES.get(state, FAULT_MESSAGES[
-            PrinterState.ERROR]), detail, sent, time.monotonic() - started)
+            PrinterState.ERROR]), detail, sent, time.monotonic() - started,
+            outcome=PrintOutcome.FAILED)
+
+    def _unknown(self, kind: str, detail: str, started: float, sent: int) -> PrintResult:
+        return PrintResult(False, PrinterState.UNKNOWN,
+                           UNKNOWN_MESSAGES.get(kind, UNKNOWN_MESSAGES["card"]),
+                           f"not confirmed, may have printed (not sent again): {detail}", sent,
+                           time.monotonic() - started, outcome=PrintOutcome.UNKNOWN)
 
     def _tell_staff(self, result: PrintResult) -> None:
         if self.alerts is None:
