@@ -22,22 +22,25 @@ def speech_layer_installed() -> bool:
         return False
 
 
-def prerender_audio(cfg, texts: list[tuple[str, str]],
-                    all_texts: list[tuple[str, str]]) -> tuple[str, dict]:
-    """Render audio for new and changed texts and prune audio no text uses any more.
+def prerender_audio(cfg, Session_, texts: list[tuple[str, str]],
+                    all_texts: list[tuple[str, str]] | None = None) -> tuple[str, dict]:
+    """Render every clip the active content still lacks, and prune audio no text uses any more.
 
-    `texts`: (text, language) pairs of the records added or changed by this sync, each text in
-    the language it is spoken in (Polish standing in for a missing translation); `all_texts`:
-    the same for the whole new revision. Runs after the new content is committed; a failure here
-    never undoes the content (the kiosk synthesises a missing clip with espeak-ng at run time).
-    Returns a short line for the report and details.
+    What to render comes from the content and the cache, not from what this sync changed: the
+    texts of the active content revision in the kiosk database (`Session_`) with no clip yet,
+    after `texts`, the texts this sync added or changed (each in the language it is spoken in,
+    Polish standing in for a missing translation), which go first and are offered to the
+    preferred engine again. So a sync killed while rendering leaves clips missing that the next
+    one renders, even when nothing changed centrally; when nothing is missing this costs a
+    listing of the cache and a hash per text. `all_texts`: the texts of the records this sync
+    applied (None when it applied nothing: nothing is pruned then). Runs after the new content
+    is committed; a failure here never undoes the content (the kiosk synthesises a missing clip
+    with espeak-ng at run time). Returns a short line for the report and details.
 
-    THE audio call site of the sync. It calls kiosk.speech.prerender.prerender_texts only when
-    that module exists; it assumes the API of the speech layer as drafted in the lead's
-    worktree (prerender_texts(texts, speech, online=True) -> report with as_dict() and
-    fell_back, open_speech(cfg), speech.keys_for(text, lang), speech.cache.prune(keep),
-    ui_texts()). gTTS when reachable, espeak-ng otherwise: clips made offline are re-rendered
-    by gTTS on a later night because prerender_texts asks for the preferred engine only."""
+    THE audio call site of the sync, through kiosk.speech.prerender. gTTS when reachable,
+    espeak-ng otherwise: a changed text spoken offline is offered to gTTS again on a later
+    night only if it changes again or its clip is pruned (`kiosk audio prerender` offers every
+    text)."""
     if not speech_layer_installed():
         return AUDIO_NOT_INSTALLED, {}
     try:
@@ -45,18 +48,37 @@ def prerender_audio(cfg, texts: list[tuple[str, str]],
         from kiosk.speech.service import open_speech
 
         speech = open_speech(cfg)
-        result = prerender.prerender_texts(texts, speech, online=True)
-        detail = {"rendered": result.as_dict()}
-        # Keep every clip a content or UI text may ask for; delete the rest.
-        keep_texts = list(all_texts) + prerender.ui_texts()
-        keep: set[str] = set()
-        for text, lang in dict.fromkeys(keep_texts):
-            keep |= speech.keys_for(text, lang)
-        pruned = speech.cache.prune(keep)
+        with Session_() as s:
+            wanted = prerender.revision_texts(s)
+        before = prerender.coverage(wanted, speech)
+        todo = list(texts) + before.missing
+        detail: dict = {"wanted": before.wanted, "missing_before": len(before.missing)}
+        made = fell_back = 0
+        failed: list[str] = []
+        if todo:  # prerender_texts also removes what killed runs left half-written
+            result = prerender.prerender_texts(todo, speech, online=True)
+            detail["rendered"] = result.as_dict()
+            made, fell_back, failed = sum(result.rendered.values()), result.fell_back, \
+                result.failed
+        else:
+            speech.cache.remove_leftovers()
+        pruned = 0
+        if all_texts is not None:
+            # Keep every clip a content or UI text may ask for; delete the rest.
+            keep_texts = wanted + list(all_texts) + prerender.ui_texts()
+            keep: set[str] = set()
+            for text, lang in dict.fromkeys(keep_texts):
+                keep |= speech.keys_for(text, lang)
+            pruned = speech.cache.prune(keep)
         detail["pruned"] = pruned
-        made = sum(result.rendered.values())
-        return (f"{made} clip(s) rendered ({result.fell_back} offline, re-rendered later), "
-                f"{len(result.failed)} failed, {pruned} pruned"), detail
+        after = prerender.coverage(wanted, speech) if todo else before
+        detail["missing_after"] = len(after.missing)
+        if not todo and not pruned:
+            return f"not needed: all {after.wanted:,} clips present", detail
+        left = (f"all {after.wanted:,} clips present" if not after.missing else
+                f"{len(after.missing):,} of {after.wanted:,} clips still missing")
+        return (f"{made} clip(s) rendered ({fell_back} offline), "
+                f"{len(failed)} failed, {pruned} pruned; {left}"), detail
     except Exception as exc:  # audio must never cost the residents their new content
         log.exception("audio prerender failed")
         return f"failed: {exc}"[:300], {"error": repr(exc)[:500]}

@@ -437,6 +437,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         if still:
             detail["rejected_records"] = still[:200]
             detail["note"] = "nothing changed centrally; these records are still rejected"
+        render_audio(cfg, Session_, draft, [])  # clips a killed sync left unrendered
         return "unchanged"
 
     old_shown = ({k: (r.file, r.position, r.shown) for k, r in mirror.items()
@@ -508,9 +509,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     all_texts: list[tuple[str, str]] = []
     for value in result.parsed.values():
         _texts(value, all_texts)
-    draft["audio"], audio_detail = render_audio(cfg, texts, all_texts)
-    if audio_detail:
-        detail["audio"] = audio_detail
+    render_audio(cfg, Session_, draft, texts, all_texts)
     return "partial" if result.rejected else "ok"
 
 
@@ -525,9 +524,16 @@ def _push_usage(cfg: KioskConfig, Session_, source: SyncSource, detail: dict) ->
         detail["usage_events_error"] = _first_line(exc)
 
 
-def render_audio(cfg: KioskConfig, texts: list[tuple[str, str]],
-                 all_texts: list[tuple[str, str]]) -> tuple[str, dict]:
-    """Audio for the texts this sync added or changed; see hooks.prerender_audio."""
+def render_audio(cfg: KioskConfig, Session_: sessionmaker[Session], draft: dict,
+                 texts: list[tuple[str, str]],
+                 all_texts: list[tuple[str, str]] | None = None) -> None:
+    """Audio for the texts this sync added or changed (`texts`) and for every text of the active
+    content that has no clip yet, also when nothing changed centrally: what a sync killed while
+    rendering left undone is finished by the next one. `all_texts`: the texts of the records
+    applied (None: nothing applied, nothing pruned). See hooks.prerender_audio."""
     if not cfg.sync.render_audio:
-        return "skipped ([sync] render_audio = false)", {}
-    return hooks.prerender_audio(cfg, texts, all_texts)
+        draft["audio"] = "skipped ([sync] render_audio = false)"
+        return
+    draft["audio"], audio_detail = hooks.prerender_audio(cfg, Session_, texts, all_texts)
+    if audio_detail:
+        draft["detail"]["audio"] = audio_detail

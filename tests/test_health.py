@@ -14,7 +14,7 @@ from kiosk.ops.heartbeat import beat
 from kiosk.ops.sync_reports import SyncReportView, save_report
 from tests.printer_peer import LoopbackPrinter
 
-COMPONENTS = {"app", "content", "sync", "printer", "queue_db", "database", "audio_cache",
+COMPONENTS = {"app", "content", "sync", "printer", "queue_db", "database", "audio", "audio_cache",
               "disk", "alerts"}
 
 

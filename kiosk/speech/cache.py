@@ -1,5 +1,10 @@
 """A content-addressed audio cache: one file per (engine, voice, language, speed, normalised
-text). The same sentence is synthesised once, whoever asks and whenever."""
+text). The same sentence is synthesised once, whoever asks and whenever.
+
+A clip is written to a temporary file in its own folder and renamed into place
+(kiosk.speech.engines), so the cache never holds half a clip. The temporary file is named
+`.part-<pid>-...` after the process writing it: a process killed mid-write leaves it behind,
+and `remove_leftovers` deletes those of processes no longer running."""
 
 from __future__ import annotations
 
@@ -7,8 +12,41 @@ import hashlib
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+PART_PREFIX = ".part-"
+# A temporary file this old is a leftover whatever its name says: a clip is written in seconds
+# (espeak-ng and each gTTS request have time limits), and process ids come round again.
+LEFTOVER_AGE_S = 3600.0
+
+
+def part_prefix() -> str:
+    """The name a temporary clip starts with in this process."""
+    return f"{PART_PREFIX}{os.getpid()}-"
+
+
+def _pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
+
+
+def _leftover(name: str, age_s: float) -> bool:
+    """A temporary file (`.part-<pid>-*` or `stats.<pid>.tmp`) whose writer is gone."""
+    if age_s > LEFTOVER_AGE_S:
+        return True
+    if name.startswith(PART_PREFIX):
+        pid = name[len(PART_PREFIX):].split("-", 1)[0]
+    else:
+        pid = name.removeprefix("stats.").removesuffix(".tmp")
+    # A name without a process id (written before they carried one) waits for the age limit.
+    return pid.isdigit() and not _pid_running(int(pid))
 
 
 def cache_key(engine: str, voice: str, lang: str, speed: float, text: str) -> str:
@@ -51,7 +89,34 @@ class AudioCache:
     def files(self) -> list[Path]:
         if not self.folder.exists():
             return []
-        return [p for p in self.folder.glob("??/*") if not p.name.startswith(".part-")]
+        return [p for p in self.folder.glob("??/*") if not p.name.startswith(PART_PREFIX)]
+
+    def names(self) -> set[str]:
+        """The file names of every clip (`<key><suffix>`): one listing, for counting."""
+        return {p.name for p in self.files()}
+
+    def partials(self) -> list[Path]:
+        """Temporary files: clips being written now, or left by a process killed mid-write."""
+        if not self.folder.exists():
+            return []
+        return (list(self.folder.glob(f"??/{PART_PREFIX}*"))
+                + list(self.folder.glob("stats.*.tmp")))
+
+    def remove_leftovers(self) -> int:
+        """Delete the temporary files of processes that are gone (a sync or a kiosk killed
+        while writing a clip); a clip another process is writing now is left alone. Returns
+        how many went."""
+        gone = 0
+        now = time.time()
+        for p in self.partials():
+            try:
+                age = now - p.stat().st_mtime
+            except FileNotFoundError:  # renamed into place or removed meanwhile
+                continue
+            if _leftover(p.name, age):
+                p.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
     def prune(self, keep: set[str]) -> int:
         """Delete audio no text uses any more; returns how many files went."""

@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from kiosk.speech.cache import part_prefix
+
 # espeak-ng words per minute at speed 1.0; 170 is a calm pace for public information.
 BASE_WPM = 170
 
@@ -20,7 +22,8 @@ class EngineError(RuntimeError):
 
 def _write_atomically(path: Path, write) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".part-", suffix=path.suffix, dir=path.parent)
+    # Named after this process: a leftover of a killed one is found and removed (cache.py).
+    fd, tmp = tempfile.mkstemp(prefix=part_prefix(), suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
