@@ -30,7 +30,15 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from content_sync.pg import connect
-from kiosk.content.format import RECORD_KINDS, WEEKDAYS, raw_records, read_content, record_key
+from kiosk.content.format import (
+    RECORD_KINDS,
+    WEEKDAYS,
+    ContentError,
+    ContentProblem,
+    raw_records,
+    read_content,
+    record_key,
+)
 
 SCHEMA = "bom_content"
 # Layout of the central tables; a kiosk refuses a central database newer than it knows.
@@ -141,6 +149,40 @@ CREATE INDEX IF NOT EXISTS usage_event_at ON {USAGE_SCHEMA}.usage_event (at);
 
 class CentralError(RuntimeError):
     """The central database cannot be used as asked (not initialised, refused...)."""
+
+
+class CentralContentError(CentralError):
+    """The central content itself is unsafe to use (a record names a bad file)."""
+
+
+# A procedure record's `file` is the stem of its file under procedures/: a plain name, never a
+# path: Latin letters, digits, '-', '_' and inner dots, starting with a letter or a digit (so
+# never '.', '..' or a hidden file), without slashes, backslashes, spaces or control characters.
+FILE_NAME_MAX = 100
+_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def file_name_problem(name: object) -> str | None:
+    """Why `name` cannot be a procedure file's name, or None when it is a plain safe name."""
+    if not isinstance(name, str):
+        return f"file name {name!r}: not a text"
+    if len(name) > FILE_NAME_MAX:
+        return f"file name {name[:40]!r}...: longer than {FILE_NAME_MAX} characters"
+    if not _SAFE_FILE_NAME.fullmatch(name) or name.endswith("."):
+        return (f"file name {name!r} is not a plain file name (Latin letters without "
+                f"accents, digits, '-', '_' and '.', starting with a letter or a digit; no "
+                f"spaces, no path)")
+    return None
+
+
+def record_file_problem(kind: str, key: str, file: object) -> str | None:
+    """The problem with a record's `file`, naming the record (None: fine, or no file)."""
+    if file is None:
+        return None
+    problem = file_name_problem(file)
+    if problem is None:
+        return None
+    return f"{RECORD_KINDS[kind].label if kind in RECORD_KINDS else kind} {key!r}: {problem}"
 
 
 @dataclass(frozen=True)
@@ -256,6 +298,11 @@ def import_folder(url: str, folder: Path | str, *, password: str | None = None,
     folder = Path(folder)
     read_content(folder)  # raises ContentError listing every problem
     meta, records = raw_records(folder)
+    bad_names = sorted({stem for _, stem, _, _ in records
+                        if stem is not None and file_name_problem(stem)})
+    if bad_names:  # the stem goes into the database and back out as a path on export
+        raise ContentError([ContentProblem(f"procedures/{stem}.yaml", "", "",
+                                           str(file_name_problem(stem))) for stem in bad_names])
     wanted: dict[tuple[str, str], tuple[str | None, int, dict]] = {}
     for kind, stem, position, data in records:
         key = record_key(kind, data)
@@ -351,7 +398,17 @@ def _tidy(v: Any) -> Any:
     return v
 
 
-def _dump(path: Path, header: str, data: dict) -> None:
+def _inside(root: Path, path: Path) -> Path:
+    """`path` resolved (symbolic links followed), refused unless it stays inside `root`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        raise CentralContentError(f"refusing to write {path}: it resolves to {resolved}, "
+                                  f"outside the export folder {root}")
+    return resolved
+
+
+def _dump(root: Path, name: str, header: str, data: dict) -> None:
+    path = _inside(root, root / name)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(header + text, encoding="utf-8")
@@ -373,6 +430,14 @@ def export_folder(url: str, folder: Path | str, *, password: str | None = None,
             rows = conn.execute(f"SELECT kind, key, file, position, data FROM {SCHEMA}."
                                 f"content_record WHERE NOT deleted "
                                 f"ORDER BY kind, file NULLS FIRST, position, key").fetchall()
+    # Every file name comes from the database: check them all before writing anything.
+    bad = [problem for kind, key, file, _pos, _data in rows
+           if (problem := record_file_problem(kind, key, file))]
+    if bad:
+        more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
+        raise CentralContentError(
+            "; ".join(bad[:10]) + more + ". Nothing was exported: correct the file names in "
+            f"{SCHEMA}.content_record first")
     header = (f"# Exported from the central content database, revision {revision}, "
               f"{dt.datetime.now().isoformat(timespec='seconds')}.\n")
     by_file: dict[str, list] = {}
@@ -381,24 +446,26 @@ def export_folder(url: str, folder: Path | str, *, password: str | None = None,
         name = f"procedures/{file or 'other'}.yaml" if kind == "procedure" else spec.file
         by_file.setdefault(name, []).append(_ordered(kind, data))
     folder.mkdir(parents=True, exist_ok=True)
+    root = folder.resolve()
     meta = {"schema_version": schema_version, "revision": label}
     if published:
         meta["published"] = published
-    _dump(folder / "content.yaml", header, meta)
+    _dump(root, "content.yaml", header, meta)
     written = {"content.yaml"}
     for spec in RECORD_KINDS.values():
         if spec.kind == "procedure":
             continue
-        _dump(folder / spec.file, header, {spec.key: by_file.get(spec.file, [])})
+        _dump(root, spec.file, header, {spec.key: by_file.get(spec.file, [])})
         written.add(spec.file)
-    procs = folder / "procedures"
+    procs = root / "procedures"
     if procs.is_dir():
+        _inside(root, procs)
         for old in procs.glob("*.yaml"):
             if f"procedures/{old.name}" not in by_file:
                 old.unlink()
     for name, items in by_file.items():
         if name.startswith("procedures/"):
-            _dump(folder / name, header, {"procedures": items})
+            _dump(root, name, header, {"procedures": items})
             written.add(name)
     return ExportResult(revision, len(rows), len(written))
 

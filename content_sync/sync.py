@@ -6,8 +6,12 @@ validated record by record, applied atomically, keeping the last good content on
    counter and every record changed since that revision, tombstones included (first run:
    everything). The transaction's snapshot makes the pair consistent.
 3. Merge with the records as last synced (sync_record), validate every record with the same
-   code as a content folder load (kiosk.content.format), drop what fails (keeping a record's
-   last valid version when an edit broke it) and what points at a missing record.
+   code as a content folder load (kiosk.content.format) and resolve the references
+   (build_bundle). Nothing shown is lost to a bad record: a record whose new version is
+   invalid, names a bad file or points at a missing record keeps its last good version; a
+   deletion that would strand records the kiosk keeps is refused whole and reported with
+   their names. Each of these is a rejected record in the report (exit 1, `kiosk status`
+   needs staff).
 4. Apply the whole result as a new revision with content_store.apply_bundle, and in the same
    transaction the merged records and the new position (sync_state). A crash or kill anywhere
    leaves the old revision, records and position, or all of the new ones.
@@ -31,17 +35,23 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import JSON, bindparam, delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from content_sync import hooks
-from content_sync.central import CENTRAL_DDL_VERSION, SCHEMA
+from content_sync.central import (
+    CENTRAL_DDL_VERSION,
+    SCHEMA,
+    file_name_problem,
+    record_file_problem,
+)
 from content_sync.pg import connect, deadline, is_pg_url, redact
 from kiosk.config import KioskConfig
 from kiosk.content.format import (
     RECORD_KINDS,
     SUPPORTED_SCHEMA_VERSIONS,
     ContentBundle,
+    ContentProblem,
     read_record,
     record_key,
     reference_problems,
@@ -49,7 +59,7 @@ from kiosk.content.format import (
 from kiosk.content.store import active_revision, apply_bundle
 from kiosk.db.models import SyncRecord, SyncState
 from kiosk.ops.alerts import Alerts
-from kiosk.ops.sync_reports import EXIT_LOCAL, OUTCOME_EXIT, SyncReportView, save_report
+from kiosk.ops.sync_reports import EXIT_LOCAL, SyncReportView, exit_code_for, save_report
 from kiosk.texts import LANGS, LocalText
 
 log = logging.getLogger(__name__)
@@ -213,6 +223,8 @@ class _Record:
     file: str | None
     position: int
     central_revision: int
+    # The central version, valid or not; None: deleted centrally, and kept on the kiosk
+    # (`shown`) because records it still has refer to it (stored as JSON null).
     data: Any
     shown: Any = None
     problem: str | None = None
@@ -221,9 +233,17 @@ class _Record:
         return (self.file, self.position, self.central_revision, self.data, self.shown,
                 self.problem)
 
+    def label(self) -> str:
+        return f"{RECORD_KINDS[self.kind].label} {self.key!r}"
+
     def where(self) -> str:
         spec = RECORD_KINDS[self.kind]
-        return f"procedures/{self.file or 'other'}.yaml" if self.kind == "procedure" else spec.file
+        if self.kind != "procedure":
+            return spec.file
+        return f"procedures/{self.file or 'other'}.yaml" if self.file_ok() else "procedures/"
+
+    def file_ok(self) -> bool:
+        return self.file is None or file_name_problem(self.file) is None
 
 
 def _parse(rec: _Record, data: Any) -> tuple[dict | None, str | None]:
@@ -237,6 +257,43 @@ def _parse(rec: _Record, data: Any) -> tuple[dict | None, str | None]:
     return parsed, None
 
 
+_Key = tuple[str, str]
+
+
+def _references(kind: str, parsed: dict) -> list[tuple[_Key, str]]:
+    """The records a parsed record points at, as ((kind, identity), field): the references
+    kiosk.content.format.reference_problems checks."""
+    out: list[tuple[_Key, str]] = []
+    if kind in ("queue_category", "form", "procedure") and parsed.get("department_code"):
+        out.append((("department", parsed["department_code"]), "department"))
+    if kind == "procedure":
+        if parsed.get("category_code"):
+            out.append((("category", parsed["category_code"]), "category"))
+        if parsed.get("queue_letter"):
+            out.append((("queue_category", parsed["queue_letter"]), "queue_category"))
+        for d in parsed.get("documents") or ():
+            if d.get("form_code"):
+                out.append((("form", d["form_code"]), f"documents[{d['position']}].form"))
+    return out
+
+
+def _names(keys: list[_Key]) -> str:
+    """"9 procedures ('USC I', 'USC II', ...), 2 forms (...) and queue category 'A'"."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in sorted(keys, key=lambda k: (-list(RECORD_KINDS).index(k[0]), k[1])):
+        by_kind.setdefault(kind, []).append(key)
+    parts = []
+    for kind, keys_ in by_kind.items():
+        label = RECORD_KINDS[kind].label
+        shown = ", ".join(repr(k) for k in keys_[:12]) + (", ..." if len(keys_) > 12 else "")
+        if len(keys_) == 1:
+            parts.append(f"{label} {shown}")
+        else:
+            plural = RECORD_KINDS[kind].bundle.replace("_", " ")
+            parts.append(f"{len(keys_)} {plural} ({shown})")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 @dataclass
 class _Outcome:
     bundle: ContentBundle
@@ -247,55 +304,121 @@ class _Outcome:
 
 def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
                  source: str) -> _Outcome:
-    """Validate every record and put the valid ones together as a whole revision."""
-    parsed: dict[tuple[str, str], dict] = {}
-    rejected: list[dict] = []
+    """Validate every record and put the valid ones together as a whole revision.
+
+    Nothing the kiosk shows is lost to a broken record or reference:
+    - a record whose new version is invalid (or names a bad file) keeps its last good
+      version (`shown`); a new record that is invalid is not shown;
+    - a record whose new version points at a record the kiosk does not have keeps its last
+      good version too, and is not shown if it has none;
+    - a record deleted centrally (`data` None) stays, with everything pointing at it, while
+      records the kiosk keeps still refer to it: the deletion is refused whole and reported
+      with the names of those records, until they are changed or deleted centrally too.
+    Records deleted centrally that nothing refers to any more are removed from `records`."""
+    # Each record's valid versions, the preferred first: the central one, then the last good.
+    versions: dict[_Key, list[tuple[Any, dict]]] = {}
+    own: dict[_Key, str] = {}  # problems of the central version itself
     for k, rec in records.items():
-        value, problem = _parse(rec, rec.data)
-        kept = False
-        if value is None and rec.shown is not None and rec.shown != rec.data:
-            value, _ = _parse(rec, rec.shown)  # an edit broke it: keep the last good version
-            kept = value is not None
-        rec.problem = problem
-        if value is None:
-            rec.shown = None
-        elif not kept:
-            rec.shown = rec.data
-        if value is not None:
-            parsed[k] = value
-        if problem:
-            rejected.append({"kind": rec.kind, "key": rec.key, "reason": problem,
-                             "kept_previous": kept})
+        options: list[tuple[Any, dict]] = []
+        if rec.data is not None:
+            bad_file = record_file_problem(rec.kind, rec.key, rec.file)
+            value, problem = (None, bad_file) if bad_file else _parse(rec, rec.data)
+            if problem:
+                own[k] = problem
+            if value is not None:
+                options.append((rec.data, value))
+        if rec.shown is not None and rec.shown != rec.data:
+            value, _ = _parse(rec, rec.shown)  # the last good version
+            if value is not None:
+                options.append((rec.shown, value))
+        versions[k] = options
+    # How references name each record (the parsed code or letter; synonyms: their key).
+    ident: dict[_Key, tuple[str, Any]] = {}
+    for k, v in versions.items():
+        if v:
+            name = v[0][1][RECORD_KINDS[k[0]].field]
+            ident[k] = (k[0], name if isinstance(name, str) else k[1])
 
-    def assemble() -> ContentBundle:
-        b = ContentBundle(schema_version=head.schema_version,
-                          revision=f"{head.label or 'central'} (central {head.revision})"[:80],
-                          published=head.published, source=source[:500], checksum="")
-        order = sorted(parsed, key=lambda k: (records[k].file or "", records[k].position, k[1]))
-        for k in order:
-            getattr(b, RECORD_KINDS[k[0]].bundle).append(dict(parsed[k]))
-        for i, p in enumerate(b.procedures):  # one order across the procedure files
-            p["position"] = i
-        return b
+    choice = {k: 0 for k, v in versions.items() if v}  # index into versions; absent: not shown
+    deleted = {k for k, rec in records.items() if rec.data is None}
+    dangling_why: dict[_Key, list[str]] = {}
+    while True:
+        present = {k: versions[k][i][1] for k, i in choice.items() if k not in deleted}
+        by_ident = {ident[k]: k for k in present}
+        deleted_by_ident = {ident[k]: k for k in deleted if k in choice}
+        dangling: dict[_Key, list[tuple[_Key, str]]] = {}
+        for k, value in present.items():
+            for target, field_ in _references(k[0], value):
+                if target not in by_ident:
+                    dangling.setdefault(k, []).append((target, field_))
+        if not dangling:
+            break
+        # A deletion that would strand a record is refused first: that record then stays
+        # in its current version, and the refused record may itself need others kept.
+        refused = {deleted_by_ident[t] for refs in dangling.values() for t, _ in refs
+                   if t in deleted_by_ident}
+        if refused:
+            deleted -= refused
+            continue
+        for k, refs in dangling.items():  # then: the last good version, or not shown
+            rec = records[k]
+            for (kind, code), field_ in refs:
+                why = str(ContentProblem(rec.where(), rec.label(), field_,
+                                         f"unknown {RECORD_KINDS[kind].label} {code!r}"))
+                if why not in dangling_why.setdefault(k, []):
+                    dangling_why[k].append(why)
+            if choice[k] + 1 < len(versions[k]):
+                choice[k] += 1
+            else:
+                del choice[k]
 
-    bundle = assemble()
-    while dangling := reference_problems(bundle):  # dropping one record may strand others
-        for kind, key, problem in dangling:
-            k = (kind, key)
-            if parsed.pop(k, None) is not None:
-                rec = records[k]
-                rec.problem = ((rec.problem + "; ") if rec.problem else "") + str(problem)
-                rec.shown = None
-                rejected = [r for r in rejected if (r["kind"], r["key"]) != k]
-                rejected.append({"kind": kind, "key": key, "reason": rec.problem,
-                                 "kept_previous": False})
-        bundle = assemble()
+    present = {k: versions[k][i][1] for k, i in choice.items() if k not in deleted}
+    parsed: dict[_Key, dict] = {}
+    rejected: list[dict] = []
+    for k in list(records):
+        rec = records[k]
+        if k in deleted or (rec.data is None and k not in present):
+            del records[k]  # gone centrally, and nothing the kiosk keeps refers to it
+            continue
+        rec.shown = versions[k][choice[k]][0] if k in choice else None
+        if k in present:
+            parsed[k] = present[k]
+        kept = rec.shown is not None and rec.shown != rec.data
+        entry: dict[str, Any] = {"kind": rec.kind, "key": rec.key, "kept_previous": kept}
+        if rec.data is None:  # a refused deletion
+            target = ident[k]
+            orphans = sorted(o for o, value in present.items() if o != k and any(
+                t == target for t, _ in _references(o[0], value)))
+            rec.problem = (f"deleted centrally, but {_names(orphans)} still "
+                           f"refer to it: the deletion is refused and the kiosk keeps it; "
+                           f"change or delete those records centrally first")[:1000]
+            entry.update(refused_deletion=True,
+                         orphans=[f"{RECORD_KINDS[o[0]].label} {o[1]!r}" for o in orphans])
+        else:
+            reasons = ([own[k]] if k in own else []) + dangling_why.get(k, [])
+            rec.problem = "; ".join(reasons)[:1000] or None
+        if rec.problem:
+            entry["reason"] = rec.problem
+            rejected.append(entry)
+
+    b = ContentBundle(schema_version=head.schema_version,
+                      revision=f"{head.label or 'central'} (central {head.revision})"[:80],
+                      published=head.published, source=source[:500], checksum="")
+    order = sorted(parsed, key=lambda k: (records[k].file or "", records[k].position, k[1]))
+    for k in order:
+        getattr(b, RECORD_KINDS[k[0]].bundle).append(dict(parsed[k]))
+    for i, p in enumerate(b.procedures):  # one order across the procedure files
+        p["position"] = i
+    left = reference_problems(b)
+    if left:  # cannot happen after the resolution above; never apply a broken revision
+        raise SyncFailure("rejected", f"the content still has broken references: "
+                          f"{'; '.join(str(p) for _, _, p in left[:5])}")
     digest = hashlib.sha256(json.dumps(
         [head.label, str(head.published), head.schema_version,
          sorted([k[0], k[1], records[k].file, records[k].position, records[k].shown]
                 for k in parsed)], sort_keys=True, default=str).encode())
-    bundle.checksum = digest.hexdigest()
-    return _Outcome(bundle, records, parsed, rejected)
+    b.checksum = digest.hexdigest()
+    return _Outcome(b, records, parsed, rejected)
 
 
 def _texts(value: Any, out: list[tuple[str, str]]) -> None:
@@ -375,7 +498,8 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
         outcome = "local"
         draft["detail"]["error"] = f"{type(exc).__name__}: {_first_line(exc)}"
         log.exception("sync failed on the kiosk side")
-    report = SyncReportView(None, started, _now(), outcome, OUTCOME_EXIT[outcome],
+    report = SyncReportView(None, started, _now(), outcome,
+                            exit_code_for(outcome, draft["rejected"]),
                             duration_s=time.monotonic() - t0, **draft)
     if Session_ is not None:
         report = _record(Session_, cfg, report)
@@ -431,8 +555,10 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     draft["revision_after"] = head.revision
 
     if since and head.revision == since:
-        still = [{"kind": r.kind, "key": r.key, "reason": r.problem} for r in mirror.values()
-                 if r.problem]
+        still = [{"kind": r.kind, "key": r.key, "reason": r.problem,
+                  "kept_previous": r.shown is not None and r.shown != r.data,
+                  **({"refused_deletion": True} if r.data is None else {})}
+                 for r in mirror.values() if r.problem]
         draft["rejected"] = len(still)
         if still:
             detail["rejected_records"] = still[:200]
@@ -440,22 +566,32 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         render_audio(cfg, Session_, draft, [])  # clips a killed sync left unrendered
         return "unchanged"
 
-    old_shown = ({k: (r.file, r.position, r.shown) for k, r in mirror.items()
-                  if r.shown is not None} if consistent else {})
+    # Start from the records as last synced (also for a full pull: their last good versions
+    # and what the kiosk shows must not be lost to a broken record or reference).
+    base = mirror if consistent else {}
+    old_shown = {k: (r.file, r.position, r.shown) for k, r in base.items()
+                 if r.shown is not None}
     before = {k: r.state() for k, r in mirror.items()} if since else {}
-    records = {k: _Record(r.kind, r.key, r.file, r.position, r.central_revision, r.data,
-                          r.shown, r.problem) for k, r in mirror.items()} if since else {}
+    records = {k: dataclasses.replace(r) for k, r in base.items()}
+    pulled: set[tuple[str, str]] = set()
     for row in rows:
         k = (row.kind, row.key)
         if row.kind not in RECORD_KINDS:
             detail.setdefault("unknown_kinds", []).append(row.kind)
             continue
-        if row.deleted:
-            records.pop(k, None)
-            continue
         old = records.get(k)
+        if row.deleted:  # build_bundle removes it unless records the kiosk keeps use it
+            if old is not None:
+                records[k] = _Record(row.kind, row.key, old.file, old.position,
+                                     row.changed_rev, None, old.shown)
+            continue
+        pulled.add(k)
         records[k] = _Record(row.kind, row.key, row.file, row.position, row.changed_rev,
                              row.data, old.shown if old else None)
+    if not since:  # a full pull has only the live records: the others are gone centrally
+        for k, r in records.items():
+            if k not in pulled:
+                r.data = None
 
     result = build_bundle(head, records, f"central {redact(source.url)}")
     bundle = result.bundle
@@ -489,7 +625,8 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
                 conn.execute(delete(table).where(table.c.kind == bindparam("k"),
                                                  table.c.key == bindparam("n")), keys)
         rows_ = [dict(kind=r.kind, key=r.key, file=r.file, position=r.position,
-                      central_revision=r.central_revision, data=r.data, shown=r.shown,
+                      central_revision=r.central_revision,
+                      data=JSON.NULL if r.data is None else r.data, shown=r.shown,
                       problem=r.problem) for k in dirty if (r := records[k])]
         if rows_:
             conn.execute(insert(table), rows_)

@@ -1,14 +1,17 @@
 """`kiosk sync` and `kiosk central init|import|export`, registered by kiosk/cli.py.
 
-`kiosk sync` exit codes (kiosk.ops.sync_reports): 0 synced or nothing to do; 1 synced, but some
-records were rejected (fix them centrally); 2 no source configured or bad usage; 3 the central
-data was refused whole (schema version unknown to this kiosk, or empty); 4 central database
-unreachable (down, login refused, timeout, connection lost: try again later); 5 local failure
-(kiosk database or disk, another sync running). On every non-zero code but 1 the kiosk keeps
-showing its last good content.
+`kiosk sync` exit codes (kiosk.ops.sync_reports): 0 synced or nothing to do; 1 synced (or
+nothing changed), but central records are rejected: the kiosk keeps their last good version,
+does not show a new invalid one, or refused a deletion that would strand others (fix them
+centrally; `kiosk status` exits 1 until a sync rejects nothing); 2 no source configured or bad
+usage; 3 the central data was refused whole (schema version unknown to this kiosk, or empty);
+4 central database unreachable (down, login refused, timeout, connection lost: try again
+later); 5 local failure (kiosk database or disk, another sync running). On every non-zero code
+but 1 the kiosk keeps showing its last good content.
 
-`kiosk central` exit codes: 0 done; 2 no URL or bad usage; 3 invalid content folder (nothing
-imported); 4 central database unreachable or refused.
+`kiosk central` exit codes: 0 done; 2 no URL or bad usage; 3 invalid content (a folder that
+does not validate or names a bad file: nothing imported; a central record naming a bad file:
+nothing exported); 4 central database unreachable or refused.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ def cmd_sync(args, cfg) -> int:
         out = sys.stderr if report.failed else sys.stdout
         print(f"sync {report.summary()}", file=out)
         for r in report.detail.get("rejected_records", [])[:50]:
-            kept = " (the kiosk keeps the previous version)" if r.get("kept_previous") else ""
+            kept = (" (the kiosk keeps the previous version)"
+                    if r.get("kept_previous") and not r.get("refused_deletion") else "")
             print(f"  rejected {r['kind']} {r['key']!r}: {r['reason']}{kept}", file=out)
         if report.failed:
             print("The kiosk keeps showing its last good content.", file=out)
@@ -66,12 +70,15 @@ def _central_errors(action):
     """Run a central action, mapping database errors to exit codes and plain messages."""
     import psycopg
 
-    from content_sync.central import CentralError
+    from content_sync.central import CentralContentError, CentralError
     from content_sync.pg import redact
     from kiosk.content.format import ContentError
 
     try:
         return action()
+    except CentralContentError as exc:
+        print(f"central content: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except ContentError as exc:
         print(exc, file=sys.stderr)
         print("Nothing was imported: the central content is unchanged.", file=sys.stderr)
@@ -161,12 +168,15 @@ def cmd_central_export(args, cfg) -> int:
 def add_sync_commands(sub) -> None:
     sy = sub.add_parser(
         "sync", help="pull new content from the central database (exit 0 ok, 1 some records "
-        "rejected, 2 not configured, 3 data refused, 4 unreachable, 5 local failure)",
+        "rejected or a deletion refused, 2 not configured, 3 data refused, 4 unreachable, "
+        "5 local failure)",
         description="Pull what changed in the central content database since the last good "
         "sync, validate every record, and apply the result atomically. The source URL comes "
         "from --source, $KIOSK_SYNC_URL, the [sync] env_file or [sync] source_url; the "
         "password from $KIOSK_SYNC_PASSWORD or the env file. Exit codes: 0 synced or nothing "
-        "to do; 1 synced but some records rejected; 2 not configured / bad usage; 3 central "
+        "to do; 1 synced (or nothing changed) but some records rejected: the kiosk keeps "
+        "their last good version, or keeps a record deleted centrally that others still "
+        "use; 2 not configured / bad usage; 3 central "
         "data refused whole; 4 central database unreachable; 5 local failure. On 2-5 the "
         "kiosk keeps its last good content.",
         formatter_class=argparse.RawDescriptionHelpFormatter)

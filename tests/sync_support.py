@@ -7,7 +7,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -197,3 +200,19 @@ def no_audio_config(tmp_path: Path) -> Path:
     conf = tmp_path / "no-audio.toml"
     conf.write_text("[sync]\nrender_audio = false\n")
     return conf
+
+
+MONDAY_10 = "2026-11-30T10:00:00+01:00"  # office hours in the sample content
+
+
+def kiosk_cli(*args: str, data_dir: Path, config: Path | None = None,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`kiosk ARGS` as IT staff run it: a separate process on the kiosk's data folder, at a
+    Monday 10:00 office time ($KIOSK_TEST_NOW) so that the sample queue hours apply."""
+    full = {**os.environ, "KIOSK_DATA_DIR": str(data_dir), "KIOSK_TEST_NOW": MONDAY_10,
+            **(env or {})}
+    full.pop("KIOSK_CONFIG", None)
+    if config is not None:
+        full["KIOSK_CONFIG"] = str(config)
+    return subprocess.run([sys.executable, "-m", "entrypoints", *args], capture_output=True,
+                          text=True, env=full, timeout=300)

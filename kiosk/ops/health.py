@@ -1,9 +1,10 @@
 """Health of every part of the kiosk, for `kiosk status` (monitoring) and the admin screen.
 
 Each check returns a Component with a state word and whether staff must act. `kiosk status`
-exits 1 when any component needs staff: no paper, the last two syncs failed, the queue database
-unreachable, the disk nearly full, the app stopped or frozen, no content. Slow checks (printer,
-queue database) are bounded by [health] check_timeout.
+exits 1 when any component needs staff: no paper, the last two syncs failed or the last sync
+rejected records, the queue database unreachable, the disk nearly full, the app stopped or
+frozen, no content. Slow checks (printer, queue database) are bounded by [health]
+check_timeout.
 """
 
 from __future__ import annotations
@@ -101,6 +102,12 @@ def check_sync(core) -> Component:
     if len(reports) == 2 and all(r.failed for r in reports):
         return Component("sync", FAIL, True,
                          f"the last two content syncs failed: {last.summary()}", data)
+    # Records rejected by the last sync that reached the central database (kept in their last
+    # good version, not shown, or a deletion refused): staff must have them fixed centrally.
+    reached = next((r for r in reports if not r.failed), None)
+    if reached is not None and reached.rejected:
+        failed = f"the last sync failed: {last.summary()}; " if last.failed else ""
+        return Component("sync", WARN, True, failed + reached.rejected_line(), data)
     if last.failed:
         return Component("sync", WARN, False, f"the last sync failed: {last.summary()}", data)
     return Component("sync", OK, False, last.summary(), data)

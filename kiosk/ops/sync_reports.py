@@ -14,7 +14,10 @@ from kiosk.db.models import SyncReport
 # Exit codes of `kiosk sync` (and the outcome words in its report). 0-3 mean what they mean
 # for every `kiosk` command; 4 and 5 tell a systemd unit whether trying again soon may help.
 EXIT_OK = 0           # applied (or nothing changed centrally); every record valid
-EXIT_PARTIAL = 1      # applied, but some records were rejected: fix them centrally
+# Applied (or nothing changed), but central records are rejected: the kiosk keeps their last
+# good version, does not show a new one, or refused a deletion that would strand others. Fix
+# them centrally; `kiosk status` needs staff until a sync rejects nothing.
+EXIT_PARTIAL = 1
 EXIT_USAGE = 2        # no source configured, bad URL or option
 EXIT_REJECTED = 3     # the central data was refused whole (unknown schema version, empty)
 EXIT_UNREACHABLE = 4  # central database down, login refused, timeout, connection lost
@@ -25,6 +28,13 @@ OUTCOME_EXIT = {"ok": EXIT_OK, "unchanged": EXIT_OK, "partial": EXIT_PARTIAL,
                 "unreachable": EXIT_UNREACHABLE, "local": EXIT_LOCAL}
 # Outcomes after which the kiosk did not reach the central content.
 FAILED = frozenset({"usage", "rejected", "unreachable", "local"})
+
+
+def exit_code_for(outcome: str, rejected: int) -> int:
+    """The exit code of a sync: also 1 when nothing changed but records are still rejected."""
+    if outcome not in FAILED and rejected:
+        return EXIT_PARTIAL
+    return OUTCOME_EXIT[outcome]
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,23 @@ class SyncReportView:
     @property
     def failed(self) -> bool:
         return self.outcome in FAILED
+
+    @property
+    def refused_deletions(self) -> list[dict]:
+        return [r for r in self.detail.get("rejected_records", []) if r.get("refused_deletion")]
+
+    def rejected_line(self) -> str:
+        """What staff must fix centrally after a sync that rejected records."""
+        refused = self.refused_deletions
+        text = (f"{self.rejected} central record(s) rejected at the sync of "
+                f"{self.started_at:%Y-%m-%d %H:%M}; the kiosk keeps their last good versions")
+        if refused:
+            text += (f", and refused {len(refused)} deletion(s) that would strand others: "
+                     + "; ".join(f"{r['kind']} {r['key']!r} still used by "
+                                 f"{', '.join(r.get('orphans', [])[:5])}"
+                                 + (", ..." if len(r.get("orphans", [])) > 5 else "")
+                                 for r in refused[:3]))
+        return text + " (fix them centrally; `kiosk sync` lists them)"
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -104,7 +131,8 @@ def recent_reports(Session_: sessionmaker[Session], n: int = 2) -> list[SyncRepo
 
 
 def sync_status(Session_: sessionmaker[Session]) -> tuple[dict | None, list[str]]:
-    """The last report as data, and what staff must act on: the last two syncs failed."""
+    """The last report as data, and what staff must act on: the last two syncs failed, or
+    the last sync that reached the central database rejected records."""
     reports = recent_reports(Session_, 2)
     if not reports:
         return None, []
@@ -113,4 +141,7 @@ def sync_status(Session_: sessionmaker[Session]) -> tuple[dict | None, list[str]
     problems = []
     if len(reports) == 2 and all(r.failed for r in reports):
         problems.append(f"the last two content syncs failed: {reports[0].summary()}")
+    reached = next((r for r in reports if not r.failed), None)
+    if reached is not None and reached.rejected:
+        problems.append(reached.rejected_line())
     return data, problems
