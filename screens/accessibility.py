@@ -26,8 +26,8 @@ class AccessibilityScreen(KioskScreen):
         _ = self._
         self.clear()
         self.add(TitleLabel(text=_("Accessibility")))
-        self.para(_("Everything here goes back to normal when the kiosk returns to the start "
-                    "screen."))
+        self.para(_("Everything here goes back to normal when you tap Start screen, or when "
+                    "nobody touches the kiosk for a while."))
 
         box = self.card()
         self.heading(_("Audio mode"), box)

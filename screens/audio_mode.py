@@ -212,6 +212,22 @@ class AudioStrip(BoxLayout):
     """Back / Repeat / Help / Next: one tap each, for whoever cannot swipe."""
 
 
+class AudioBar(BoxLayout):
+    """Shown while audio mode is on, above the bottom bar: "Audio mode is on" and a large
+    "Turn off audio mode" that works with one ordinary tap (a sighted resident who pressed a
+    key by accident must never be trapped in a mode where taps only explore)."""
+
+    def turn_off(self) -> None:
+        from kivy.app import App
+
+        audio = App.get_running_app().audio
+        audio.stop(silent=True)
+        audio.speaker.say(audio._(TURNED_OFF))
+
+
+TURNED_OFF = N_("Audio mode is off. Press any key to turn it on again.")
+
+
 class AudioMode:
     """The app's audio mode: `app.audio`."""
 
@@ -222,6 +238,7 @@ class AudioMode:
         self.index = -1
         self.ring: FocusRing | None = None
         self.strip: AudioStrip | None = None
+        self.bar: AudioBar | None = None
         self.curtain: PrivacyCurtain | None = None
         self._rebuild = Clock.create_trigger(self._screen_ready, 0.05)
         self._held: dict[int, float] = {}  # key -> when it went down
@@ -249,6 +266,10 @@ class AudioMode:
         Window.add_widget(self.ring)
         self.strip = AudioStrip()
         Window.add_widget(self.strip)
+        # Part of the layout (above the bottom bar), not laid over the screen: nothing of the
+        # screen hides under it.
+        self.bar = AudioBar()
+        app.root.add_widget(self.bar, index=1)
         self._collect()
         self.speaker.say(f"{self._(ORIENTATION)} {self._intro()}")
 
@@ -261,9 +282,11 @@ class AudioMode:
         for w in (self.ring, self.strip, self.curtain):
             if w is not None:
                 Window.remove_widget(w)
+        if self.bar is not None and self.bar.parent is not None:
+            self.bar.parent.remove_widget(self.bar)
         if self.ring is not None:
             self.ring.stop()
-        self.ring = self.strip = self.curtain = None
+        self.ring = self.strip = self.curtain = self.bar = None
         app.privacy = False
         app.audio_on = False
         app.idle.idle_seconds = app.cfg.timeouts.idle_seconds
@@ -325,7 +348,7 @@ class AudioMode:
     def _collect(self) -> None:
         root = self.app.root
         screen = self.app.manager.current_screen
-        bars = [root.ids.bottom_bar, root.ids.top_bar]
+        bars = [root.ids.bottom_bar, root.ids.top_bar, *([self.bar] if self.bar else [])]
         items = list(self._items_in(screen))
         for bar in bars:
             items += self._items_in(bar)
@@ -404,8 +427,11 @@ class AudioMode:
     def _still_shown(self, w) -> bool:
         """Whether `w` is part of what is on screen now: the list is collected a moment after
         a screen change, and a key pressed in between must not act on the screen just left."""
-        shown = (self.app.manager.current_screen, self.app.root.ids.bottom_bar,
-                 self.app.root.ids.top_bar, self.strip)
+        # ids are weak proxies: compare the widgets themselves (`is` never matches a proxy,
+        # and Enter on the bars' buttons - Back, Start screen, languages - did nothing).
+        shown = tuple(getattr(s, "__self__", s) for s in (
+            self.app.manager.current_screen, self.app.root.ids.bottom_bar,
+            self.app.root.ids.top_bar, self.strip, self.bar))
         while w is not None:
             if any(w is s for s in shown):
                 return True
@@ -528,6 +554,8 @@ class AudioMode:
         self.app.keep_session()
         if self.strip is not None and self.strip.collide_point(*touch.pos):
             return False  # the strip's own buttons take it
+        if self.bar is not None and self.bar.ids.off.collide_point(*touch.pos):
+            return False  # "Turn off audio mode": one ordinary tap, never only explored
         touch.ud["audio"] = True
         return True
 

@@ -17,7 +17,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from kiosk.i18n import translator
+from kiosk.i18n import N_, translator
 from kiosk.ops.heartbeat import beat, heartbeat_path, sd_notify
 from kiosk.ops.memory import give_back_free_memory
 from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
@@ -38,6 +38,7 @@ ADMIN_SCREENS = ("admin_pin", "admin")
 # Escape, F1 (Kivy's settings), Android back and menu, the PC menu/application keys, Alt+F4.
 BLOCKED_KEYS = frozenset({27, 282, 1001, 319, 1073741942, 1073741925})
 F4 = 285
+AUDIO_ENDED = N_("Start screen. Audio mode is off. Press any key to turn it on again.")
 
 
 class KioskApp(App):
@@ -289,6 +290,15 @@ class KioskApp(App):
             self.core.usage.session_ended(max(0.0, self.idle.last_touch - self._visit_start),
                                           "idle" if self._idle_popup is not None else "home")
         self._visit_start = None
+
+    def end_visit(self) -> None:
+        """The resident's "Start screen": the visit ends exactly as at the idle reset, so the
+        next person finds the kiosk as new (language, text size, contrast, reach, audio mode,
+        ticks and history). Chosen in audio mode, the kiosk says how to turn it on again."""
+        was_audio = self.audio.active
+        self.reset_session()
+        if was_audio:
+            self.audio.speaker.say(self.i18n._(AUDIO_ENDED))
 
     def reset_session(self) -> None:
         self._visit_ends()
