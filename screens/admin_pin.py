@@ -7,11 +7,16 @@ from kivy.uix.gridlayout import GridLayout
 
 from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
-from screens.widgets import KButton, TitleLabel
+from screens.widgets import KButton, KLabel, TitleLabel
 
 
 class PinPad(GridLayout):
     pass
+
+
+class PinMessage(KLabel):
+    """The pad's message line (wrong PIN, lockout, no PIN set): as tall as three lines of
+    its text even when empty."""
 
 
 class PinKey(KButton):
@@ -52,8 +57,9 @@ class AdminPinScreen(KioskScreen):
         self.dots = self.para("•  " * len(self.pin) if self.pin else "—", halign="center",
                               bold=True)
         self.dots.font_size = 60
-        if self.message:
-            self.para(self.message, bold=True, color=self.app.pal.WARN)
+        # Always there, with room for the longest message kept from the start: a message
+        # that appears must not move the keys under the finger.
+        self.add(PinMessage(text=self.message, bold=True, color=self.app.pal.WARN))
         pad = self.add(PinPad())
         for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
             self._key(pad, key, key)
