@@ -8,7 +8,7 @@ from kiosk.i18n import N_
 from kiosk.speech.service import SPEEDS, VOLUMES
 from screens import theme
 from screens.base import KioskScreen, load_kv
-from screens.widgets import KButton, PrimaryButton, TitleLabel
+from screens.widgets import KButton, PrimaryButton, SwitchButton, TitleLabel
 
 TEXT_SIZES = {1.0: N_("Normal text"), 1.5: N_("Large text"), 2.0: N_("Very large text")}
 
@@ -33,11 +33,9 @@ class AccessibilityScreen(KioskScreen):
         self.heading(_("Audio mode"), box)
         self.para(_("The kiosk reads everything aloud. Use the headphones. Move with the keys "
                     "or by swiping, choose with Enter or a double tap."), box)
-        self.button(self._on_off(_("Audio mode"), app.audio_on),
-                    lambda: app.audio.stop() if app.audio_on else app.audio.start(), box,
-                    cls=PrimaryButton)
+        self.switch(_("Audio mode"), app.audio_on, self._toggle_audio, box)
         if app.audio_on:
-            self.button(self._on_off(_("Hide the screen"), app.privacy),
+            self.switch(_("Hide the screen"), app.privacy,
                         lambda: self._then_refresh(app.audio.set_privacy, not app.privacy), box)
             self._stepper(box, _("Volume {n} of {total}.").format(
                 n=app.audio.speaker.volume_step + 1, total=len(VOLUMES)), app.audio.volume)
@@ -56,15 +54,33 @@ class AccessibilityScreen(KioskScreen):
         box = self.card()
         self.heading(_("Contrast"), box)
         high = app.pal is theme.HIGH_CONTRAST
-        self.button(self._on_off(_("High contrast"), high),
+        self.switch(_("High contrast"), high,
                     lambda: app.set_palette("normal" if high else "high_contrast"), box)
 
         box = self.card()
         self.heading(_("Within reach"), box)
         self.para(_("All buttons in the lower part of the screen, for a seated person."), box)
-        self.button(self._on_off(_("Buttons lower down"), app.low_reach),
+        self.switch(_("Buttons lower down"), app.low_reach,
                     lambda: app.set_low_reach(not app.low_reach), box)
         self.finish()
+
+    def switch(self, label: str, on: bool, toggle, parent) -> SwitchButton:
+        btn = SwitchButton(text=self._on_off(label, on), active=on)
+        btn.bind(on_release=lambda *_: toggle())
+        return self.add(btn, parent)
+
+    def _toggle_audio(self) -> None:
+        """Audio mode on or off from here; the page shows the new state (and, when on, the
+        privacy, volume and speed controls) without audio mode announcing the page again
+        over its spoken orientation."""
+        app = self.app
+        if app.audio_on:
+            app.audio.stop()
+            self.refresh()
+        else:
+            app.audio.start()
+            self.refresh()
+            app.audio.recollect_quietly()
 
     def _stepper(self, parent, label: str, change) -> None:
         self.para(label, parent, bold=True)

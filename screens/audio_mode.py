@@ -336,6 +336,17 @@ class AudioMode:
 
         Clock.schedule_once(collect, 0.05)
 
+    def recollect_quietly(self) -> None:
+        """The screen was rebuilt by an action that has spoken already (audio mode turned on
+        from Ułatwienia): collect the list again once laid out, without announcing it."""
+        self._rebuild.cancel()
+
+        def collect(_dt) -> None:
+            if self.active:
+                self._collect()
+
+        Clock.schedule_once(collect, 0.05)
+
     def _screen_ready(self, *_args) -> None:
         self._collect()
         self.speaker.say(self._intro())

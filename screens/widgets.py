@@ -51,6 +51,13 @@ class PrimaryButton(KButton):
     role = StringProperty("primary")
 
 
+class SwitchButton(KButton):
+    """An on/off setting ("Audio mode: off"). On is filled and its box ticked; off is plain
+    with an empty box, like any button not chosen; the state is also in the words."""
+
+    active = BooleanProperty(False)
+
+
 class LanguageButton(KButton):
     """Switches the kiosk to `lang_code`; the current language is the light, bold one."""
 
