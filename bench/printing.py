@@ -44,7 +44,7 @@ def documents(lang: str):
                         "https://www.piotrkow.pl/bom")
     return {"ticket": ticket_document(ticket, lang, cfg.office.name),
             "card": card_document(guide, lang, cfg.office.name, have=frozenset({0}), now=NOW,
-                                  revision="bench", fallback_url="https://www.piotrkow.pl")}
+                                  revision="bench")}
 
 
 def measure(svc: PrinterService, doc, raster: bool, rounds: int) -> tuple[list[float], int]:

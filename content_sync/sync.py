@@ -56,6 +56,7 @@ from kiosk.content.format import (
     record_key,
     reference_problems,
 )
+from kiosk.content.lint import LintContext, record_problems
 from kiosk.content.store import active_revision, apply_bundle
 from kiosk.db.models import SyncRecord, SyncState
 from kiosk.ops.alerts import Alerts
@@ -294,6 +295,26 @@ def _names(keys: list[_Key]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _refuse_contradictions(records: dict[_Key, _Record],
+                           versions: dict[_Key, list[tuple[Any, dict]]],
+                           own: dict[_Key, str]) -> None:
+    """A central version whose free text contradicts the data (the content linter: a typed
+    ticket letter, room, hour or fee, a document without a kind, ...) is refused like an
+    invalid one: the record keeps its last good version."""
+    newest = {kind: [v[0][1] for k, v in versions.items() if k[0] == kind and v]
+              for kind in ("department", "queue_category", "rate")}
+    ctx = LintContext.of(newest["department"], newest["queue_category"], newest["rate"])
+    for k, options in versions.items():
+        rec = records[k]
+        if rec.data is None or not options or options[0][0] is not rec.data:
+            continue  # deleted, invalid already, or only the last good version is left
+        found = record_problems(k[0], options[0][1], ctx)
+        if found:
+            own[k] = "; ".join(str(ContentProblem(rec.where(), rec.label(), f, m))
+                               for f, m in found[:5])[:1000]
+            options.pop(0)
+
+
 @dataclass
 class _Outcome:
     bundle: ContentBundle
@@ -332,6 +353,7 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
             if value is not None:
                 options.append((rec.shown, value))
         versions[k] = options
+    _refuse_contradictions(records, versions, own)
     # How references name each record (the parsed code or letter; synonyms: their key).
     ident: dict[_Key, tuple[str, Any]] = {}
     for k, v in versions.items():

@@ -193,6 +193,28 @@ def cmd_content_validate(args, cfg: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_content_lint(args, cfg: KioskConfig) -> int:
+    """Every problem, one per line, with file, record and field: the linter's findings (free
+    text that contradicts the data) and the format's own checks, which it needs first."""
+    path = Path(args.path) if args.path else cfg.paths.content_dir
+    try:
+        bundle = read_content(path)
+    except ContentError as exc:
+        if args.json:
+            _print_json({"ok": False, "problems": [vars(p) for p in exc.problems]})
+        else:
+            for problem in exc.problems:
+                print(problem)
+            print(f"{len(exc.problems)} problem(s) in {path}", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.json:
+        _print_json({"ok": True, "revision": bundle.revision, "problems": []})
+    else:
+        print(f"{path}: no contradictions, revision {bundle.revision}, "
+              f"{len(bundle.procedures)} procedures")
+    return EXIT_OK
+
+
 def cmd_content_load(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
     from kiosk.content.store import apply_bundle
@@ -464,6 +486,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("path", nargs="?", help="content folder (default: configured content_dir)")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_content_validate)
+    lt = csub.add_parser("lint", help="check that free text does not contradict the data "
+                         "(ticket letters, rooms, hours, fees, document kinds, QR labels, "
+                         "numbers in translations); one problem per line")
+    lt.add_argument("path", nargs="?", help="content folder (default: configured content_dir)")
+    lt.add_argument("--json", action="store_true")
+    lt.set_defaults(func=cmd_content_lint)
     ld = csub.add_parser("load", help="validate a content folder and make it the kiosk's content")
     ld.add_argument("path", nargs="?", help="content folder (default: configured content_dir)")
     ld.set_defaults(func=cmd_content_load)

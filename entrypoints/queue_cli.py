@@ -138,7 +138,8 @@ def cmd_ticket_issue(args, cfg) -> int:
                 "prepare": t.prepare.pl if t.prepare else None, "kiosk_id": t.kiosk_id}
         result = None
         if args.print:
-            result = core.printing.print_ticket(t, core.printing.ticket_document(t, args.lang))
+            result = core.printing.print_ticket(
+                t, core.printing.ticket_document(t, args.lang, args.matter))
             data["print"] = result.as_dict()
         if args.json:
             _print_json(data)
@@ -147,9 +148,14 @@ def cmd_ticket_issue(args, cfg) -> int:
             print(f"people ahead: {t.people_ahead}")
             print(f"estimated wait: {estimate_text(t.estimate)}")
             if result is not None:
-                print(f"printed: {result.picture or 'yes'}" if result.ok else
-                      f"NOT printed ({result.state.value}: {result.detail}); "
-                      "the ticket is valid")
+                if result.ok:
+                    print(f"printed: {result.picture or 'yes'}")
+                elif result.unknown:
+                    print(f"unknown whether it printed ({result.detail}); not sent again; "
+                          "the ticket is valid")
+                else:
+                    print(f"NOT printed ({result.state.value}: {result.detail}); "
+                          "the ticket is valid")
         # A ticket that did not print is still issued: exit 0, staff see the printer alert.
         return EXIT_OK
     return _run(cfg, action, with_core=True)
@@ -262,6 +268,9 @@ def add_queue_commands(sub) -> None:
                        help="priority ticket (pregnant women, people with disabilities)")
     issue.add_argument("--print", action="store_true",
                        help="print the ticket on the configured printer")
+    issue.add_argument("--for", dest="matter", metavar="SYMBOL",
+                       help="the matter the ticket is for, e.g. \"DEL I\": its page goes on "
+                            "the ticket's QR code (without it the ticket has no code)")
     issue.add_argument("--lang", choices=("pl", "en", "uk"), default="pl",
                        help="language of the printed ticket")
     issue.add_argument("--json", action="store_true", help="machine-readable output")

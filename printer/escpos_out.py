@@ -26,9 +26,10 @@ def encode(doc: Document, model: PrinterModel, *, raster_only: bool = False) -> 
             out.qr(block)
         elif isinstance(block, Feed):
             out.p._raw(b"\n" * block.lines)
-    out.p._raw(b"\n" * 3)
     if doc.cut and model.cutter:
-        out.p.cut()
+        # GS V B 0: feed just to the blade, then cut. python-escpos's plain cut() adds six
+        # lines first, and with our own three that was about 40 mm of blank paper per job.
+        out.p.cut(feed=False)
     elif doc.cut:
         out.p._raw(b"\n" * 3)  # no cutter: feed past the tear bar
     return out.p.output

@@ -103,10 +103,12 @@ class PrintingScreen(KioskScreen):
             self.para(self._("No wait estimate yet."), box)
         if ticket.prepare:
             self.para(self.tx(ticket.prepare), box, bold=True)
-        if not result.ok:
-            url = self.app.core.printing.ticket_qr_url(symbol)
+        link = self.app.core.printing.ticket_link(symbol, self.app.lang) if not result.ok \
+            else None
+        if link is not None:
+            url, label = link
             box.add_widget(QRCode(data=url, pos_hint={"center_x": 0.5}))
-            self.small(self._("What to bring: scan with your phone"), box)
+            self.small(label, box)
         self.para(self._("Watch the screen in the hall for your number."))
         self.button(self._("Done"), self.app.home, cls=PrimaryButton)
         satisfaction.add_panel(self, "ticket", symbol, ref=ticket.code)

@@ -32,9 +32,9 @@ def test_the_test_clock_sets_the_card_and_the_queue_alike(tmp_path):
     assert json.loads(r.stdout)["issued_at"].startswith("2026-11-30T10:00")
     card = printed_card(tmp_path, "USC I", MONDAY_10)
     assert "Wydrukowano 30 listopada 2026, 10:00" in card
-    assert "Dziś: zamknięte" not in card
+    assert "Teraz zamknięte" not in card
     sunday = printed_card(tmp_path, "USC I", SUNDAY_10)
-    assert "Wydrukowano 29 listopada 2026, 10:00" in sunday and "Dziś: zamknięte" in sunday
+    assert "Wydrukowano 29 listopada 2026, 10:00" in sunday and "Teraz zamknięte" in sunday
     r = kiosk("ticket", "issue", "A", data_dir=tmp_path, now=SUNDAY_10)
     assert r.returncode == 1, "the queue is closed on Sunday too"
 

@@ -26,6 +26,7 @@ from kiosk.printing.layouts import (
 from kiosk.printing.service import PrinterService
 from kiosk.texts import LocalText
 from printer.document import Document, Text
+from printer.encoding import CodePages
 from printer.escpos_decode import decode
 from printer.escpos_out import encode
 from printer.profiles import printer_model
@@ -49,8 +50,7 @@ def _ticket(lang_texts: dict[str, str] | None = None, **kw) -> TicketSlip:
 
 def _card(core, lang: str, *, have=frozenset({0}), symbol="USC I"):
     g = core.content.guide(symbol)
-    return g, card_document(g, lang, OFFICE, have=have, now=NOW, revision="r-test",
-                            fallback_url="https://www.piotrkow.pl")
+    return g, card_document(g, lang, OFFICE, have=have, now=NOW, revision="r-test")
 
 
 def _model(profile="TM-T20II", paper=80):
@@ -75,11 +75,17 @@ def test_card_bytes_decode_back_to_exactly_the_card_text(core, lang):
     g, doc = _card(core, lang)
     model = _model()
     lines, out = _printed(doc, model)
-    expected = doc.plain_text(model.columns).split("\n")
-    assert [line for line in lines if line] == [line.rstrip() for line in expected if line.strip()]
+    expected = [line.rstrip() for line in doc.plain_text(model.columns).split("\n")
+                if line.strip()]
+    # A line with a letter no code page of the printer has (the Ukrainian apostrophe in
+    # "Пʼятниця") is printed as a picture of itself, never with a "?".
+    pages = CodePages(model.codepages)
+    as_text = [line for line in expected if pages.plan(line) is not None]
+    assert [line for line in lines if line] == as_text
+    assert len(out.images) == len(expected) - len(as_text)
     assert g.title.get(lang).split()[0] in out.text
     assert out.qr_payloads == [g.online_url or g.source_url]
-    assert out.cuts == 1 and not out.images and not out.unknown
+    assert out.cuts == 1 and not out.unknown
     if lang == "uk":
         assert any("\u0400" <= ch <= "\u04ff" for ch in out.text)  # Cyrillic in text mode
         assert 46 in out.codepage_switches  # CP1251 on a TM-T20II

@@ -215,3 +215,22 @@ def test_deleting_a_queue_letter_and_its_department_together_is_refused_for_both
     assert "queue category 'A'" in refused["USC"]["orphans"]
     assert "A" in {q.letter for q in content.queue_categories()}
     assert content.guide("USC I").queue_letter == "A"
+
+
+def test_a_central_record_that_contradicts_the_data_keeps_its_previous_version(central, kiosk):
+    """The content linter runs on every sync (issue 19): a central edit that types the wrong
+    ticket letter into DEL I (queue category B) is refused, naming record and field; residents
+    keep the guide they had."""
+    c, reader = central
+    _, Session_, content = kiosk
+    sync(kiosk, reader)
+    old_step = content.guide("DEL I").steps[0].pl
+    c.edit("procedure", "DEL I", lambda d: d["steps"][0].update(
+        pl=d["steps"][0]["pl"] + " Weź bilet z literą A."))
+    report = sync(kiosk, reader)
+    assert report.outcome == "partial" and report.rejected == 1
+    [rejected] = report.detail["rejected_records"]
+    assert (rejected["key"], rejected["kept_previous"]) == ("DEL I", True)
+    assert ("procedure 'DEL I': steps[0].pl: names ticket letter A in the text, but its queue "
+            "category is B") in rejected["reason"]
+    assert content.guide("DEL I").steps[0].pl == old_step

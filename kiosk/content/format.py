@@ -36,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from kiosk.content.lint import lint_problems
 from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
 
@@ -489,17 +490,38 @@ class AnnouncementRecord(_Record):
                     unconfirmed=self.unconfirmed)
 
 
+# Who gets a document to the desk. Only what the resident brings is ticked on the checklist
+# and can be "missing"; a form the clerk fills in at the desk is shown, never asked for.
+DOCUMENT_KINDS = ("bring", "desk", "if_applies")
+
+
 class Document(_Part):
     name: Annotated[LocalText, _text(300)]
     form: Annotated[str | None, _string(required=False, pattern=_FORM)] = None
+    # bring: the resident brings it; desk: prepared at the desk; if_applies: only some bring
+    # it. Absent in content from before kinds: `optional` decides (the linter asks for one).
+    kind: Annotated[str | None, _string(12, required=False, choices=DOCUMENT_KINDS)] = None
     optional: Annotated[bool, _boolean()] = False
     note: Annotated[LocalText | None, _text(500, required=False)] = None
+
+    @model_validator(mode="after")
+    def _kind_agrees_with_optional(self) -> Document:
+        if self.optional and self.kind not in (None, "if_applies"):
+            _reject((("optional",), f"contradicts kind {self.kind!r} (leave optional out)"))
+        return self
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(position=position, name=self.name, form_code=self.form, kind=self.kind,
+                    optional=self.optional or self.kind == "if_applies", note=self.note)
 
 
 class Fee(_Part):
     name: Annotated[LocalText, _text(200)]
     amount: Annotated[Decimal, _amount()]
     legal_basis: Annotated[str | None, _string(300, required=False)] = None
+    # Paid only in some cases (a power of attorney, an extra certificate); the name says
+    # when. A matter whose every fee is conditional is listed as free.
+    conditional: Annotated[bool, _boolean()] = False
 
 
 class Place(_Part):
@@ -540,6 +562,9 @@ class ProcedureRecord(_Record):
     appeal_none: Annotated[LocalText | None, _text(1000, required=False)] = None
     notes: Annotated[LocalText | None, _text(2000, required=False)] = None
     online_url: Annotated[str | None, _url()] = None
+    # What the card's QR code opens, in the resident's words ("Wniosek przez internet na
+    # gov.pl"): printed beside the code, so the label never promises another page.
+    online_label: Annotated[LocalText | None, _text(120, required=False)] = None
     valid_from: Annotated[dt.date, _date()]
     last_reviewed: Annotated[dt.date, _date()]
     source_url: Annotated[str, _url(required=True)]
@@ -553,17 +578,17 @@ class ProcedureRecord(_Record):
             department_code=self.department, queue_letter=self.queue_category,
             title=self.title, summary=self.summary, who_may_apply=self.who_may_apply,
             steps=[dict(position=i, text=t) for i, t in enumerate(self.steps)],
-            documents=[dict(position=i, name=d.name, form_code=d.form, optional=d.optional,
-                            note=d.note) for i, d in enumerate(self.documents)],
-            fees=[dict(position=i, name=f.name, amount=f.amount, legal_basis=f.legal_basis)
-                  for i, f in enumerate(self.fees)],
+            documents=[d.as_dict(i) for i, d in enumerate(self.documents)],
+            fees=[dict(position=i, name=f.name, amount=f.amount, legal_basis=f.legal_basis,
+                       conditional=f.conditional) for i, f in enumerate(self.fees)],
             fee_exemptions=self.fee_exemptions, payment_methods=self.payment_methods,
             deadline=self.deadline, deadline_days=self.deadline_days,
             place_building=p.building, place_entrance=p.entrance, place_floor=p.floor,
             place_room=p.room, place_desk=p.desk, legal_basis=self.legal_basis,
             appeal_to=a.to if a else None, appeal_days=a.days if a else None,
             appeal_how=a.how if a else None, appeal_none=self.appeal_none, notes=self.notes,
-            online_url=self.online_url, valid_from=self.valid_from,
+            online_url=self.online_url, online_label=self.online_label,
+            valid_from=self.valid_from,
             last_reviewed=self.last_reviewed, source_url=self.source_url,
             keywords=self.keywords, unconfirmed=self.unconfirmed)
 
@@ -951,6 +976,7 @@ def _cross_record_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentP
         p["_where"] = where[id(p)]
     try:
         problems += [problem for _, _, problem in reference_problems(b, known=known)]
+        problems += [ContentProblem(*f[2:]) for f in lint_problems(b)]
     finally:
         for p in b.procedures:
             p.pop("_where", None)

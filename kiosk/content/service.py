@@ -63,8 +63,18 @@ class DocumentItem:
     index: int
     name: LocalText
     form_code: str | None
-    optional: bool
+    optional: bool  # not asked for: prepared at the desk, or only if it applies
     note: LocalText | None
+    kind: str = "bring"  # bring / desk / if_applies
+
+    @property
+    def brought(self) -> bool:
+        """The resident brings it: ticked on the checklist, and missing when not ticked."""
+        return self.kind == "bring"
+
+
+def _document_kind(kind: str | None, optional: bool) -> str:
+    return kind or ("if_applies" if optional else "bring")
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ class FeeItem:
     name: LocalText
     amount: Decimal
     legal_basis: str | None
+    conditional: bool = False  # only in some cases; its name says when
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,10 @@ class ProcedureGuide:
     last_reviewed: dt.date
     source_url: str
     unconfirmed: tuple[str, ...]
+    online_label: LocalText | None = None  # what the online link opens, for its QR code
+    # The queue category's name beside its letter: a guide says which ticket to take from
+    # the data, never from typed prose (which once named the wrong letter).
+    queue_name: LocalText | None = None
 
 
 @dataclass(frozen=True)
@@ -263,7 +278,8 @@ class ContentService:
                        m.Procedure.category_code == category_code)
                 .order_by(m.Procedure.position))
             return [ProcedureItem(p.symbol, p.title, p.summary,
-                                  not any(f.amount for f in p.fees)) for p in rows]
+                                  not any(f.amount and not f.conditional for f in p.fees))
+                    for p in rows]
 
     def guide(self, symbol: str) -> ProcedureGuide:
         """The guide of a procedure by its symbol, as people type it: "del i", "DEL  I"."""
@@ -290,9 +306,12 @@ class ContentService:
                 symbol=p.symbol, title=p.title, summary=p.summary,
                 who_may_apply=p.who_may_apply, category_code=cat.code, category_name=cat.name,
                 steps=tuple(x.text for x in p.steps),
-                documents=tuple(DocumentItem(i, d.name, d.form_code, d.optional, d.note)
-                                for i, d in enumerate(p.documents)),
-                fees=tuple(FeeItem(f.name, f.amount, f.legal_basis) for f in p.fees),
+                documents=tuple(
+                    DocumentItem(i, d.name, d.form_code, kind != "bring", d.note, kind)
+                    for i, d in enumerate(p.documents)
+                    for kind in [_document_kind(d.kind, d.optional)]),
+                fees=tuple(FeeItem(f.name, f.amount, f.legal_basis, f.conditional)
+                           for f in p.fees),
                 fee_exemptions=p.fee_exemptions, payment_methods=p.payment_methods,
                 deadline=p.deadline, deadline_days=p.deadline_days,
                 place=Place(p.place_building, p.place_entrance, p.place_floor,
@@ -301,7 +320,11 @@ class ContentService:
                 appeal=appeal, appeal_none=p.appeal_none, notes=p.notes,
                 online_url=p.online_url, queue_letter=p.queue_letter,
                 valid_from=p.valid_from, last_reviewed=p.last_reviewed,
-                source_url=p.source_url, unconfirmed=tuple(p.unconfirmed or ()))
+                source_url=p.source_url, unconfirmed=tuple(p.unconfirmed or ()),
+                online_label=p.online_label,
+                queue_name=s.scalar(select(m.QueueCategory.name).where(
+                    m.QueueCategory.revision_id == rid,
+                    m.QueueCategory.letter == p.queue_letter)) if p.queue_letter else None)
 
     def departments(self) -> list[DepartmentView]:
         with self._Session() as s:

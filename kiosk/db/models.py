@@ -192,6 +192,7 @@ class Procedure(_Content, Base):
     appeal_none: Mapped[LocalText | None] = mapped_column(LocalTextType)
     notes: Mapped[LocalText | None] = mapped_column(LocalTextType)
     online_url: Mapped[str | None] = mapped_column(String(500))
+    online_label: Mapped[LocalText | None] = mapped_column(LocalTextType)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     last_reviewed: Mapped[dt.date] = mapped_column(Date)
     source_url: Mapped[str] = mapped_column(String(500))
@@ -224,6 +225,8 @@ class ProcedureDocument(Base):
     position: Mapped[int]
     name: Mapped[LocalText] = mapped_column(LocalTextType)
     form_code: Mapped[str | None] = mapped_column(String(40))
+    # bring / desk / if_applies; NULL in content from before document kinds (see `optional`).
+    kind: Mapped[str | None] = mapped_column(String(12))
     optional: Mapped[bool] = mapped_column(default=False)
     note: Mapped[LocalText | None] = mapped_column(LocalTextType)
 
@@ -238,6 +241,7 @@ class ProcedureFee(Base):
     name: Mapped[LocalText] = mapped_column(LocalTextType)
     amount: Mapped[Decimal] = mapped_column(MoneyType)
     legal_basis: Mapped[str | None] = mapped_column(String(300))
+    conditional: Mapped[bool] = mapped_column(default=False)
 
 
 CONTENT_TABLES = (Category, Department, QueueCategory, Form, LocalRate, Announcement, Procedure)

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService, NotFound
-from kiosk.printing.layouts import card_document, printer_test_page, slip_for, ticket_document
+from kiosk.printing.layouts import (
+    card_document,
+    guide_link,
+    printer_test_page,
+    slip_for,
+    ticket_document,
+)
 from kiosk.printing.service import PrinterService, PrintResult
 from printer.document import Document
 
@@ -34,16 +40,14 @@ class PrintJobs:
         self.printer = printer
         self._queue = queue  # opened on first use (see Core.queue)
 
-    def ticket_qr_url(self, symbol: str | None) -> str:
-        """The matter's online card when the resident came from a guide, else the office's
-        page."""
+    def ticket_link(self, symbol: str | None, lang: str) -> tuple[str, str] | None:
+        """What the ticket's QR code opens and its label, in `lang`: the matter's page when
+        the resident came from a guide; no code for a ticket taken without one (the office's
+        home page would not tell them what to bring)."""
         if symbol:
-            try:
-                g = self.content.guide(symbol)
-                return g.online_url or g.source_url
-            except NotFound:
-                pass
-        return self.config.printer.office_url
+            with contextlib.suppress(NotFound):
+                return guide_link(self.content.guide(symbol), lang)
+        return None
 
     def ticket_document(self, ticket: IssuedTicket, lang: str,
                         symbol: str | None = None) -> Document:
@@ -51,15 +55,14 @@ class PrintJobs:
         if ticket.department_code:
             with contextlib.suppress(NotFound):
                 dept = self.content.department(ticket.department_code)
-        slip = slip_for(ticket, lang, dept, self.ticket_qr_url(symbol))
+        slip = slip_for(ticket, lang, dept, self.ticket_link(symbol, lang))
         return ticket_document(slip, lang, self.config.office.name)
 
     def card_document(self, symbol: str, lang: str, *, have: frozenset[int] | None,
                       now: dt.datetime) -> Document:
         guide = self.content.guide(symbol)
         return card_document(guide, lang, self.config.office.name, have=have, now=now,
-                             revision=self.content.status().revision,
-                             fallback_url=self.config.printer.office_url)
+                             revision=self.content.status().revision)
 
     def test_page(self, now: dt.datetime) -> Document:
         p = self.config.printer

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kiosk.content.places import place_lines, today_hours_line
+from kiosk.content.places import open_now_line, place_lines, week_lines
 from kiosk.content.service import DepartmentView, ProcedureGuide
 from kiosk.i18n import Translator, translator
 from kiosk.texts import LocalText
@@ -35,10 +35,11 @@ class TicketSlip:
     place: str | None = None  # where to go, already in the ticket's language
     prepare: LocalText | None = None  # one line of advice, e.g. "Przygotuj dowód osobisty"
     qr_url: str | None = None
+    qr_label: str | None = None  # what the code opens, in the ticket's language
 
 
 def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
-             qr_url: str | None) -> TicketSlip:
+             link: tuple[str, str] | None) -> TicketSlip:
     """What the ticket of an issued queue number says, in `lang`."""
     tr = translator(lang)
     place = None
@@ -49,7 +50,36 @@ def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
                       issued_at=ticket.issued_at.replace(tzinfo=None),
                       people_ahead=ticket.people_ahead,
                       wait_minutes=(est.low_minutes, est.high_minutes) if est else None,
-                      place=place, prepare=ticket.prepare, qr_url=qr_url)
+                      place=place, prepare=ticket.prepare,
+                      qr_url=link[0] if link else None, qr_label=link[1] if link else None)
+
+
+def guide_link(g: ProcedureGuide, lang: str) -> tuple[str, str] | None:
+    """The page a matter's QR code opens and a label saying exactly what that page is: its
+    online service (labelled in the content), else its page on the office's website."""
+    _ = translator(lang)._
+    if g.online_url:
+        label = (g.online_label.get(lang) if g.online_label
+                 else _("Online: {address}").format(address=_host(g.online_url)))
+        return g.online_url, label + " " + _("(scan with your phone)")
+    if g.source_url and _names_a_page(g.source_url):
+        return g.source_url, (_("This matter on the office's website: {address}")
+                              .format(address=_host(g.source_url)) + " "
+                              + _("(scan with your phone)"))
+    return None
+
+
+def _names_a_page(url: str) -> bool:
+    """A site's home page is no page about this matter: a code there would mislead."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.strip("/") != ""
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
 
 
 def spaced_code(code: str) -> str:
@@ -103,7 +133,7 @@ def ticket_document(t: TicketSlip, lang: str, office: str) -> Document:
         blocks.append(Text(tx(t.prepare), bold=True))
     blocks.append(Text(_("Watch the screen in the hall for your number.")))
     if t.qr_url:
-        blocks.append(QR(t.qr_url, _("What to bring: scan with your phone")))
+        blocks.append(QR(t.qr_url, t.qr_label or _("(scan with your phone)")))
     blocks += _only_polish(tx, tr)
     blocks.append(Text(f"{tr.date(t.issued_at.date())}, {tr.time(t.issued_at.time())}",
                        align="center"))
@@ -111,7 +141,7 @@ def ticket_document(t: TicketSlip, lang: str, office: str) -> Document:
 
 
 def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[int] | None,
-                  now: dt.datetime, revision: str | None, fallback_url: str) -> Document:
+                  now: dt.datetime, revision: str | None) -> Document:
     """The information card: the guide's answers on paper, with the resident's checklist.
 
     `have` holds the documents the resident ticked; None (printed by staff, not from a
@@ -128,10 +158,13 @@ def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[
         blocks.append(Text(_("You do not need to bring any documents.")))
     for d in g.documents:
         ticked = have is not None and d.index in have
-        line = f"{'[x]' if ticked else '[ ]'} {tx(d.name)}"
-        if d.optional:
+        if d.kind == "desk":  # nothing to bring: no box, never missing
+            line = f"-   {tx(d.name)} " + _("(prepared at the desk)")
+        else:
+            line = f"{'[x]' if ticked else '[ ]'} {tx(d.name)}"
+        if d.kind == "if_applies":
             line += " " + _("(only if it applies to you)")
-        elif have is not None and not ticked:
+        elif d.brought and have is not None and not ticked:
             line += " - " + _("MISSING")
         if d.form_code:
             line += " (" + _("Form: {code}").format(code=d.form_code) + ")"
@@ -151,8 +184,16 @@ def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[
 
     blocks.append(Text(_("Where").upper(), bold=True))
     blocks.append(Text(", ".join([tx(g.department.name), *place_lines(g.place, tr)])))
+    if g.queue_letter:  # from the data, never from the guide's prose
+        blocks.append(Text(_("Ticket letter {letter}: {name}").format(
+            letter=g.queue_letter, name=tx(g.queue_name) or g.queue_letter), bold=True))
     if g.department.hours:
-        blocks.append(Text(today_hours_line(g.department, now, tr)))
+        # The week, not "today": the card is read at home, on another day.
+        blocks.append(Text(_("Opening hours") + ":"))
+        blocks += [Text(line, indent=2) for line in week_lines(g.department.hours, tr)]
+        is_open, status = open_now_line(g.department, now, tr)
+        if not is_open:
+            blocks.append(Text(status))
     if g.department.phones:
         phones = ", ".join(p.replace(" ", NBSP) for p in g.department.phones)
         blocks.append(Text(_("Phone: {numbers}").format(numbers=phones)))
@@ -170,8 +211,9 @@ def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[
     else:
         blocks.append(Text(tx(g.appeal_none) if g.appeal_none
                            else _("There is no appeal in this matter.")))
-    blocks.append(QR(g.online_url or g.source_url or fallback_url,
-                     _("This card online: scan with your phone")))
+    link = guide_link(g, lang)
+    if link is not None:  # no page for this matter: no code, rather than a misleading one
+        blocks.append(QR(*link))
     blocks += _only_polish(tx, tr)
     blocks.append(Rule())
     blocks.append(Text(_("Printed {date}, {time}").format(date=tr.date(now.date()),
