@@ -28,7 +28,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +60,13 @@ from kiosk.content.lint import LintContext, record_problems
 from kiosk.content.store import active_revision, apply_bundle
 from kiosk.db.models import SyncRecord, SyncState
 from kiosk.ops.alerts import Alerts
-from kiosk.ops.sync_reports import EXIT_LOCAL, SyncReportView, exit_code_for, save_report
+from kiosk.ops.sync_reports import (
+    AUDIO_INTERRUPTED,
+    EXIT_LOCAL,
+    SyncReportView,
+    exit_code_for,
+    save_report,
+)
 from kiosk.texts import LANGS, LocalText
 
 log = logging.getLogger(__name__)
@@ -484,6 +490,22 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
                                  rejected=0, audio="not needed", detail={})
     outcome = "local"
     engine = None
+    provisional: list[int] = []  # the id of the report saved before audio rendering
+
+    def checkpoint(so_far: str) -> None:
+        """Store the report as it stands before the long audio rendering, so a sync killed
+        there still leaves one (its audio says so); the final report replaces it."""
+        if Session_ is None:
+            return
+        view = SyncReportView(None, started, _now(), so_far,
+                              exit_code_for(so_far, draft["rejected"]),
+                              duration_s=time.monotonic() - t0,
+                              **{**draft, "audio": AUDIO_INTERRUPTED,
+                                 "detail": dict(draft["detail"])})
+        saved = _record(Session_, cfg, view, replace=provisional[-1] if provisional else None)
+        if saved.id is not None:
+            provisional.append(saved.id)
+
     try:
         if Session_ is None:
             from kiosk.db.engine import make_engine, session_factory, upgrade
@@ -505,7 +527,7 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
         with _only_sync(cfg.paths.data_dir):
             reached = True
             try:
-                outcome = _sync(cfg, Session_, source, full, draft)
+                outcome = _sync(cfg, Session_, source, full, draft, checkpoint)
             except SyncFailure as exc:
                 reached = exc.outcome != "unreachable"
                 raise
@@ -524,16 +546,19 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
                             exit_code_for(outcome, draft["rejected"]),
                             duration_s=time.monotonic() - t0, **draft)
     if Session_ is not None:
-        report = _record(Session_, cfg, report)
+        report = _record(Session_, cfg, report, replace=provisional[-1] if provisional else None)
     if engine is not None:
         engine.dispose()
     return report
 
 
-def _record(Session_, cfg: KioskConfig, report: SyncReportView) -> SyncReportView:
-    """Store the report and raise or clear the staff alerts; a failure here is logged only."""
+def _record(Session_, cfg: KioskConfig, report: SyncReportView, *,
+            replace: int | None = None) -> SyncReportView:
+    """Store the report (instead of the provisional one `replace`) and raise or clear the
+    staff alerts; a failure here is logged only."""
     try:
-        report = save_report(Session_, report, keep_days=cfg.sync.report_days)
+        report = save_report(Session_, report, keep_days=cfg.sync.report_days,
+                             replace=replace)
         alerts = Alerts(Session_)
         if report.failed:
             alerts.raise_("sync", "sync_failed", report.summary())
@@ -552,7 +577,7 @@ def _record(Session_, cfg: KioskConfig, report: SyncReportView) -> SyncReportVie
 
 
 def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource, full: bool,
-          draft: dict) -> str:
+          draft: dict, checkpoint: Callable[[str], None] = lambda _outcome: None) -> str:
     detail = draft["detail"]
     with Session_() as s:
         state = s.get(SyncState, 1)
@@ -585,6 +610,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         if still:
             detail["rejected_records"] = still[:200]
             detail["note"] = "nothing changed centrally; these records are still rejected"
+        checkpoint("unchanged")
         render_audio(cfg, Session_, draft, [])  # clips a killed sync left unrendered
         return "unchanged"
 
@@ -668,8 +694,10 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     all_texts: list[tuple[str, str]] = []
     for value in result.parsed.values():
         _texts(value, all_texts)
+    outcome = "partial" if result.rejected else "ok"
+    checkpoint(outcome)  # the content is in: a kill while rendering still leaves a report
     render_audio(cfg, Session_, draft, texts, all_texts)
-    return "partial" if result.rejected else "ok"
+    return outcome
 
 
 def _push_usage(cfg: KioskConfig, Session_, source: SyncSource, detail: dict) -> None:

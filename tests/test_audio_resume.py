@@ -229,3 +229,15 @@ def test_a_render_going_on_is_told_from_one_cut_short(tmp_path):
         holder.kill()
         holder.wait()
     assert not render_running(cache)
+
+
+def test_a_sync_killed_while_rendering_still_leaves_its_report(resumed: Scenario):
+    """The content was in when the kill came: the report says so, and that the audio stopped
+    (before, a killed sync left no report at all and status showed the one before it)."""
+    s = resumed
+    sync = s.status_after_kill["components"]["sync"]
+    assert sync["state"] == "ok", sync
+    assert "stopped while rendering; the next sync renders what is missing" in sync["detail"]
+    assert sync["data"]["outcome"] == "ok" and sync["data"]["content_revision_id"], sync
+    after = s.status_after_resume["components"]["sync"]
+    assert "stopped while rendering" not in after["detail"], after

@@ -110,11 +110,19 @@ def _view(r: SyncReport) -> SyncReportView:
                           dict(r.detail or {}))
 
 
+# The audio line of a report stored before rendering: what stays if the sync is killed there.
+AUDIO_INTERRUPTED = "stopped while rendering; the next sync renders what is missing"
+
+
 def save_report(Session_: sessionmaker[Session], report: SyncReportView, *,
-                keep_days: int, now: dt.datetime | None = None) -> SyncReportView:
-    """Store a report and delete those older than `keep_days`."""
+                keep_days: int, now: dt.datetime | None = None,
+                replace: int | None = None) -> SyncReportView:
+    """Store a report (in place of the report `replace`, a provisional one of the same sync)
+    and delete those older than `keep_days`."""
     now = now or report.finished_at
     with Session_.begin() as s:
+        if replace is not None:
+            s.execute(delete(SyncReport).where(SyncReport.id == replace))
         row = SyncReport(**{k: v for k, v in asdict(report).items() if k != "id"})
         s.add(row)
         s.execute(delete(SyncReport).where(
