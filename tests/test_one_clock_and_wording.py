@@ -61,3 +61,13 @@ def test_a_report_without_answers_shows_no_satisfaction_figure(tmp_path):
     r = kiosk("report", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out),
               "--no-pdf", "--json", data_dir=tmp_path / "data")
     assert json.loads(r.stdout)["figures"]["satisfaction_yes_pct"] is None
+
+
+def test_a_first_sync_that_fails_does_not_print_none(tmp_path):
+    """`kiosk sync` once said "content stays at central revision None" on a kiosk that had
+    never synced."""
+    r = kiosk("sync", "--now", "--source", "postgresql://kiosk@127.0.0.1:9/nothing",
+              data_dir=tmp_path)
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "None" not in r.stdout + r.stderr
+    assert "the kiosk keeps its own content: no sync has reached it yet" in r.stdout + r.stderr

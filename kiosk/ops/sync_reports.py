@@ -89,8 +89,10 @@ class SyncReportView:
         """One line for `kiosk status` and the sync's own output."""
         when = self.started_at.strftime("%Y-%m-%d %H:%M")
         if self.failed:
-            return (f"{self.outcome.upper()} at {when}: {self.detail.get('error', '')} "
-                    f"(content stays at central revision {self.revision_before})")
+            stays = (f"content stays at central revision {self.revision_before}"
+                     if self.revision_before is not None else
+                     "the kiosk keeps its own content: no sync has reached it yet")
+            return f"{self.outcome.upper()} at {when}: {self.detail.get('error', '')} ({stays})"
         moved = (f"revision {self.revision_before or 'none'} -> {self.revision_after}"
                  if self.revision_after != self.revision_before
                  else f"revision {self.revision_after}, nothing changed")
