@@ -372,3 +372,23 @@ def test_the_walk_check_sees_text_in_its_background_colour_clipped_and_cut_text(
     assert (labels["wide"].text, "clipped:") in found, problems
     assert (labels["cut"].text, "clipped:") in found, problems
     assert not [p for p in problems if p.text == "Dobrze widać"], problems
+
+
+def test_the_walk_check_refuses_a_breadcrumb_cut_at_its_start(kiosk):
+    """The breadcrumb may be shortened, but one that has lost its start (the "…dy osobiste i
+    meldunki" of issue 19, defect 13) is clipped."""
+    from tests.ui.pixels import grab
+    from tests.ui.walk_checks import check_window
+
+    kiosk.app.go("category", code=kiosk.app.core.content.guide(GUIDE).category_code)
+    kiosk.app.go("guide", symbol=GUIDE, step=0)
+    kiosk.frames(3)
+    crumb = kiosk.app.root.ids.breadcrumb
+    _measured, problems = check_window(kiosk, grab(kiosk), Path("self-test.png"))
+    assert not [p for p in problems if p.text == crumb.text], problems
+    crumb.text = "…sobiste i meldunki  ›  " + GUIDE
+    try:
+        _measured, problems = check_window(kiosk, grab(kiosk), Path("self-test.png"))
+    finally:
+        crumb.text = kiosk.app.breadcrumb
+    assert any("breadcrumb drawn as" in p.what for p in problems), problems
