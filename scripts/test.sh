@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh                  # static checks, then every test, in parallel
 #   bash scripts/test.sh --slow           # the same with the long drills: the 10,000-event
-#                                         # soak and the 20-kill restart drill
+#                                         # soak, the 20-kill restart drill and 100 wrong PINs
+#                                         # typed on the pad
 #   bash scripts/test.sh --slow tests/ui/test_soak.py tests/ui/test_kill_restart.py
 #   bash scripts/test.sh tests/test_search.py -k recall    # extra arguments go to pytest
 #
@@ -22,7 +23,8 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--slow" ]; then
   shift
-  export KIOSK_SOAK_EVENTS="${KIOSK_SOAK_EVENTS:-10000}" KIOSK_KILL_ROUNDS="${KIOSK_KILL_ROUNDS:-20}"
+  export KIOSK_SOAK_EVENTS="${KIOSK_SOAK_EVENTS:-10000}" KIOSK_KILL_ROUNDS="${KIOSK_KILL_ROUNDS:-20}" \
+    KIOSK_PIN_ATTEMPTS="${KIOSK_PIN_ATTEMPTS:-100}"
 fi
 
 bash scripts/setup.sh --test || exit $?
