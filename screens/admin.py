@@ -12,7 +12,9 @@ import time
 
 from kiosk import __version__
 from kiosk.i18n import N_
+from kiosk.messages import Message, msg
 from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP, ActionResult
+from kiosk.ops.health import PRINTER_STATES, printer_detail
 from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import PrimaryButton, TitleLabel
@@ -21,7 +23,7 @@ COMPONENT_NAMES = {
     "app": N_("Kiosk app"), "content": N_("Content"), "sync": N_("Content sync"),
     "printer": N_("Printer and paper"), "queue_db": N_("Queue database"),
     "database": N_("Kiosk database"), "audio_cache": N_("Audio cache"), "disk": N_("Disk"),
-    "alerts": N_("Staff alerts"),
+    "alerts": N_("Staff alerts"), "audio": N_("Audio clips of the content"),
 }
 STATE_WORDS = {"ok": N_("OK"), "warn": N_("Warning"), "fail": N_("Needs staff"),
                "unknown": N_("Unknown"), "stopped": N_("Stopped")}
@@ -33,6 +35,21 @@ ACTIONS = {  # name -> (button label, runs on a worker thread)
     "restart": N_("Restart the kiosk"),
     "exit": N_("Exit to desktop"),
 }
+# The audit log's words (kiosk.ops.admin.Admin.audit callers), for the list on this screen.
+AUDIT_ACTIONS = {
+    **ACTIONS, "pin": N_("PIN"), "gesture": N_("Staff gesture"), "close": N_("Staff side closed"),
+    "set_pin": N_("PIN set"),
+}
+AUDIT_OUTCOMES = {
+    "ok": N_("OK"), "failed": N_("failed"), "wrong": N_("wrong PIN"),
+    "locked": N_("attempt while locked"), "lockout": N_("locked after wrong PINs"),
+    "no_pin": N_("no PIN set"), "idle": N_("after idle time"),
+}
+# Staff alerts: where they come from and what they are.
+ALERT_SOURCES = {"printer": N_("Printer"), "kiosk": N_("Kiosk"), "queue": N_("Queue"),
+                 "sync": N_("Content sync")}
+ALERT_KINDS = {"integrity": N_("database integrity"), "unreachable": N_("unreachable"),
+               "failed": N_("failed")}
 CONFIRM = ("restart", "exit")  # leave the kiosk: a second tap confirms
 
 log = logging.getLogger(__name__)
@@ -44,6 +61,7 @@ class AdminScreen(KioskScreen):
         self.health = None
         self.busy: str | None = None  # the action running now
         self.last: tuple[str, bool, str] | None = None  # action, ok, detail
+        self.last_message: Message | None = None  # the detail, translated when shown
         self._arm: tuple[str, float] | None = None  # a leave action waiting for its second tap
         self._checks = Generation()  # only the newest health check is shown
 
@@ -53,6 +71,7 @@ class AdminScreen(KioskScreen):
     def show(self, **params) -> None:
         if self.app.manager.current != self.name:  # entering: fresh checks
             self.health, self.last, self._arm, self.busy = None, None, None, None
+            self.last_message = None
             self._check()
         super().show(**params)
 
@@ -99,9 +118,10 @@ class AdminScreen(KioskScreen):
             return
         for c in self.health.components:
             word = _(STATE_WORDS.get(c.state, c.state))
-            self.para(f"{_(COMPONENT_NAMES.get(c.name, c.name))}: {word}", box, bold=True,
-                      color=self.app.pal.WARN if c.staff else self.app.pal.TEXT)
-            self.small(c.detail, box)
+            self.para(_("{component}: {state}").format(
+                component=_(COMPONENT_NAMES.get(c.name, c.name)), state=word), box, bold=True,
+                color=self.app.pal.WARN if c.staff else self.app.pal.TEXT)
+            self.small(c.text(self.app.i18n), box)
         self.button(_("Check again"), self._recheck, box)
 
     def _recheck(self) -> None:
@@ -120,9 +140,10 @@ class AdminScreen(KioskScreen):
         elif self.last:
             name, ok, detail = self.last
             word = _("done") if ok else _("failed")
-            self.para(f"{_(ACTIONS[name])}: {word}", box, bold=True,
-                      color=self.app.pal.OK if ok else self.app.pal.WARN)
-            self.small(detail, box)
+            self.para(_("{action}: {outcome}").format(action=_(ACTIONS[name]), outcome=word),
+                      box, bold=True, color=self.app.pal.OK if ok else self.app.pal.WARN)
+            self.small(self.last_message.render(self.app.i18n) if self.last_message else detail,
+                       box)
         for name, label in ACTIONS.items():
             text = _(label)
             if self._arm and self._arm[0] == name:
@@ -170,11 +191,14 @@ class AdminScreen(KioskScreen):
 
         run_in_background(work, name=f"admin-{name}", done=lambda r: self._done(name, r),
                           error=lambda exc: self._done(name, ActionResult(
-                              False, f"{type(exc).__name__}: {exc}"[:300])))
+                              False, f"{type(exc).__name__}: {exc}"[:300],
+                              msg(N_("error: {error}"),
+                                  error=f"{type(exc).__name__}: {exc}"[:300]))))
 
     def _done(self, name: str, result) -> None:
         self.busy = None
         self.last = (name, result.ok, result.detail)
+        self.last_message = getattr(result, "message", None)
         if self.app.manager.current == self.name:
             self.health = None
             self._check()  # the action may have changed the status
@@ -189,15 +213,31 @@ class AdminScreen(KioskScreen):
         if not alerts:
             self.para(_("No open alerts."), box)
         for a in alerts[:10]:
-            self.para(f"{a.raised_at:%Y-%m-%d %H:%M}  {a.source}: {a.kind}", box, bold=True)
-            self.small(a.detail, box)
+            self.para(_("{when}  {source}: {kind}").format(
+                when=f"{a.raised_at:%Y-%m-%d %H:%M}", source=_(ALERT_SOURCES.get(a.source,
+                                                                                a.source)),
+                kind=self._alert_kind(a)), box, bold=True)
+            if a.source == "printer":  # the printer's fixed sentences; anything else is in
+                said = printer_detail(a.detail)  # the log and `kiosk status --json`
+                if said is not None:
+                    self.small(said.render(self.app.i18n), box)
+            elif a.detail:
+                self.small(_("Technical detail: {detail}").format(detail=a.detail[:200]), box)
+
+    def _alert_kind(self, a) -> str:
+        if a.source == "printer" and a.kind in PRINTER_STATES:
+            return self._(PRINTER_STATES[a.kind])
+        return self._(ALERT_KINDS.get(a.kind, a.kind))
 
     def _audit(self) -> None:
         _ = self._
         box = self.card()
         self.heading(_("Recent admin activity"), box)
         for r in self.app.admin.recent(10):
-            self.small(f"{r.at:%Y-%m-%d %H:%M:%S} UTC  {r.action}: {r.outcome}", box)
+            self.small(_("{time} UTC  {action}: {outcome}").format(
+                time=f"{r.at:%Y-%m-%d %H:%M:%S}",
+                action=_(AUDIT_ACTIONS.get(r.action, r.action)),
+                outcome=_(AUDIT_OUTCOMES.get(r.outcome, r.outcome))), box)
 
     def _close(self) -> None:
         self.app.admin.audit("close", "ok")

@@ -21,7 +21,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -32,7 +32,10 @@ from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService
 from kiosk.content.store import ensure_bundled_content
 from kiosk.db.models import AdminAudit
+from kiosk.i18n import N_
+from kiosk.messages import Message, msg
 from kiosk.ops.alerts import Alerts
+from kiosk.ops.health import printer_message, sync_outcome
 from kiosk.printing.jobs import PrintJobs
 
 log = logging.getLogger(__name__)
@@ -253,6 +256,8 @@ class Admin:
 class ActionResult:
     ok: bool
     detail: str  # for staff: plain, short, no personal data
+    # The same for the staff screen, translated there (kiosk.messages; None: only detail).
+    message: Message | None = field(default=None, compare=False)
 
 
 class StaffActions:
@@ -266,7 +271,8 @@ class StaffActions:
     def print_test_page(self) -> ActionResult:
         res = self.printing.print_document(
             self.printing.test_page(office_now(self.cfg.office.timezone)))
-        return ActionResult(res.ok, f"{res.state.value}: {res.detail}")
+        return ActionResult(res.ok, f"{res.state.value}: {res.detail}",
+                            printer_message(res.state.value, res.detail))
 
     def sync_now(self, timeout: float = 3600) -> ActionResult:
         """Run `kiosk sync --now` in its own process (as the nightly timer does) and wait."""
@@ -279,15 +285,24 @@ class StaffActions:
             r = subprocess.run([sys.executable, "-m", "entrypoints", "sync", "--now", "--json"],
                                capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            return ActionResult(False, f"sync did not finish within {timeout:.0f} s")
+            return ActionResult(False, f"sync did not finish within {timeout:.0f} s",
+                                msg(N_("the sync did not finish within {seconds} s"),
+                                    seconds=int(timeout)))
         summary = ""
+        said: Message | str = ""
         try:
             data = json.loads(r.stdout)
             error = (data.get("detail") or {}).get("error")
             summary = data.get("outcome", "") + (f" ({error})" if error else "")
+            said = sync_outcome(data.get("outcome", ""))
+            if error:
+                said = msg(N_("{outcome} ({error})"), outcome=said, error=str(error)[:200])
         except (ValueError, AttributeError, TypeError):
             summary = (r.stderr.strip().splitlines() or [""])[-1]
-        return ActionResult(r.returncode in (0, 1), f"exit {r.returncode}: {summary}"[:300])
+            said = summary[:200]
+        return ActionResult(r.returncode in (0, 1), f"exit {r.returncode}: {summary}"[:300],
+                            msg(N_("exit code {code}: {outcome}"), code=str(r.returncode),
+                                outcome=said))
 
     def reload_content(self) -> ActionResult:
         """Load the content folder again if it changed, and show the newest revision at once."""
@@ -295,8 +310,11 @@ class StaffActions:
         self.content.pin()
         st = self.content.status()
         return ActionResult(True,
-                            f"revision {st.revision} ({'reloaded' if rid else 'unchanged'})")
+                            f"revision {st.revision} ({'reloaded' if rid else 'unchanged'})",
+                            msg(N_("revision {revision} (reloaded)") if rid else
+                                N_("revision {revision} (unchanged)"), revision=str(st.revision)))
 
     def clear_printer_alert(self) -> ActionResult:
         n = self.alerts.clear("printer")
-        return ActionResult(True, f"{n} printer alert(s) cleared")
+        return ActionResult(True, f"{n} printer alert(s) cleared",
+                            msg(N_("printer alerts cleared: {n}"), n=n))
