@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.closures import public_holiday
 from kiosk.content.service import DepartmentView, Place
 from kiosk.hours import opening_status
 from kiosk.i18n import Translator
@@ -30,14 +31,21 @@ def open_now_line(dept: DepartmentView, now, tr: Translator) -> tuple[bool, str]
     st = opening_status(dept.hours, now)
     if st.is_open and st.closes_at is not None:
         return True, _("Open now, until {time}.").format(time=tr.time(st.closes_at))
+    holiday = public_holiday(now.date(), tr.lang) if st.holiday else None
     if st.next_open is None:
-        return False, _("Closed now.")
+        return False, (_("Closed today: {holiday}.").format(holiday=holiday) if holiday
+                       else _("Closed now."))
     day, at = st.next_open
     if day == now.date():
         when = _("today at {time}").format(time=tr.time(at))
+    elif (day - now.date()).days >= 7:  # a holiday pushed it past the same weekday
+        when = _("{date} at {time}").format(date=tr.date(day), time=tr.time(at))
     else:
         when = _("{weekday} at {time}").format(weekday=tr.weekday(day.weekday()),
                                                 time=tr.time(at))
+    if holiday:
+        return False, _("Closed today: {holiday}. Opens {when}.").format(holiday=holiday,
+                                                                         when=when)
     return False, _("Closed now. Opens {when}.").format(when=when)
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.clock import TEST_NOW_ENV, system_now  # noqa: F401 (re-exported)
+from kiosk.closures import public_holiday
 from kiosk.content.service import NotFound, QueueCategoryView
 from kiosk.db.queue_engine import (
     make_queue_engine,
@@ -107,6 +108,7 @@ class Availability:
     issued_today: int
     priority_offered: bool
     hours: tuple[Span, ...]        # the whole week, for "open Mon 8:00-15:30, ..."
+    holiday: str | None = None     # closed today for a public holiday: its Polish name
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,8 @@ def _reason_text(a: Availability) -> str:
     nxt = f"; next opening {a.next_opening:%a %Y-%m-%d %H:%M}" if a.next_opening else ""
     return {
         UNKNOWN_CATEGORY: f"unknown queue category {a.letter!r}",
-        CLOSED_TODAY: f"{a.letter}: no tickets today{nxt}",
+        CLOSED_TODAY: (f"{a.letter}: no tickets today, a public holiday: {a.holiday}{nxt}"
+                       if a.holiday else f"{a.letter}: no tickets today{nxt}"),
         BEFORE_OPENING: f"{a.letter}: not open yet{nxt}",
         AFTER_CUTOFF: f"{a.letter}: no more tickets today (last ticket "
                       f"{a.last_ticket_at:%H:%M}){nxt}" if a.last_ticket_at else
@@ -246,7 +249,10 @@ def _reason_text(a: Availability) -> str:
 
 def _issuable_spans(hours: Iterable[Span], day: dt.date,
                     cutoff: int) -> list[tuple[dt.time, dt.time]]:
-    """The spans of `day` in which a ticket can be taken: (opening, last ticket time)."""
+    """The spans of `day` in which a ticket can be taken: (opening, last ticket time); none
+    on a public holiday."""
+    if public_holiday(day):
+        return []
     out = []
     for w, opens, closes in hours:
         if w != day.weekday():
@@ -273,7 +279,7 @@ def _time_rule(cat: QueueCategoryView, local: dt.datetime
 
 
 def _next_day_opening(cat: QueueCategoryView, local: dt.datetime) -> dt.datetime | None:
-    for ahead in range(1, 8):
+    for ahead in range(1, 15):  # a week, and the holidays that may fall in it
         day = local.date() + dt.timedelta(days=ahead)
         spans = _issuable_spans(cat.hours, day, cat.cutoff_minutes)
         if spans:
@@ -371,9 +377,12 @@ class QueueService:
         if cat.daily_limit is not None and issued >= cat.daily_limit:
             reason, nxt = DAILY_LIMIT, _next_day_opening(cat, local)
         today = tuple(sorted((o, c) for w, o, c in cat.hours if w == local.weekday()))
+        holiday = public_holiday(local.date())
+        if holiday:
+            today = ()
         return Availability(letter, reason is None, reason, cat.name, today, last, nxt,
                             cat.booking_url, cat.daily_limit, issued, cat.priority,
-                            tuple(cat.hours))
+                            tuple(cat.hours), holiday)
 
     def _issued(self, s: Session, day: dt.date, letter: str) -> int:
         return s.scalar(select(QueueCounter.last_number).where(
