@@ -11,15 +11,22 @@ from screens.base import KioskScreen, load_kv
 from screens.widgets import KButton, PrimaryButton, SwitchButton, TitleLabel
 
 TEXT_SIZES = {1.0: N_("Normal text"), 1.5: N_("Large text"), 2.0: N_("Very large text")}
+# Each switch says its state in a whole phrase of its own, so each language can make the
+# words agree ("Przyciski niżej: wyłączone", not "wyłączony" as for "Tryb głosowy").
+SWITCH_STATES = {
+    "audio": (N_("Audio mode: on"), N_("Audio mode: off")),
+    "privacy": (N_("Hide the screen: on"), N_("Hide the screen: off")),
+    "contrast": (N_("High contrast: on"), N_("High contrast: off")),
+    "reach": (N_("Buttons lower down: on"), N_("Buttons lower down: off")),
+}
 
 
 class AccessibilityScreen(KioskScreen):
     def crumb(self, **_params) -> str:
         return self._("Accessibility")
 
-    def _on_off(self, label: str, on: bool) -> str:
-        state = self._("on") if on else self._("off")
-        return f"{label}: {state}"
+    def _on_off(self, which: str, on: bool) -> str:
+        return self._(SWITCH_STATES[which][0 if on else 1])
 
     def render(self) -> None:
         app = self.app
@@ -33,9 +40,9 @@ class AccessibilityScreen(KioskScreen):
         self.heading(_("Audio mode"), box)
         self.para(_("The kiosk reads everything aloud. Use the headphones. Move with the keys "
                     "or by swiping, choose with Enter or a double tap."), box)
-        self.switch(_("Audio mode"), app.audio_on, self._toggle_audio, box)
+        self.switch("audio", app.audio_on, self._toggle_audio, box)
         if app.audio_on:
-            self.switch(_("Hide the screen"), app.privacy,
+            self.switch("privacy", app.privacy,
                         lambda: self._then_refresh(app.audio.set_privacy, not app.privacy), box)
             self._stepper(box, _("Volume {n} of {total}.").format(
                 n=app.audio.speaker.volume_step + 1, total=len(VOLUMES)), app.audio.volume)
@@ -54,18 +61,18 @@ class AccessibilityScreen(KioskScreen):
         box = self.card()
         self.heading(_("Contrast"), box)
         high = app.pal is theme.HIGH_CONTRAST
-        self.switch(_("High contrast"), high,
+        self.switch("contrast", high,
                     lambda: app.set_palette("normal" if high else "high_contrast"), box)
 
         box = self.card()
         self.heading(_("Within reach"), box)
         self.para(_("All buttons in the lower part of the screen, for a seated person."), box)
-        self.switch(_("Buttons lower down"), app.low_reach,
+        self.switch("reach", app.low_reach,
                     lambda: app.set_low_reach(not app.low_reach), box)
         self.finish()
 
-    def switch(self, label: str, on: bool, toggle, parent) -> SwitchButton:
-        btn = SwitchButton(text=self._on_off(label, on), active=on)
+    def switch(self, which: str, on: bool, toggle, parent) -> SwitchButton:
+        btn = SwitchButton(text=self._on_off(which, on), active=on)
         btn.bind(on_release=lambda *_: toggle())
         return self.add(btn, parent)
 

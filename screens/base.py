@@ -8,8 +8,31 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.uix.screenmanager import Screen
 
+from kiosk.i18n import N_
 from kiosk.texts import LocalText
-from screens.widgets import Card, Heading, KButton, KLabel, NoteLabel, SmallLabel
+from screens.widgets import (
+    Card,
+    Heading,
+    KButton,
+    KLabel,
+    NoteLabel,
+    PolishOnlyMark,
+    SmallLabel,
+)
+
+# The facts a record may list as unconfirmed, as a resident would name them: the note says
+# which of them still await the office ("To be confirmed at the office: hours, room.").
+UNCONFIRMED_WORDS = {
+    "symbol": N_("case symbol"), "summary": N_("description"),
+    "who_may_apply": N_("who may apply"), "steps": N_("steps"), "documents": N_("documents"),
+    "fees": N_("fees"), "fee_exemptions": N_("fee exemptions"),
+    "payment_methods": N_("how to pay"), "place": N_("place"), "department": N_("department"),
+    "building": N_("building"), "entrance": N_("entrance"), "floor": N_("floor"),
+    "room": N_("room"), "hours": N_("hours"), "deadline": N_("waiting time"),
+    "appeal": N_("appeal"), "appeal_none": N_("appeal"), "phones": N_("phones"),
+    "email": N_("e-mail"), "scope": N_("scope"), "name": N_("name"), "code": N_("code"),
+    "amount": N_("amount"), "resolution": N_("resolution"), "unit": N_("unit"),
+}
 
 
 class KioskScreen(Screen):
@@ -29,7 +52,7 @@ class KioskScreen(Screen):
 
     def show(self, **params) -> None:
         self.params = params
-        self._fallback_seen = False
+        self._fallback_texts: set[str] = set()
         self.render(**params)
         self.app.audio.screen_changed()
 
@@ -67,10 +90,12 @@ class KioskScreen(Screen):
         self.clear()
 
     def tx(self, text: LocalText | None) -> str:
-        """The text in the resident's language; remembers when Polish stood in for it."""
-        if text is not None and self.app.is_fallback(text):
-            self._fallback_seen = True
-        return self.app.t(text)
+        """The text in the resident's language; remembers when Polish stood in for it, so
+        `finish` marks that item (and only that one) "Only in Polish"."""
+        shown = self.app.t(text)
+        if text is not None and self.app.is_fallback(text) and shown.strip():
+            self._fallback_texts.add(shown)
+        return shown
 
     def add(self, widget, parent=None):
         (parent or self.body).add_widget(widget)
@@ -96,16 +121,52 @@ class KioskScreen(Screen):
         btn.bind(on_release=lambda *_: on_release())
         return self.add(btn, parent)
 
-    def unconfirmed_note(self, unconfirmed: tuple[str, ...], *fields: str, parent=None) -> None:
-        """Say so when any of these facts still awaits the office's confirmation."""
-        if any(f in unconfirmed for f in fields):
-            self.note(self._("To be confirmed at the office."), parent)
+    def unconfirmed_note(self, unconfirmed: tuple[str, ...], *fields: str, parent=None):
+        """Say which of these facts still await the office's confirmation, if any."""
+        words: list[str] = []
+        for f in fields:
+            if f in unconfirmed:
+                word = self._(UNCONFIRMED_WORDS.get(f, f))
+                if word not in words:
+                    words.append(word)
+        if words:
+            return self.note(self._("To be confirmed at the office: {what}.").format(
+                what=", ".join(words)), parent)
+        return None
 
     def finish(self) -> None:
-        """Called at the end of render: adds the 'only in Polish' note where it applies."""
-        if self._fallback_seen:
-            self.body.add_widget(NoteLabel(text=self._("Only in Polish")), len(self.body.children))
+        """Called at the end of render: marks each item shown in Polish for want of a
+        translation, the item itself and nothing else."""
+        self.mark_polish_only()
         self.app.audio.screen_changed()
+
+    def mark_polish_only(self) -> None:
+        texts = getattr(self, "_fallback_texts", set())
+        if not texts:
+            return
+        mark = self._("Only in Polish")
+
+        def fell_back(shown: str) -> bool:
+            # Screens may shorten a text ("…") or put a symbol before it.
+            return bool(shown) and any(t in shown or t[:40] in shown for t in texts)
+
+        def walk(widget):
+            for child in list(widget.children):
+                marks = getattr(child, "polish_only_fields", None)
+                if marks is not None:
+                    if any(fell_back(getattr(child, f, "")) for f in marks):
+                        child.polish_only = mark
+                    continue
+                if isinstance(child, (NoteLabel, PolishOnlyMark, KButton)):
+                    continue
+                if isinstance(child, KLabel):
+                    if fell_back(child.text):
+                        where = widget.children.index(child)  # children run bottom-up
+                        widget.add_widget(PolishOnlyMark(text=mark), where)
+                    continue
+                walk(child)
+
+        walk(self.body)
 
 
 def load_kv(module_file: str) -> None:

@@ -99,17 +99,26 @@ class GuideScreen(KioskScreen):
         self.para(self._("Tap each document you have with you."))
         for d in g.documents:
             detail = []
-            if d.optional:
+            if d.kind == "if_applies":
                 detail.append(self._("Only if it applies to you."))
             if d.note:
                 detail.append(self.tx(d.note))
             if d.form_code:
                 detail.append(self._("Form: {code}").format(code=d.form_code))
+            if d.kind == "desk":
+                # The clerk prepares it: nothing to tick, never "missing".
+                self._desk_document(self.tx(d.name), detail)
+                continue
             row = CheckRow(text=self.tx(d.name), detail=" ".join(detail), index=d.index)
             self._sync_row(row)
             row.bind(on_release=self._toggle)
             self.add(row)
         self.unconfirmed_note(g.unconfirmed, "documents")
+
+    def _desk_document(self, name: str, detail: list[str]) -> None:
+        box = self.card()
+        self.para(name, box)
+        self.small(" ".join([self._("(prepared at the desk)"), *detail]), box)
 
     def _sync_row(self, row: CheckRow) -> None:
         row.checked = self.app.session.has(self.guide.symbol, row.index)
@@ -134,7 +143,7 @@ class GuideScreen(KioskScreen):
             box = self.card()
             self.heading(self._("Who pays nothing"), box)
             self.para(self.tx(g.fee_exemptions), box)
-        if g.payment_methods:
+        if g.payment_methods and g.fees:  # nothing to pay for a free matter
             box = self.card()
             self.heading(self._("How to pay"), box)
             self.para(self.tx(g.payment_methods), box)
@@ -145,7 +154,9 @@ class GuideScreen(KioskScreen):
         self.heading(self.tx(g.department.name), box)
         for line in place_lines(g.place, tr):
             self.para(line, box)
-        self.unconfirmed_note(g.unconfirmed, "place", "department", parent=box)
+        self._ticket_letter(g, box)
+        self.unconfirmed_note(g.unconfirmed + g.department.unconfirmed, "place", "department",
+                              "building", "entrance", "floor", "room", parent=box)
         hours = self.card()
         self.heading(self._("When"), hours)
         now = self.app.today()
@@ -157,6 +168,14 @@ class GuideScreen(KioskScreen):
         self.unconfirmed_note(g.department.unconfirmed, "hours", parent=hours)
         if g.department.phones:
             self.para(self._("Phone: {numbers}").format(numbers=", ".join(g.department.phones)))
+
+    def _ticket_letter(self, g, parent=None) -> None:
+        """Which ticket to take, from the queue category itself: never typed in prose."""
+        if not g.queue_letter:
+            return
+        name = self.tx(g.queue_name) if g.queue_name is not None else self.tx(g.department.name)
+        self.para(self._("Ticket letter {letter}: {name}").format(letter=g.queue_letter,
+                                                                  name=name), parent, bold=True)
 
     def _step_time(self, g) -> None:
         box = self.card()
@@ -187,8 +206,9 @@ class GuideScreen(KioskScreen):
 
     def _step_summary(self, g) -> None:
         tr = self.app.i18n
+        # Only what the resident brings can be missing (not what the clerk prepares).
         missing = self.app.session.missing(g.symbol, [d.index for d in g.documents
-                                                      if not d.optional])
+                                                      if d.brought])
         if ("completed", g.symbol) not in self._counted:  # once per resident and guide
             self._counted.add(("completed", g.symbol))
             self.app.core.usage.guide_completed(
@@ -220,6 +240,7 @@ class GuideScreen(KioskScreen):
         self.button(self._("Print information card"),
                     lambda: self.app.go("printing", what="card", symbol=g.symbol,
                                         job=new_job()), cls=PrimaryButton)
+        self._ticket_letter(g)
         self.button(self._("Take a queue ticket"),
                     lambda: self.app.go("ticket", letter=g.queue_letter, symbol=g.symbol),
                     cls=PrimaryButton)

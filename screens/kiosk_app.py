@@ -15,7 +15,13 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 
 from kiosk.i18n import N_, translator
 from kiosk.ops.heartbeat import beat, heartbeat_path, sd_notify
@@ -45,6 +51,7 @@ class KioskApp(App):
     i18n = ObjectProperty(None, rebind=True)
     lang = StringProperty("pl")
     breadcrumb = StringProperty("")
+    crumbs = ListProperty([])  # the breadcrumb's parts; the label fits them to its width
     # Accessibility settings of the session; the .kv rules follow them, the idle reset ends them.
     pal = ObjectProperty(theme.NORMAL, rebind=True)
     font_scale = NumericProperty(1.0)
@@ -181,6 +188,7 @@ class KioskApp(App):
             known.append(self.manager.get_screen(name).crumb(**params))
         self._crumbs = known
         self.breadcrumb = "  ›  ".join(c for c in known if c)
+        self.crumbs = [c for c in known if c]
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:

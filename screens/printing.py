@@ -18,10 +18,10 @@ from kivy.uix.widget import Widget
 from kiosk.i18n import N_
 from kiosk.printing.layouts import spaced_code
 from kiosk.printing.service import FAULT_MESSAGES, UNKNOWN_NOTE, PrinterState, PrintResult
-from screens import satisfaction, theme
+from screens import satisfaction
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
-from screens.widgets import PrimaryButton, QRCode, TitleLabel
+from screens.widgets import KLabel, PrimaryButton, QRCode, TitleLabel
 
 _job_ids = itertools.count(1)
 WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
@@ -29,6 +29,10 @@ WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
 
 def new_job() -> int:
     return next(_job_ids)
+
+
+class TicketNumber(KLabel):
+    """The issued ticket's number, as large as on the paper (theme.FONT_TICKET)."""
 
 
 class SlotArrow(Widget):
@@ -88,8 +92,8 @@ class PrintingScreen(KioskScreen):
             self.para(self._("Your ticket is valid. Remember your number:"), bold=True)
         box = self.card()
         self.para(self._("Your number"), box, halign="center")
-        self.para(spaced_code(ticket.code), box, halign="center", bold=True,
-                  font_size=theme.FONT_TICKET * self.app.font_scale, color=self.app.pal.PRIMARY)
+        # Its own rule: a size given to a KLabel here lost to the rule's body size.
+        self.add(TicketNumber(text=spaced_code(ticket.code)), box)
         self.para(self.tx(ticket.name), box, halign="center", bold=True)
         tr = self.app.i18n
         n = ticket.people_ahead

@@ -1,5 +1,5 @@
-"""The one optional question at the end of a guide and after a ticket: "Did you find what you
-were looking for?" with Yes / Partly / No, then, after Partly or No, reasons as buttons (never
+"""The one optional question at the end of a guide and after a ticket: "Did this help you?"
+with Yes / Partly / No, then, after Partly or No, reasons as buttons (never
 free text). An inline card on the screen, not a pop-up: the resident may ignore it, and every
 other button, the idle reset and audio mode (its buttons are ordinary list items) work as ever.
 
@@ -15,7 +15,8 @@ from kiosk.i18n import N_
 from screens.base import load_kv
 from screens.widgets import KButton, PrimaryButton
 
-QUESTION = N_("Did you find what you were looking for?")
+# Neutral in every language: "Czy znalazłeś…" spoke to men only.
+QUESTION = N_("Did this help you?")
 ANSWERS = (("yes", N_("Yes")), ("partly", N_("Partly")), ("no", N_("No")))
 REASONS = {
     "guide": (("missing_info", N_("Some information is missing")),

@@ -92,6 +92,8 @@ class ResultRow(ButtonBehavior, BoxLayout):
     kind_text = StringProperty("")
     title = StringProperty("")
     detail = StringProperty("")
+    polish_only = StringProperty("")
+    polish_only_fields = ("title", "detail")
 
 
 class SearchScreen(KioskScreen):

@@ -4,7 +4,13 @@ from pathlib import Path
 
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -34,7 +40,11 @@ class SmallLabel(KLabel):
 
 
 class NoteLabel(KLabel):
-    """A highlighted note: unconfirmed facts, Polish-only text, announcements."""
+    """A highlighted note: unconfirmed facts, announcements."""
+
+
+class PolishOnlyMark(Label):
+    """A small "Only in Polish" tag under the one item whose text has no translation."""
 
 
 class KButton(Button):
@@ -77,15 +87,90 @@ class LanguageRow(BoxLayout):
     pass
 
 
+class Breadcrumb(KLabel):
+    """Where the resident is, on one line: "Start › Category › DEL I". When it does not fit,
+    the middle goes ("Start › … › DEL I"): the start and the current place always show."""
+
+    crumbs = ListProperty([])
+    SEPARATOR = "  ›  "
+
+    def on_crumbs(self, *_args):
+        self._fit()
+
+    def on_width(self, *_args):
+        self._fit()
+
+    def on_font_size(self, *_args):
+        self._fit()
+
+    def _fits(self, text: str) -> bool:
+        from kivy.core.text import Label as CoreLabel
+
+        core = CoreLabel(text=text, font_size=self.font_size, bold=self.bold,
+                         font_name=self.font_name)
+        return core.get_extents(text)[0] + self.padding[0] + self.padding[2] <= self.width
+
+    def _fit(self) -> None:
+        crumbs = [c for c in self.crumbs if c]
+        join = self.SEPARATOR.join
+        text = join(crumbs)
+        if self.width <= 1 or self._fits(text):
+            self.text = text
+            return
+        # Drop the middle, oldest first, until the rest fits.
+        for k in range(1, len(crumbs) - 1):
+            text = join([crumbs[0], "…", *crumbs[k + 1:]])
+            if self._fits(text):
+                self.text = text
+                return
+        # Still too long: the current place keeps its beginning, its end goes.
+        head = crumbs[:1] + (["…"] if len(crumbs) > 2 else [])
+        last = crumbs[-1] if len(crumbs) > 1 else ""
+        low, high = 0, len(last)
+        while low < high:  # the longest beginning of the last crumb that fits
+            mid = (low + high + 1) // 2
+            if self._fits(join([*head, last[:mid].rstrip() + "…"])):
+                low = mid
+            else:
+                high = mid - 1
+        self.text = join([*head, last[:low].rstrip() + "…"]) if len(crumbs) > 1 else text
+
+
 class Tile(ButtonBehavior, BoxLayout):
     """A large Home or category tile: a title and a line under it."""
 
     title = StringProperty("")
     subtitle = StringProperty("")
+    polish_only = StringProperty("")  # the "Only in Polish" tag, when the tile needs one
+    polish_only_fields = ("title", "subtitle")
+    natural_height = NumericProperty(0)  # what its own text needs
+    row_height = NumericProperty(0)  # the tallest tile of its row (TileGrid)
 
 
 class TileGrid(GridLayout):
-    """Tiles in two columns in portrait, three in landscape."""
+    """Tiles in two columns in portrait, three in landscape; the tiles of one row are as tall
+    as the tallest of them (a longer title in Ukrainian or at x2 text must not leave its
+    neighbours short)."""
+
+    def add_widget(self, widget, *args, **kwargs):
+        if hasattr(widget, "natural_height"):
+            widget.bind(natural_height=self._trigger_layout)
+        return super().add_widget(widget, *args, **kwargs)
+
+    def remove_widget(self, widget, *args, **kwargs):
+        if hasattr(widget, "natural_height"):
+            widget.unbind(natural_height=self._trigger_layout)
+        return super().remove_widget(widget, *args, **kwargs)
+
+    def do_layout(self, *largs):
+        cols = max(1, int(self.cols or 1))
+        tiles = list(reversed(self.children))  # in the order they were added
+        for start in range(0, len(tiles), cols):
+            row = [t for t in tiles[start:start + cols] if hasattr(t, "natural_height")]
+            tallest = max((t.natural_height for t in row), default=0)
+            for t in row:
+                t.row_height = tallest
+        super().do_layout(*largs)
 
 
 class BodyScroll(ScrollView):
@@ -117,6 +202,8 @@ class CheckRow(ButtonBehavior, BoxLayout):
     state_text = StringProperty("")
     checked = BooleanProperty(False)
     index = NumericProperty(0)
+    polish_only = StringProperty("")
+    polish_only_fields = ("text", "detail")
 
 
 class QRCode(Widget):

@@ -49,11 +49,11 @@ def test_off_looks_off_and_on_looks_on(kiosk):
         assert looks[off]["face"] == not_chosen["face"], (off, looks[off])
         assert not looks[off]["box filled"], off
 
-    kiosk.tap(_button(kiosk, "Przyciski niżej: wyłączony"))
+    kiosk.tap(_button(kiosk, "Przyciski niżej: wyłączone"))
     assert app.low_reach
     looks = _looks(kiosk)
     assert looks["Przyciski niżej:"] == {"face": chosen["face"], "box filled": True}
-    assert _button(kiosk, "Przyciski niżej:").text == "Przyciski niżej: włączony"
+    assert _button(kiosk, "Przyciski niżej:").text == "Przyciski niżej: włączone"
 
     kiosk.tap(_button(kiosk, "Wysoki kontrast: wyłączony"))
     looks = _looks(kiosk)

@@ -55,7 +55,7 @@ def test_a_scripted_visit_stores_its_events_with_their_fields(kiosk):
     rows = [w for w in kiosk.widgets() if isinstance(w, CheckRow)]
     kiosk.tap(rows[0])
     _to_summary(kiosk)
-    assert "Czy znalazłeś to, czego szukałeś?" in kiosk.texts()
+    assert "Czy to było pomocne?" in kiosk.texts()
     assert "Możesz pominąć to pytanie." in kiosk.texts()
     answers = [w for w in kiosk.widgets() if isinstance(w, AnswerRow)]
     assert [b.text for b in reversed(answers[0].children)] == ["Tak", "Częściowo", "Nie"]
@@ -77,7 +77,7 @@ def test_a_scripted_visit_stores_its_events_with_their_fields(kiosk):
     kiosk.wait_until(_result_shown(kiosk))
     kiosk.frames(3)
     ticket = kiosk.app.manager.get_screen("printing").params["ticket"]
-    assert "Czy znalazłeś to, czego szukałeś?" in kiosk.texts()
+    assert "Czy to było pomocne?" in kiosk.texts()
     kiosk.tap("Tak")
     assert "Dziękujemy za odpowiedź." in kiosk.texts()
     assert "Co było nie tak? Dotknij, co pasuje, albo pomiń." not in kiosk.texts()
@@ -128,7 +128,7 @@ def test_the_question_never_blocks_and_the_idle_reset_still_comes(kiosk):
     g = kiosk.app.core.content.guide("USC I")
     kiosk.app.go("guide", symbol=g.symbol, step=5)
     kiosk.frames(3)
-    assert "Czy znalazłeś to, czego szukałeś?" in kiosk.texts()
+    assert "Czy to było pomocne?" in kiosk.texts()
     kiosk.tap("Zakończ")  # ignoring the question
     assert kiosk.screen == "home"
     kiosk.app.go("guide", symbol=g.symbol, step=5)
@@ -156,7 +156,7 @@ def test_audio_mode_reaches_and_chooses_the_answers(kiosk):
     kiosk.frames(3)
     try:
         described = [audio.describe(w) for w in audio.items]
-        assert "Czy znalazłeś to, czego szukałeś?" in described
+        assert "Czy to było pomocne?" in described
         for label in ("Tak", "Częściowo", "Nie"):
             assert f"{label}. przycisk" in described
         audio.index = described.index("Nie. przycisk") - 1

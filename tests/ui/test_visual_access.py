@@ -120,5 +120,5 @@ def test_toggles_say_their_state_in_words(kiosk):
     kiosk.tap("Ułatwienia")
     texts = kiosk.texts()
     for t in ("Tryb głosowy: wyłączony", "Wysoki kontrast: wyłączony",
-              "Przyciski niżej: wyłączony", "Zwykły tekst (wybrany)"):
+              "Przyciski niżej: wyłączone", "Zwykły tekst (wybrany)"):
         assert t in texts
