@@ -59,7 +59,8 @@ WAITING_HEIGHT = 52
 CURRENT_ROWS = 2    # "also called" rows under the banner
 BAR = theme.rgba(theme.hex_rgb("#1C1C1C"))    # bars: white on #1C1C1C is 17:1
 PANEL = theme.rgba(theme.hex_rgb("#111111"))
-NOTICE_SECONDS = 12
+NOTICE_SECONDS = 12  # the shortest time a notice (or one page of it) stays
+NOTICE_WORDS_PER_SECOND = 2.0  # read slowly, from across the hall
 # The feed reports at least every status_seconds while connected; silence longer than this
 # means the reader is stuck (e.g. a network that swallows packets): say so, keep the state.
 STALE_SECONDS = 10
@@ -107,6 +108,43 @@ def kivy_player(path: Path, done) -> None:
     kivy_player.current = sound  # keep a reference while it plays
 
 
+def page_seconds(page: str) -> float:
+    """How long one page of a notice stays: slow reading, never less than NOTICE_SECONDS."""
+    return max(float(NOTICE_SECONDS), len(page.split()) / NOTICE_WORDS_PER_SECOND + 3.0)
+
+
+def notice_pages(text: str, label) -> list[str]:
+    """`text` cut into pages that each fit `label` whole (its width, its height, its font),
+    at word boundaries; with more than one page each ends with its number, "(2/3)". Nothing
+    is ever shortened with "…": every word is on some page."""
+    from kivy.core.text import Label as CoreLabel
+
+    words = text.split()
+    width, height = label.width - 2 * label.padding[0], label.height
+    if not words:
+        return []
+
+    def fits(candidate: str) -> bool:
+        core = CoreLabel(text=candidate, font_size=label.font_size, font_name=label.font_name,
+                         bold=label.bold, text_size=(width, None), halign="left")
+        core.refresh()
+        return core.content_height <= height
+
+    if fits(text):
+        return [text]
+    pages: list[list[str]] = []
+    current: list[str] = []
+    for word in words:
+        # room for the page number, up to "(99/99)"
+        if current and not fits(" ".join([*current, word, "(99/99)"])):
+            pages.append(current)
+            current = []
+        current.append(word)
+    if current:
+        pages.append(current)
+    return [f"{' '.join(p)} ({i}/{len(pages)})" for i, p in enumerate(pages, 1)]
+
+
 class DisplayApp(App):
     pal = ObjectProperty(theme.HIGH_CONTRAST, rebind=True)
     font_scale = NumericProperty(1.0)
@@ -126,6 +164,8 @@ class DisplayApp(App):
         self._highlight_ev = None
         self._notice_index = 0
         self._notices: list = []
+        self._pages: list[str] = []  # what is left of the notice on screen, a page at a time
+        self._notice_ev = None
         self._notices_read = -1e9
         self._state_file = Path(os.environ[STATE_ENV]) if os.environ.get(STATE_ENV) else None
         self._state_dirty = True
@@ -175,7 +215,6 @@ class DisplayApp(App):
         self._tick_clock()
         Clock.schedule_interval(lambda _dt: self._tick_clock(), 1.0)
         self._next_notice()
-        Clock.schedule_interval(lambda _dt: self._next_notice(), NOTICE_SECONDS)
         Clock.schedule_interval(lambda _dt: self._service_state_file(), 0.1)
         Clock.schedule_interval(lambda _dt: self._check_stale(), 1.0)
         Window.bind(on_flip=self._on_flip)
@@ -203,19 +242,31 @@ class DisplayApp(App):
             self.root.ids.clock.text = text
 
     def _next_notice(self) -> None:
-        """One notice from the content at a time, changing every NOTICE_SECONDS. The list is
-        read on a worker thread (once a minute): the UI thread never waits for a database."""
+        """One notice from the content at a time, shown whole: a notice longer than the bar is
+        cut into pages at word boundaries, each with its number ("1/3"), and every page stays
+        long enough to be read slowly (NOTICE_WORDS_PER_SECOND, at least NOTICE_SECONDS). The
+        list is read on a worker thread (once a minute): the UI thread never waits for a
+        database."""
+        if self._notice_ev is not None:
+            self._notice_ev.cancel()
         if time.monotonic() - self._notices_read > 60:
             self._notices_read = time.monotonic()
             self._read_notices()
-        if not self._notices:
-            self.root.ids.notice.text = ""
+        label = self.root.ids.notice
+        if label.width < 100:  # not laid out yet: the pages need the bar's real width
+            self._notice_ev = Clock.schedule_once(lambda _dt: self._next_notice(), 0.2)
             return
-        lang = self.cfg.languages.default
-        a = self._notices[self._notice_index % len(self._notices)]
-        self._notice_index += 1
-        self.root.ids.notice.text = f"{a.title.get(lang)}: {a.body.get(lang)}"
-        self._state_dirty = True
+        if not self._pages and self._notices:
+            lang = self.cfg.languages.default
+            a = self._notices[self._notice_index % len(self._notices)]
+            self._notice_index += 1
+            self._pages = notice_pages(f"{a.title.get(lang)}: {a.body.get(lang)}", label)
+        page = self._pages.pop(0) if self._pages else ""
+        if label.text != page:
+            label.text = page
+            self._state_dirty = True
+        self._notice_ev = Clock.schedule_once(lambda _dt: self._next_notice(),
+                                              page_seconds(page))
 
     def _read_notices(self) -> None:
         from kiosk.hours import office_now
@@ -229,7 +280,7 @@ class DisplayApp(App):
     def _notices_arrived(self, notices) -> None:
         first = not self._notices
         self._notices = list(notices)
-        if first:
+        if first and not self._pages:
             self._next_notice()
 
     # --- updates from the feed ----------------------------------------------------------------
