@@ -14,6 +14,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.config import ConfigError, KioskConfig, config_as_dict, load_config, secret_sources
 from kiosk.content.format import ContentError, read_content
+from kiosk.ops.production import is_production
 from kiosk.paths import use_private_umask
 
 EXIT_OK, EXIT_ATTENTION, EXIT_USAGE, EXIT_CONTENT = 0, 1, 2, 3
@@ -38,9 +39,33 @@ def cmd_run(args, cfg: KioskConfig) -> int:
             return EXIT_USAGE
         # The kiosk opens in this language and returns to it after every session.
         cfg = replace(cfg, languages=replace(cfg.languages, default=args.lang))
+    production = is_production(cfg, args.production)
+    refused = _production_refusal(cfg) if production else None
+    if refused is not None:
+        return refused
     from entrypoints.run import run_kiosk  # Kivy is imported only here
 
-    return run_kiosk(cfg)
+    return run_kiosk(cfg, load_bundled=not production)
+
+
+def _production_refusal(cfg: KioskConfig) -> int | None:
+    """An installed kiosk opens only with its configuration file and the office's content;
+    else it says what is missing and exits 2 (before any window opens)."""
+    from kiosk.bootstrap import open_core
+    from kiosk.ops.production import production_problems
+
+    core = open_core(cfg, load_bundled=False)
+    try:
+        problems = production_problems(cfg, core.content.status())
+    finally:
+        core.close()
+    if not problems:
+        return None
+    print("the kiosk will not open to residents ([office] mode = \"production\"):",
+          file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def cmd_display(args, cfg: KioskConfig) -> int:
@@ -59,17 +84,25 @@ def cmd_status(args, cfg: KioskConfig) -> int:
     from kiosk.bootstrap import open_core
     from kiosk.ops.health import check_all
 
-    core = open_core(cfg)
+    production = is_production(cfg)
+    core = open_core(cfg, load_bundled=not production)
     try:
         health = check_all(core)
+        if production:  # an installed kiosk on no or sample content is not "ok"
+            from kiosk.ops.production import production_problems
+
+            refused = production_problems(cfg, core.content.status())
+        else:
+            refused = []
     finally:
         core.close()
     content = health.get("content").data
     sync = health.get("sync")
+    problems = health.problems + [f"production: {p}" for p in refused]
     data = {
         "version": __version__,
-        "ok": health.ok,
-        "problems": health.problems,
+        "ok": health.ok and not refused,
+        "problems": problems,
         "database": cfg.paths.effective_database_url,
         "content": content,
         "sync": sync.data or None,  # the last `kiosk sync` report, or null
@@ -88,12 +121,12 @@ def cmd_status(args, cfg: KioskConfig) -> int:
         for c in health.components:
             mark = "STAFF" if c.staff else c.state
             print(f"{c.name + ':':<13}{mark:<8}{c.detail}")
-        for p in health.problems:
+        for p in problems:
             print(f"PROBLEM: {p}")
         if sync.staff:  # what the last sync rejected: fix these centrally
             for r in (sync.data.get("detail") or {}).get("rejected_records", [])[:20]:
                 print(f"  rejected {r['kind']} {r['key']!r}: {r['reason']}")
-    return EXIT_OK if health.ok else EXIT_ATTENTION
+    return EXIT_OK if data["ok"] else EXIT_ATTENTION
 
 
 def cmd_admin_set_pin(args, cfg: KioskConfig) -> int:
@@ -435,12 +468,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="BOM kiosk of the City Hall of Piotrków Trybunalski.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--config", metavar="FILE",
-                   help="TOML configuration file (default: $KIOSK_CONFIG, else built-in defaults)")
+                   help="TOML configuration file (default: $KIOSK_CONFIG, else "
+                        "~/.config/bom-kiosk/kiosk.toml, else /etc/bom-kiosk/kiosk.toml, else "
+                        "built-in defaults; `kiosk config show` says which)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = sub.add_parser("run", help="start the kiosk (full screen)",
                          description="Start the kiosk. With no configuration it uses a SQLite "
                          "database in the user data folder filled from the bundled sample content.")
+    run.add_argument("--production", action="store_true",
+                     help="an installed kiosk: refuse to start without a configuration file "
+                          "or on the bundled sample content (as [office] mode = \"production\")")
     run.add_argument("--windowed", action="store_true",
                      help="a normal window with a mouse cursor, for development")
     run.add_argument("--landscape", action="store_true", help="1920x1080 instead of portrait")

@@ -12,10 +12,11 @@ from kiosk.ops.integrity import startup_check
 from screens.app import build_app, configure_kivy
 
 
-def run_kiosk(cfg: KioskConfig) -> int:
-    """Run until the admin side leaves; returns the exit code (kiosk.ops.admin.EXIT_*)."""
+def run_kiosk(cfg: KioskConfig, *, load_bundled: bool = True) -> int:
+    """Run until the admin side leaves; returns the exit code (kiosk.ops.admin.EXIT_*).
+    `load_bundled`: fill an empty kiosk from the content folder (never on an installed one)."""
     configure_kivy(cfg)
-    app = build_app(cfg, open_core(cfg))
+    app = build_app(cfg, open_core(cfg, load_bundled=load_bundled))
     # After a crash or a power cut: check the files before the first resident arrives.
     startup_check(app.core)
     try:

@@ -110,10 +110,16 @@ class SpeechConfig:
     cache_dir: Path | None = None
 
 
+MODES = ("development", "production")
+
+
 @dataclass(frozen=True)
 class OfficeConfig:
     name: str = "Urząd Miasta Piotrkowa Trybunalskiego"
     timezone: str = "Europe/Warsaw"
+    # "production": an installed kiosk; it refuses to start on the bundled sample content or
+    # without its configuration file (`kiosk run --production` says the same).
+    mode: str = "development"
 
 
 PRINTER_KINDS = ("preview", "network", "usb", "serial", "cups")
@@ -451,6 +457,8 @@ def _validate(cfg: KioskConfig, where: str) -> KioskConfig:
 
 def _rule_problems(cfg: KioskConfig) -> list[str]:
     out: list[str] = []
+    if cfg.office.mode not in MODES:
+        out.append(f"[office] mode must be one of {', '.join(MODES)}, not {cfg.office.mode!r}")
     langs = cfg.languages
     unknown = [lang for lang in langs.available if lang not in LANGUAGES]
     if unknown:
@@ -553,9 +561,24 @@ def _printer_problems(p: PrinterConfig) -> list[str]:
     return out
 
 
+# Where a kiosk looks for its configuration when neither --config nor $KIOSK_CONFIG names a
+# file, in this order: the user's own, then the machine's (what install.sh writes).
+ETC_DIR_ENV = "KIOSK_ETC_DIR"  # /etc/bom-kiosk unless set (tests, a chroot)
+
+
+def config_candidates() -> list[Path]:
+    from platformdirs import user_config_dir
+
+    etc = Path(os.environ.get(ETC_DIR_ENV) or "/etc/bom-kiosk")
+    return [Path(user_config_dir("bom-kiosk")) / "kiosk.toml", etc / "kiosk.toml"]
+
+
 def load_config(path: Path | str | None = None) -> KioskConfig:
-    """Load the TOML file given, or $KIOSK_CONFIG, or return the embedded defaults."""
+    """Load the TOML file given, or $KIOSK_CONFIG, or the first of `config_candidates` that
+    exists, or return the embedded defaults (a development machine)."""
     path = path or os.environ.get(CONFIG_ENV)
+    if not path:
+        path = next((c for c in config_candidates() if c.is_file()), None)
     if not path:
         return _validate(KioskConfig(), "defaults")
     path = Path(path)

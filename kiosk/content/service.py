@@ -191,6 +191,7 @@ class ContentStatus:
     loaded_at: dt.datetime | None
     checksum: str | None
     counts: dict[str, int]
+    source: str | None = None  # a content folder, or "central ..." after a sync
 
 
 def _department_view(d: m.Department) -> DepartmentView:
@@ -250,7 +251,8 @@ class ContentService:
                                 ("queue_categories", m.QueueCategory)):
                 counts[name] = s.scalar(select(func.count()).select_from(table)
                                         .where(table.revision_id == rev.id)) or 0
-            return ContentStatus(rev.label, rev.id, rev.loaded_at, rev.checksum, counts)
+            return ContentStatus(rev.label, rev.id, rev.loaded_at, rev.checksum, counts,
+                                 rev.source)
 
     def categories(self) -> list[CategoryView]:
         with self._Session() as s:
