@@ -36,11 +36,7 @@ GUIDE = "DEL I"
 SEARCHED = "meldunek"
 # Product defects the walks find that are outside the walks' own work: the problem lines they
 # make (all substrings must match) and the defect, named. A walk that finds only these xfails.
-KNOWN = {
-    ("-category.png:", "clipped: cut with '…'"):
-        "category page: screens/category.py cuts each matter's summary on its tile at 160 "
-        "characters with '…', so the resident never sees the whole text there",
-}
+KNOWN: dict[tuple[str, str], str] = {}  # (screenshot suffix, problem) -> a known defect
 
 
 # --- waiting for what a resident waits for ------------------------------------------------

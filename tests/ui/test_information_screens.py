@@ -40,7 +40,8 @@ def test_local_rates_show_amount_year_and_resolution(kiosk):
     waste = next(r for r in kiosk.app.core.content.rates() if r.kind == "waste_fee")
     assert "35,00\xa0zł" in texts and waste.name.pl in texts
     assert "XLVII/593/22" in texts
-    assert "Do potwierdzenia w urzędzie." in texts  # unconfirmed rates say so
+    # Unconfirmed rates say so, and what is unconfirmed.
+    assert "Do potwierdzenia w urzędzie: kwota, uchwała." in texts
     kiosk.screenshot("rates")
 
 

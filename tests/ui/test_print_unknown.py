@@ -29,8 +29,9 @@ def test_a_ticket_the_printer_never_confirmed_is_shown_on_screen_and_staff_are_t
         assert "Nie udało się wydrukować." not in texts  # it may well have printed
         assert "Twój bilet jest ważny. Zapamiętaj swój numer:" in texts
         assert f"E {ticket.code[1:]}" in texts
-        qr = [w for w in kiosk.widgets() if isinstance(w, QRCode) and kiosk._in_current_screen(w)]
-        assert qr and qr[0].texture is not None and qr[0].data.startswith("https://")
+        # Taken from Home: no matter, so no QR code (issue 19, defect 8).
+        assert not [w for w in kiosk.widgets()
+                    if isinstance(w, QRCode) and kiosk._in_current_screen(w)]
         assert [(a.source, a.kind) for a in alerts.open()] == [("printer", "unknown")]
         assert kiosk.clipped() == []
         kiosk.screenshot("ticket-print-unknown")
