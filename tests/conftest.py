@@ -38,6 +38,10 @@ LONG_FIRST = [
     "tests/ui/test_display.py",  # 140-150 s
     "tests/ui/test_audio_mode.py",  # 80-110 s
     "tests/ui/test_admin_ui.py",  # 70-100 s
+    "tests/ui/test_acceptance_walks.py",  # 50-90 s
+    "tests/ui/test_pin_brute_force.py",  # 50-65 s
+    "tests/test_one_clock_and_wording.py",  # 40-55 s
+    "tests/test_audio_resume.py",  # 35-45 s
     "tests/test_sync_kill.py",  # 40-70 s
     "tests/ui/test_visual_access.py",  # 40-65 s
     "tests/ui/test_search_ui.py",  # 40-60 s
@@ -49,6 +53,8 @@ LONG_FIRST = [
     "tests/test_printing.py",  # 35 s
     "tests/ui/test_scroll_memory.py",  # 35 s
     "tests/test_admin.py",  # 30 s
+    "tests/test_holidays.py",  # 25-30 s
+    "tests/ui/test_high_contrast.py",  # 25 s
     "tests/ui/test_usage_ui.py",  # 30 s
 ]
 
