@@ -3,6 +3,10 @@ that builds a `Core` (the command line, the kiosk window and the hall display al
 
 from __future__ import annotations
 
+import threading
+
+from kiosk.clock import office_now
+from kiosk.closures import public_holiday
 from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService
 from kiosk.content.store import ensure_bundled_content
@@ -21,6 +25,9 @@ def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
         upgrade(engine)
         if load_bundled:
             ensure_bundled_content(Session_, config)
+    # The year's public holidays (~80 ms to work out) are ready before a guide asks.
+    threading.Thread(target=public_holiday, args=(office_now(config.office.timezone).date(),),
+                     name="holidays-warm-up", daemon=True).start()
     alerts = Alerts(Session_)
     printer = PrinterService(config.printer, config.paths.data_dir, alerts=alerts)
     return Core(config, engine, Session_, ContentService(Session_), alerts, printer)

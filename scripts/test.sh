@@ -3,8 +3,9 @@
 #
 #   bash scripts/test.sh                  # static checks, then every test, in parallel
 #   bash scripts/test.sh --slow           # the same with the long drills: the 10,000-event
-#                                         # soak, the 20-kill restart drill and 100 wrong PINs
-#                                         # typed on the pad
+#                                         # soak, the 20-kill restart drill, 100 wrong PINs
+#                                         # typed on the pad, 8 x 250 queue tickets and 50
+#                                         # sync kills (KIOSK_SLOW=1)
 #   bash scripts/test.sh --slow tests/ui/test_soak.py tests/ui/test_kill_restart.py
 #   bash scripts/test.sh tests/test_search.py -k recall    # extra arguments go to pytest
 #
@@ -16,7 +17,7 @@
 # runs them in this process), a test file per worker at a time. Each worker has its own Xvfb and kiosk window
 # (tests/ui/conftest.py) and its own PostgreSQL server (tests/pg.py); the tests marked `serial`
 # (wall-clock bounds) run first, while no other test runs (tests/conftest.py). The 15 slowest tests
-# are listed at the end. The soak runs 2,000 events and the restart drill 5 kills unless
+# are listed at the end. The soak runs 1,000 events and the restart drill 5 kills unless
 # --slow, $KIOSK_SOAK_EVENTS or $KIOSK_KILL_ROUNDS say otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--slow" ]; then
   shift
   export KIOSK_SOAK_EVENTS="${KIOSK_SOAK_EVENTS:-10000}" KIOSK_KILL_ROUNDS="${KIOSK_KILL_ROUNDS:-20}" \
-    KIOSK_PIN_ATTEMPTS="${KIOSK_PIN_ATTEMPTS:-100}"
+    KIOSK_PIN_ATTEMPTS="${KIOSK_PIN_ATTEMPTS:-100}" KIOSK_SLOW=1
 fi
 
 bash scripts/setup.sh --test || exit $?
@@ -45,7 +46,7 @@ cpus="$(nproc 2>/dev/null || echo 2)"
 workers="${KIOSK_TEST_WORKERS:-$(( cpus + 1 < 6 ? cpus + 1 : 6 ))}"
 parallel=()
 [ "$workers" -gt 0 ] && parallel=(-n "$workers" --dist loadfile)
-echo "== pytest (${workers} workers; soak ${KIOSK_SOAK_EVENTS:-2000} events," \
+echo "== pytest (${workers} workers; soak ${KIOSK_SOAK_EVENTS:-1000} events," \
      "restart drill ${KIOSK_KILL_ROUNDS:-5} kills)"
 .venv/bin/python -m pytest "${parallel[@]}" --durations=15 "$@"
 status=$?

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import KioskConfig
-from kiosk.content.format import ContentBundle, read_content
+from kiosk.content.format import ContentBundle, folder_checksum, read_content
 from kiosk.db import models as m
 from kiosk.db.search_models import SearchSynonym
 from kiosk.db.setup_lock import setup_lock
@@ -111,6 +111,12 @@ def _ensure_bundled_content(Session_: sessionmaker[Session],
         current = (rev.source, rev.checksum) if rev else None
     if current is not None and current[0] != source:
         return None
+    if current is not None:
+        try:  # unchanged files: nothing to parse (every command and start asks this)
+            if folder_checksum(config.paths.content_dir) == current[1]:
+                return None
+        except OSError:
+            pass  # a file gone: read_content below says which
     bundle = read_content(config.paths.content_dir)
     if current is not None and current[1] == bundle.checksum:
         return None

@@ -318,6 +318,8 @@ class QueueService:
         self._now = now
         self._engine = engine
         self._cats: tuple[float, dict[str, QueueCategoryView]] | None = None
+        # The year's holidays take ~80 ms to work out: here, not in the first resident's tap.
+        public_holiday(self.now().date())
 
     def close(self) -> None:
         if self._engine is not None:

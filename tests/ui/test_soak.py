@@ -7,7 +7,7 @@ It runs in a kiosk process of its own (bench/soak.py's child, on this test worke
 its own data folder: thousands of random events leave tickets, alerts and printouts behind
 that must not reach the other tests' kiosk. The figures go to test-artifacts/soak.json.
 
-KIOSK_SOAK_EVENTS sets the number of events. The default, 2,000, is what every run of the
+KIOSK_SOAK_EVENTS sets the number of events. The default, 1,000, is what every run of the
 suite and CI does: the same tour, the same seed and the same assertions, with the memory line
 fitted through the 31 samples after the 500-event warm-up (one every 50 events; see
 bench/soak.py sample_every). The 10 MB bound then stands for about 6.7 MB per 1,000 events;
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kiosk import PROJECT_ROOT
 
-EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "2000"))
+EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "1000"))
 SEED = 20261126
 
 
