@@ -7,15 +7,16 @@ It runs in a kiosk process of its own (bench/soak.py's child, on this test worke
 its own data folder: thousands of random events leave tickets, alerts and printouts behind
 that must not reach the other tests' kiosk. The figures go to test-artifacts/soak.json.
 
-KIOSK_SOAK_EVENTS sets the number of events. The default, 1,000, is what every run of the
-suite and CI does: the same tour, the same seed and the same assertions, with the memory line
-fitted through the 31 samples after the 500-event warm-up (one every 50 events; see
-bench/soak.py sample_every). The 10 MB bound then stands for about 6.7 MB per 1,000 events;
-the leaks the soak found grew by tens to a hundred MB per 1,000. The full soak of the README's
-figures, 10,000 events (61 samples, one every 125; every screen reached is checked too, from
-5,000 events):
+It is a long drill, so it runs in the slow lane, not in CI's 12 minutes: it runs only when
+KIOSK_SOAK_EVENTS sets the number of events. 1,000 events (six minutes on the 2-core machine
+beside the other tests) keep the same tour, seed and assertions, with the memory line fitted
+through the 30 samples after the 250-event warm-up (one every 25 events; see bench/soak.py
+sample_every); the leaks the soak found grew by tens to a hundred MB per 1,000. The full soak
+of the README's figures, 10,000 events (61 samples, one every 125; every screen reached is
+checked too, from 5,000 events):
 
     bash scripts/test.sh --slow tests/ui/test_soak.py     # this test, KIOSK_SOAK_EVENTS=10000
+    KIOSK_SOAK_EVENTS=1000 .venv/bin/python -m pytest tests/ui/test_soak.py   # the short one
     .venv/bin/python bench/soak.py --events 10000          # the benchmark table
 """
 
@@ -25,12 +26,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk import PROJECT_ROOT
 
-EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "1000"))
+EVENTS = int(os.environ.get("KIOSK_SOAK_EVENTS", "0"))
 SEED = 20261126
 
 
+@pytest.mark.skipif(EVENTS == 0, reason="a long drill: set KIOSK_SOAK_EVENTS, or run "
+                    "bash scripts/test.sh --slow (10,000 events)")
 def test_thousands_of_random_events_leave_no_exception_and_no_leak(tmp_path):
     env = {**os.environ, "SDL_AUDIODRIVER": "dummy", "KIVY_NO_FILELOG": "1",
            "KIVY_NO_ARGS": "1"}
