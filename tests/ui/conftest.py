@@ -83,3 +83,26 @@ def kiosk(kiosk_app):
     # (tests that provoke one on purpose clear the list).
     caught, d.app.crashes[:] = list(d.app.crashes), []
     assert not caught, "unexpected exceptions caught by the kiosk:\n" + "\n".join(caught)
+
+
+STAFF_PIN = "246813"
+
+
+@pytest.fixture
+def staff(kiosk):
+    """A kiosk with the staff PIN set and a clean audit log (no lockout left by another
+    test); afterwards the same, with no printer alert left open."""
+    from sqlalchemy import delete
+
+    from kiosk.db.models import AdminAudit
+    from kiosk.ops.admin import pin_file, write_pin
+
+    core = kiosk.app.core
+    write_pin(pin_file(core.config), STAFF_PIN)
+    with core.Session.begin() as s:
+        s.execute(delete(AdminAudit))
+    yield kiosk
+    with core.Session.begin() as s:
+        s.execute(delete(AdminAudit))
+    core.alerts.clear("printer")
+    kiosk.home()

@@ -19,11 +19,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from sqlalchemy import delete
-
-from kiosk.db.models import AdminAudit
-from kiosk.ops.admin import pin_file, write_pin
 from screens import theme
 from screens.audio_mode import KEY_DOWN
 from screens.widgets import CheckRow
@@ -235,18 +230,6 @@ def test_a_key_pressed_by_accident_turns_audio_mode_on_and_one_tap_turns_it_off(
 
 # --- 4. a clerk and an IT admin -----------------------------------------------------------
 
-@pytest.fixture
-def staff(kiosk):
-    """A PIN set and no audit rows left (no lockout from another test); afterwards the same."""
-    core = kiosk.app.core
-    write_pin(pin_file(core.config), PIN)
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    yield kiosk
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    core.alerts.clear("printer")
-    kiosk.home()
 
 
 def _admin(kiosk):

@@ -3,29 +3,11 @@ status panel, actions with their audit rows, closing itself when idle, and crash
 
 import json
 
-import pytest
-from sqlalchemy import delete
-
-from kiosk.db.models import AdminAudit
-from kiosk.ops.admin import EXIT_TO_DESKTOP, pin_file, write_pin
+from kiosk.ops.admin import EXIT_TO_DESKTOP
 from kiosk.ops.logs import log_file, setup_file_logging
 from screens.kiosk_app import ADMIN_CORNER
 from screens.widgets import Apology
-
-PIN = "246813"
-
-
-@pytest.fixture
-def staff(kiosk):
-    """A kiosk with a PIN set and a clean audit log (no lockout left by another test)."""
-    core = kiosk.app.core
-    write_pin(pin_file(core.config), PIN)
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    yield kiosk
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    kiosk.home()
+from tests.ui.conftest import STAFF_PIN as PIN
 
 
 def corner_taps(kiosk, n: int, gap: float = 0.3) -> None:

@@ -14,11 +14,11 @@ import datetime as dt
 import os
 import random
 
-from tests.ui.test_admin_ui import PIN, audit, corner_taps, enter_pin, staff  # noqa: F401
+from tests.ui.test_admin_ui import PIN, audit, corner_taps, enter_pin
 
 
 def test_wrong_pins_through_the_pad_in_any_rhythm_get_at_most_five_tries_in_five_minutes(
-        staff, monkeypatch):  # noqa: F811
+        staff, monkeypatch):
     admin = staff.app.admin
     now = [dt.datetime(2026, 12, 1, 9, 0)]
     monkeypatch.setattr(admin, "_now", lambda: now[0])

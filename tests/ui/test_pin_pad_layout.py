@@ -5,26 +5,13 @@ the key positions measured before the message, opens the admin side."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete
 
-from kiosk.db.models import AdminAudit
-from kiosk.ops.admin import pin_file, write_pin
 from screens.kiosk_app import ADMIN_CORNER
+from tests.ui.conftest import STAFF_PIN as PIN
 
-PIN = "246813"
 KEYS = "0123456789"
 
 
-@pytest.fixture
-def staff(kiosk):
-    core = kiosk.app.core
-    write_pin(pin_file(core.config), PIN)
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    yield kiosk
-    with core.Session.begin() as s:
-        s.execute(delete(AdminAudit))
-    kiosk.home()
 
 
 def _open_pad(kiosk) -> None:
