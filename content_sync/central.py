@@ -11,8 +11,12 @@ they pull with exactly the code that validates a folder (kiosk.content.format). 
 - `deleted`: a tombstone. A DELETE is turned into `deleted = true` by a trigger, so kiosks learn
   about deletions incrementally.
 - `updated_at`: when, for people.
-- a read-only login role for the kiosks (SELECT only, read-only transactions by default),
-  which may only INSERT usage events into `bom_usage.usage_event` (kiosk.usage.events).
+- one login role per kiosk (`kiosk central add-kiosk NAME`, below), a member of the NOLOGIN
+  group `bom_kiosks`: SELECT only on the content, read-only transactions by default, and
+  row-level security on usage events, heartbeats and alerts so that it writes (and reads)
+  rows under its own kiosk name only;
+- the older shared read-only login role (`bom_kiosk`), still accepted for pulling content and
+  pushing usage events under any name, but without heartbeats or alerts (see add_kiosk).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +34,7 @@ import yaml
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from content_sync.pg import connect
+from content_sync.pg import connect, libpq_url
 from kiosk.content.format import (
     RECORD_KINDS,
     WEEKDAYS,
@@ -259,11 +264,257 @@ def init_central(url: str, *, reader_role: str = DEFAULT_READER_ROLE,
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(usage, role))
         conn.execute(sql.SQL("REVOKE ALL ON {}.usage_event FROM {}").format(usage, role))
         conn.execute(sql.SQL("GRANT INSERT ON {}.usage_event TO {}").format(usage, role))
+        _setup_fleet(conn, reader_role)
         can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s",
                                  (reader_role,)).fetchone()[0]
         rev = conn.execute(f"SELECT revision FROM {SCHEMA}.central_state").fetchone()[0]
     return InitResult(url, not existed, reader_role, bool(can_login), rev)
 
+
+
+# --- one credential per kiosk: the fleet schema and row-level security ----------------------
+#
+# Each kiosk logs in with a role of its own (`bom_kiosk_<name>`, made by add_kiosk), a member
+# of the NOLOGIN group KIOSK_GROUP_ROLE, which holds every grant: SELECT on the content, INSERT
+# on usage events and heartbeats, INSERT/UPDATE/SELECT on alerts. Row-level security on those
+# tables lets a member write (and read) only rows whose kiosk_id is its own kiosk's name, as
+# bom_fleet.kiosk maps role to name (bom_fleet.kiosk_of(current_user)). The owner of the tables
+# (the role `kiosk central init` runs as) is not subject to RLS (not FORCEd): reports and
+# `kiosk fleet` read everything with it. Role settings are not inherited from a group, so each
+# kiosk role gets `default_transaction_read_only = on` itself: a push opens a READ WRITE
+# transaction on purpose, anything else is read-only twice over (by default and by grant).
+FLEET_SCHEMA = "bom_fleet"
+KIOSK_GROUP_ROLE = "bom_kiosks"
+KIOSK_ROLE_PREFIX = "bom_kiosk_"
+# Lowercase letters, digits and inner '-': also what [usage] kiosk_id must be on that kiosk.
+KIOSK_NAME_MAX = 63 - len(KIOSK_ROLE_PREFIX)
+_KIOSK_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+
+_FLEET_DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {FLEET_SCHEMA};
+CREATE TABLE IF NOT EXISTS {FLEET_SCHEMA}.kiosk (
+    name text PRIMARY KEY,                    -- the kiosk_id its rows carry
+    role text NOT NULL UNIQUE,                -- its login role
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+-- The kiosk a role stands for (NULL: none). SECURITY DEFINER: kiosks cannot read the table.
+CREATE OR REPLACE FUNCTION {FLEET_SCHEMA}.kiosk_of(role_name name) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT name FROM {FLEET_SCHEMA}.kiosk WHERE role = role_name::text
+$$;
+REVOKE ALL ON FUNCTION {FLEET_SCHEMA}.kiosk_of(name) FROM PUBLIC;
+
+-- One row per sync that reached the central database; the latest one is the kiosk's state.
+CREATE TABLE IF NOT EXISTS {FLEET_SCHEMA}.heartbeat (
+    kiosk_id text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now(),    -- the central clock (kiosks may not set it)
+    kiosk_time timestamptz,                   -- the kiosk's own clock, to spot a wrong one
+    central_revision bigint,                  -- the central content revision it has
+    content_revision_id integer,              -- its local content revision
+    sync_outcome text,                        -- ok, partial, unchanged, rejected, local...
+    sync_summary text,
+    app_version text
+);
+CREATE INDEX IF NOT EXISTS heartbeat_kiosk_at ON {FLEET_SCHEMA}.heartbeat (kiosk_id, at DESC);
+
+-- The kiosks' staff alerts (kiosk.ops.alerts), mirrored at each sync: open ones upserted by
+-- their local id, those no longer open on the kiosk marked cleared.
+CREATE TABLE IF NOT EXISTS {FLEET_SCHEMA}.alert (
+    kiosk_id text NOT NULL,
+    local_id bigint NOT NULL,
+    raised_at timestamptz NOT NULL,
+    source text NOT NULL,
+    kind text NOT NULL,
+    detail text NOT NULL DEFAULT '',
+    cleared_at timestamptz,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kiosk_id, local_id)
+);
+CREATE INDEX IF NOT EXISTS alert_open ON {FLEET_SCHEMA}.alert (kiosk_id) WHERE cleared_at IS NULL;
+"""
+_OWN = f"kiosk_id = {FLEET_SCHEMA}.kiosk_of(current_user)"
+_HEARTBEAT_COLUMNS = ("kiosk_id, kiosk_time, central_revision, content_revision_id, "
+                      "sync_outcome, sync_summary, app_version")
+_ALERT_INSERT = "kiosk_id, local_id, raised_at, source, kind, detail, cleared_at"
+_ALERT_UPDATE = "raised_at, source, kind, detail, cleared_at, updated_at"
+# (table, policy, command, USING, WITH CHECK): all TO the kiosks' group.
+_POLICIES = (
+    (f"{USAGE_SCHEMA}.usage_event", "kiosk_insert_own", "INSERT", None, _OWN),
+    (f"{FLEET_SCHEMA}.heartbeat", "kiosk_insert_own", "INSERT", None, _OWN),
+    (f"{FLEET_SCHEMA}.alert", "kiosk_select_own", "SELECT", _OWN, None),
+    (f"{FLEET_SCHEMA}.alert", "kiosk_insert_own", "INSERT", None, _OWN),
+    (f"{FLEET_SCHEMA}.alert", "kiosk_update_own", "UPDATE", _OWN, _OWN),
+)
+
+
+def kiosk_name_problem(name: object) -> str | None:
+    """Why `name` cannot be a kiosk's name, or None."""
+    if not isinstance(name, str) or not name:
+        return "a kiosk name is needed"
+    if len(name) > KIOSK_NAME_MAX:
+        return f"kiosk name {name[:20]!r}...: longer than {KIOSK_NAME_MAX} characters"
+    if not _KIOSK_NAME.fullmatch(name):
+        return (f"kiosk name {name!r}: use lowercase Latin letters, digits and '-' (not first "
+                f"or last), e.g. 'hall-1'; it must equal the kiosk's [usage] kiosk_id")
+    return None
+
+
+def kiosk_role(name: str) -> str:
+    """The login role of kiosk `name` ('hall-1' -> 'bom_kiosk_hall_1'; names have no '_', so
+    two names never share a role)."""
+    problem = kiosk_name_problem(name)
+    if problem:
+        raise CentralError(problem)
+    return KIOSK_ROLE_PREFIX + name.replace("-", "_")
+
+
+def _setup_fleet(conn, reader_role: str) -> None:
+    """The fleet tables, the kiosks' group role, its grants and the RLS policies (inside
+    init_central's transaction; safe to run again)."""
+    if reader_role == KIOSK_GROUP_ROLE:
+        raise CentralError(f"{KIOSK_GROUP_ROLE!r} is the kiosks' group role: choose another "
+                           f"name for the shared role")
+    conn.execute(_FLEET_DDL)
+    group = sql.Identifier(KIOSK_GROUP_ROLE)
+    if not _role_exists(conn, KIOSK_GROUP_ROLE):
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(group))
+    content, usage, fleet = (sql.Identifier(n) for n in (SCHEMA, USAGE_SCHEMA, FLEET_SCHEMA))
+    for statement in (
+            "GRANT CONNECT ON DATABASE {db} TO {g}",
+            "GRANT USAGE ON SCHEMA {content} TO {g}",
+            "GRANT SELECT ON ALL TABLES IN SCHEMA {content} TO {g}",
+            "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {content} FROM {g}",
+            "GRANT USAGE ON SCHEMA {usage} TO {g}",
+            "REVOKE ALL ON {usage}.usage_event FROM {g}",
+            "GRANT INSERT ON {usage}.usage_event TO {g}",
+            "GRANT USAGE ON SCHEMA {fleet} TO {g}",
+            "REVOKE ALL ON ALL TABLES IN SCHEMA {fleet} FROM {g}",
+            "GRANT EXECUTE ON FUNCTION {fleet}.kiosk_of(name) TO {g}",
+            f"GRANT INSERT ({_HEARTBEAT_COLUMNS}) ON {{fleet}}.heartbeat TO {{g}}",
+            "GRANT SELECT ON {fleet}.alert TO {g}",
+            f"GRANT INSERT ({_ALERT_INSERT}), UPDATE ({_ALERT_UPDATE}) "
+            f"ON {{fleet}}.alert TO {{g}}"):
+        conn.execute(sql.SQL(statement).format(
+            db=sql.Identifier(conn.info.dbname), g=group, content=content, usage=usage,
+            fleet=fleet))
+    for table in (f"{USAGE_SCHEMA}.usage_event", f"{FLEET_SCHEMA}.heartbeat",
+                  f"{FLEET_SCHEMA}.alert", f"{FLEET_SCHEMA}.kiosk"):
+        conn.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    for table, name, command, using, check in _POLICIES:
+        conn.execute(f"DROP POLICY IF EXISTS {name} ON {table}")
+        conn.execute(f"CREATE POLICY {name} ON {table} FOR {command} TO {KIOSK_GROUP_ROLE}"
+                     + (f" USING ({using})" if using else "")
+                     + (f" WITH CHECK ({check})" if check else ""))
+    # The shared role of older setups: still inserts usage events under any name (RLS would
+    # refuse it everything without a policy). Retire it with ALTER ROLE ... NOLOGIN once every
+    # kiosk has its own credential (docs/operations.md).
+    conn.execute(f"DROP POLICY IF EXISTS shared_role_insert ON {USAGE_SCHEMA}.usage_event")
+    conn.execute(sql.SQL("CREATE POLICY shared_role_insert ON {}.usage_event FOR INSERT TO {} "
+                         "WITH CHECK (true)").format(usage, sql.Identifier(reader_role)))
+
+
+@dataclass(frozen=True)
+class KioskCredential:
+    name: str
+    role: str
+    password: str            # shown once; the database keeps only its SCRAM verifier
+    sync_url: str            # KIOSK_SYNC_URL for the kiosk's sync.env (no password in it)
+    new: bool                # False: an existing kiosk was given a new password
+
+    def env_lines(self) -> str:
+        return f"KIOSK_SYNC_URL={self.sync_url}\nKIOSK_SYNC_PASSWORD={self.password}\n"
+
+
+@dataclass(frozen=True)
+class KioskEntry:
+    name: str
+    role: str
+    created_at: dt.datetime
+    can_login: bool
+
+
+def kiosk_sync_url(admin_url: str, role: str) -> str:
+    """The admin URL with the kiosk's role as user and without any password."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(libpq_url(admin_url)).set(username=role, password=None)
+    query = {k: v for k, v in u.query.items() if k.lower() != "password"}
+    return u.set(query=query).render_as_string(hide_password=False)
+
+
+def require_fleet_tables(conn) -> None:
+    if not conn.execute("SELECT to_regclass(%s) IS NOT NULL",
+                        (f"{FLEET_SCHEMA}.kiosk",)).fetchone()[0]:
+        raise CentralError("the central database has no kiosk table yet: run `kiosk central "
+                           "init` first (again, if it was made by an older version)")
+
+
+def add_kiosk(url: str, name: str, *, new_password: bool = False,
+              password: str | None = None, connect_timeout: float = 10.0) -> KioskCredential:
+    """Register kiosk `name` with a login role and a generated password of its own; with
+    `new_password`, give an existing kiosk a new one (the old one stops working)."""
+    role = kiosk_role(name)
+    secret = secrets.token_urlsafe(24)  # 192 bits; URL- and env-file-safe characters
+    with connect(url, password=password, connect_timeout=connect_timeout,
+                 statement_timeout=None, application_name="bom-central") as conn, \
+            conn.transaction():
+        require_fleet_tables(conn)
+        row = conn.execute(f"SELECT role FROM {FLEET_SCHEMA}.kiosk WHERE name = %s",
+                           (name,)).fetchone()
+        if row is not None and not new_password:
+            raise CentralError(f"kiosk {name!r} exists already (role {row[0]}); give "
+                               f"--new-password to replace its password")
+        if row is None and new_password:
+            raise CentralError(f"no kiosk {name!r} here: add it without --new-password")
+        if row is None and _role_exists(conn, role):
+            raise CentralError(f"a role {role} exists already but is not a kiosk of this "
+                               f"database (another database on the same server, or left "
+                               f"over): drop it, or choose another kiosk name")
+        # Only the SCRAM verifier travels and is stored: the password is in no SQL text, so
+        # in no server log.
+        verifier = conn.pgconn.encrypt_password(secret.encode(), role.encode(),
+                                                b"scram-sha-256").decode()
+        ident = sql.Identifier(role)
+        if row is None:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+                ident, sql.Literal(verifier), sql.Identifier(KIOSK_GROUP_ROLE)))
+            conn.execute(sql.SQL("ALTER ROLE {} SET default_transaction_read_only = on")
+                         .format(ident))
+            conn.execute(f"INSERT INTO {FLEET_SCHEMA}.kiosk (name, role) VALUES (%s, %s)",
+                         (name, role))
+        else:
+            conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+                ident, sql.Literal(verifier)))
+    return KioskCredential(name, role, secret, kiosk_sync_url(url, role), row is None)
+
+
+def remove_kiosk(url: str, name: str, *, password: str | None = None,
+                 connect_timeout: float = 10.0) -> str:
+    """Drop kiosk `name`'s role (its credential stops working at once for new connections)
+    and its registration; its heartbeats, alerts and usage events stay. Returns the role."""
+    role = kiosk_role(name)
+    with connect(url, password=password, connect_timeout=connect_timeout,
+                 statement_timeout=None, application_name="bom-central") as conn, \
+            conn.transaction():
+        require_fleet_tables(conn)
+        row = conn.execute(f"DELETE FROM {FLEET_SCHEMA}.kiosk WHERE name = %s RETURNING role",
+                           (name,)).fetchone()
+        if row is None:
+            raise CentralError(f"no kiosk {name!r} here")
+        if _role_exists(conn, row[0]):
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(row[0])))
+    return role
+
+
+def list_kiosks(url: str, *, password: str | None = None,
+                connect_timeout: float = 10.0) -> list[KioskEntry]:
+    with connect(url, password=password, connect_timeout=connect_timeout, read_only=True,
+                 statement_timeout=None, application_name="bom-central") as conn:
+        require_fleet_tables(conn)
+        rows = conn.execute(f"SELECT k.name, k.role, k.created_at, coalesce(r.rolcanlogin, "
+                            f"false) FROM {FLEET_SCHEMA}.kiosk k LEFT JOIN pg_roles r "
+                            f"ON r.rolname = k.role ORDER BY k.name").fetchall()
+    return [KioskEntry(*r) for r in rows]
 
 def _jsonable(value: Any) -> Any:
     """YAML values as JSON: dates become ISO strings (the content format accepts both)."""
@@ -369,9 +620,11 @@ _ORDER = {
                  "legal_basis appeal appeal_none notes online_url valid_from last_reviewed "
                  "source_url keywords unconfirmed",
     "synonym": "words means",
+    "closure": "code date until kind hours reason unconfirmed",
 }
 _LANG_ORDER = ("pl", "en", "uk")
-_DATE_FIELDS = frozenset({"valid_from", "valid_to", "last_reviewed", "published"})
+_DATE_FIELDS = frozenset({"valid_from", "valid_to", "last_reviewed", "published", "date",
+                          "until"})
 
 
 def _ordered(kind: str, data: dict) -> dict:

@@ -491,6 +491,7 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
     outcome = "local"
     engine = None
     provisional: list[int] = []  # the id of the report saved before audio rendering
+    reached_source: SyncSource | None = None  # heartbeat and alerts go there (fleet_push)
 
     def checkpoint(so_far: str) -> None:
         """Store the report as it stands before the long audio rendering, so a sync killed
@@ -534,6 +535,7 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
             finally:  # every night, whatever became of the content, if the server answers
                 if reached:
                     _push_usage(cfg, Session_, source, draft["detail"])
+                    reached_source = source
     except SyncFailure as exc:
         outcome = exc.outcome
         draft["detail"]["error"] = str(exc)
@@ -547,6 +549,11 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
                             duration_s=time.monotonic() - t0, **draft)
     if Session_ is not None:
         report = _record(Session_, cfg, report, replace=provisional[-1] if provisional else None)
+        if reached_source is not None:  # after _record: its outcome and alerts go up
+            from content_sync.fleet_push import push_after_sync
+
+            report.detail["fleet"] = push_after_sync(
+                cfg, Session_, reached_source.url, reached_source.password, report)
     if engine is not None:
         engine.dispose()
     return report

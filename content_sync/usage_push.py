@@ -10,18 +10,24 @@ A crash or kill between 2 and 3 leaves the batch unmarked; the next push sends i
 the central database ignores what it has. A crash before 2's commit leaves nothing centrally.
 So every event is counted once, whatever fails when. Then events older than the retention
 period are deleted locally (kiosk.usage.events.prune).
+
+With a kiosk's own credential (`kiosk central add-kiosk NAME`), row-level security accepts only
+events whose kiosk_id is that kiosk's name; an event under another name fails the whole batch
+with UsagePushRefused, which names both (the events stay unpushed until the names agree).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy.orm import Session, sessionmaker
 
-from content_sync.central import USAGE_SCHEMA
+from content_sync.central import FLEET_SCHEMA, USAGE_SCHEMA
 from content_sync.pg import connect
 from kiosk.usage.events import mark_pushed, prune, unpushed
 
@@ -30,6 +36,10 @@ log = logging.getLogger(__name__)
 _COLUMNS = ("id", "kiosk_id", "at", "kind", "symbol", "name", "value", "count", "detail")
 _INSERT = (f"INSERT INTO {USAGE_SCHEMA}.usage_event ({', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT DO NOTHING")
+
+
+class UsagePushRefused(RuntimeError):
+    """Row-level security refused events under a kiosk name not the credential's own."""
 
 
 @dataclass
@@ -71,12 +81,29 @@ def _push(Session_, url, password, batch, connect_timeout, statement_timeout,
         while rows := unpushed(Session_, batch):
             params = [tuple(Jsonb(r[c]) if c == "detail" and r[c] is not None else r[c]
                             for c in _COLUMNS) for r in rows]
-            with conn.transaction(), conn.cursor() as cur:
-                cur.executemany(_INSERT, params)
-                new = cur.rowcount
+            try:
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(_INSERT, params)
+                    new = cur.rowcount
+            except psycopg.errors.InsufficientPrivilege as exc:
+                if "row-level security" not in str(exc):
+                    raise
+                raise UsagePushRefused(_refusal(conn, {r["kiosk_id"] for r in rows})) from None
             if after_central_commit is not None:
                 after_central_commit(rows)
             mark_pushed(Session_, [r["id"] for r in rows])
             result.sent += len(rows)
             result.new += max(new, 0)
             result.batches += 1
+
+
+def _refusal(conn, names: set[str]) -> str:
+    mine = None
+    with contextlib.suppress(psycopg.Error), conn.transaction():
+        mine = conn.execute(f"SELECT {FLEET_SCHEMA}.kiosk_of(current_user)").fetchone()[0]
+    listed = ", ".join(repr(n) for n in sorted(names))
+    if mine is None:
+        return (f"the central database refused usage events of kiosk {listed}: this "
+                f"credential is no registered kiosk's (`kiosk central add-kiosk NAME`)")
+    return (f"the central database refused usage events of kiosk {listed}: this credential "
+            f"belongs to kiosk {mine!r}; set [usage] kiosk_id = \"{mine}\" in kiosk.toml")

@@ -1,4 +1,5 @@
-"""`kiosk sync` and `kiosk central init|import|export`, registered by kiosk/cli.py.
+"""`kiosk sync` and `kiosk central init|import|export|add-kiosk|remove-kiosk|kiosks`,
+registered by entrypoints/cli.py.
 
 `kiosk sync` exit codes (kiosk.ops.sync_reports): 0 synced or nothing to do; 1 synced (or
 nothing changed), but central records are rejected: the kiosk keeps their last good version,
@@ -55,6 +56,9 @@ def cmd_sync(args, cfg) -> int:
             print(f"  rejected {r['kind']} {r['key']!r}: {r['reason']}{kept}", file=out)
         if report.failed:
             print("The kiosk keeps showing its last good content.", file=out)
+        fleet = report.detail.get("fleet", "")
+        if fleet.startswith("failed"):
+            print(f"heartbeat and alerts: {fleet}", file=sys.stderr)
     return report.exit_code
 
 
@@ -112,10 +116,9 @@ def cmd_central_init(args, cfg) -> int:
             return 0
         print(f"{'created' if r.created else 'updated'} the central content schema in "
               f"{redact(r.url)} (revision {r.revision})")
-        print(f"read-only kiosk role: {r.reader_role}"
-              + ("" if r.reader_can_login else
-                 f" (cannot log in yet: set ${READER_PASSWORD_ENV} and run init again, or "
-                 f"ALTER ROLE {r.reader_role} LOGIN PASSWORD '...')"))
+        print(f"shared read-only kiosk role (older setups): {r.reader_role}"
+              + ("" if r.reader_can_login else " (cannot log in)"))
+        print("give each kiosk a credential of its own: kiosk central add-kiosk NAME")
         return 0
     return _central_errors(action)
 
@@ -165,6 +168,92 @@ def cmd_central_export(args, cfg) -> int:
     return _central_errors(action)
 
 
+def cmd_central_add_kiosk(args, cfg) -> int:
+    from content_sync.central import CentralError, add_kiosk, kiosk_name_problem
+
+    problem = kiosk_name_problem(args.name)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+
+    def action():
+        try:
+            c = add_kiosk(url, args.name, new_password=args.new_password)
+        except CentralError as exc:
+            if "run `kiosk central init`" in str(exc):
+                raise
+            print(f"central database: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            _print_json({"ok": True, "kiosk": c.name, "role": c.role, "new": c.new,
+                         "sync_url": c.sync_url, "password": c.password})
+            return 0
+        print(f"{'added kiosk' if c.new else 'new password for kiosk'} {c.name!r} "
+              f"(login role {c.role}).")
+        print("Put these two lines in the kiosk's /etc/bom-kiosk/sync.env (root, mode 0600); "
+              "the password is shown only now:")
+        print()
+        print(c.env_lines(), end="")
+        print()
+        print(f"and in its kiosk.toml: [usage] kiosk_id = \"{c.name}\" (its rows must carry "
+              f"this name).")
+        return 0
+    return _central_errors(action)
+
+
+def cmd_central_remove_kiosk(args, cfg) -> int:
+    from content_sync.central import CentralError, kiosk_name_problem, remove_kiosk
+
+    problem = kiosk_name_problem(args.name)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+
+    def action():
+        try:
+            role = remove_kiosk(url, args.name)
+        except CentralError as exc:
+            if "run `kiosk central init`" in str(exc):
+                raise
+            print(f"central database: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            _print_json({"ok": True, "kiosk": args.name, "role": role})
+        else:
+            print(f"removed kiosk {args.name!r}: role {role} dropped (its heartbeats, alerts "
+                  f"and usage events stay)")
+        return 0
+    return _central_errors(action)
+
+
+def cmd_central_kiosks(args, cfg) -> int:
+    from content_sync.central import list_kiosks
+
+    url = _central_url(args)
+    if not url:
+        return EXIT_USAGE
+
+    def action():
+        kiosks = list_kiosks(url)
+        if args.json:
+            _print_json([{"name": k.name, "role": k.role, "created_at": k.created_at,
+                          "can_login": k.can_login} for k in kiosks])
+            return 0
+        if not kiosks:
+            print("no kiosks yet: `kiosk central add-kiosk NAME`")
+        for k in kiosks:
+            print(f"{k.name:<24} {k.role:<34} added {k.created_at.astimezone():%Y-%m-%d %H:%M}"
+                  + ("" if k.can_login else "  (cannot log in)"))
+        return 0
+    return _central_errors(action)
+
+
 def add_sync_commands(sub) -> None:
     sy = sub.add_parser(
         "sync", help="pull new content from the central database (exit 0 ok, 1 some records "
@@ -189,7 +278,8 @@ def add_sync_commands(sub) -> None:
     sy.add_argument("--json", action="store_true", help="print the sync report as JSON")
     sy.set_defaults(func=cmd_sync)
 
-    ce = sub.add_parser("central", help="the central content database: init, import, export",
+    ce = sub.add_parser("central", help="the central content database: init, import, export, "
+                        "add-kiosk, remove-kiosk, kiosks",
                         description="Tools for IT staff and content editors. The URL comes "
                         f"from --url or ${CENTRAL_URL_ENV}; keep passwords in ~/.pgpass or "
                         "$PGPASSWORD.")
@@ -217,3 +307,23 @@ def add_sync_commands(sub) -> None:
     exp.add_argument("folder", help="folder to write (its old procedure files are replaced)")
     url_arg(exp)
     exp.set_defaults(func=cmd_central_export)
+    ak = csub.add_parser("add-kiosk", help="give a kiosk a login role of its own and print "
+                         "its generated password once (content read-only; usage events, "
+                         "heartbeats and alerts under its own name only)")
+    ak.add_argument("name", help="the kiosk's name = its [usage] kiosk_id: lowercase letters, "
+                    "digits and '-', e.g. hall-1")
+    ak.add_argument("--new-password", action="store_true",
+                    help="the kiosk exists: replace its password (the old one stops working)")
+    url_arg(ak)
+    ak.set_defaults(func=cmd_central_add_kiosk)
+    rk = csub.add_parser("remove-kiosk", help="drop a kiosk's role (its data stays)")
+    rk.add_argument("name")
+    url_arg(rk)
+    rk.set_defaults(func=cmd_central_remove_kiosk)
+    lk = csub.add_parser("kiosks", help="the kiosks with a credential of their own")
+    url_arg(lk)
+    lk.set_defaults(func=cmd_central_kiosks)
+
+    from entrypoints.fleet_cli import add_fleet_command
+
+    add_fleet_command(sub)  # kiosk fleet: it reads what `central add-kiosk` set up
