@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskConfig
 from kiosk.core import Core
@@ -66,3 +67,44 @@ def build_app(cfg: KioskConfig, core: Core, now: Callable[[], float] = time.mono
         tz = ZoneInfo(cfg.office.timezone)
         core.queue_clock = lambda: today().replace(tzinfo=tz)
     return KioskApp(cfg, core, now=now, today=today or office_clock(cfg))
+
+
+class StopSignals:
+    """SIGTERM and SIGINT end the kiosk and the hall display cleanly (exit 0), through the
+    app's `stop_on_signal` on the UI thread; a window close stays the lock-down's to refuse.
+
+    Installed before Kivy opens its window: SDL then leaves SIGTERM alone (it only takes a
+    signal whose handler is still the default), instead of turning it into a close request
+    that the lock-down refuses (systemd would wait 90 s and kill). A signal that arrives
+    before the app exists is kept and acted on when it is attached."""
+
+    def __init__(self) -> None:
+        self._app: Any = None
+        self._pending: str | None = None
+
+    def install(self) -> StopSignals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_signal)
+        return self
+
+    def attach(self, app: Any) -> None:
+        self._app = app
+        if self._pending is not None:
+            self._forward(self._pending)
+
+    def _on_signal(self, signum: int, _frame) -> None:
+        # Runs on the main thread between two bytecodes of whatever it interrupted: it only
+        # schedules the stop for the next frame.
+        name = signal.Signals(signum).name
+        if self._app is None:
+            self._pending = name
+        else:
+            self._forward(name)
+
+    def _forward(self, name: str) -> None:
+        from kivy.clock import Clock
+
+        app = self._app
+        # The kiosk has its own (it must let the lock-down know); the display just stops.
+        stop = getattr(app, "stop_on_signal", lambda _name: app.stop())
+        Clock.schedule_once(lambda _dt: stop(name))

@@ -24,6 +24,8 @@ counters) off the UI thread.
   `current()` is therefore also asked on the worker thread: keep it a cheap read.
 - An exception raised by `done` or `error` themselves is an ordinary UI fault: Kivy hands it
   to the kiosk's crash handler (Home and an apology).
+- When the kiosk is stopped (SIGTERM from systemd), `wait_idle(seconds)` gives the jobs still
+  running that long to end, and names those that did not (a print on a hung printer).
 
 Each job (or each serial line while it has work) gets its own daemon thread rather than a
 shared pool: jobs come at a human pace (a tap, a key), a thread costs next to nothing at
@@ -85,6 +87,7 @@ def run_in_background(work: Callable[[], Any], *, name: str,
         if serial is not None and current is not None and not current():
             log.debug("%s: stale before it started; skipped", name)
             return
+        key = _running.begin(name)
         try:
             result = work()
         except Exception as exc:
@@ -96,12 +99,48 @@ def run_in_background(work: Callable[[], Any], *, name: str,
                 log.exception("%s failed", name)
             hand_back(error, exc)
             return
+        finally:
+            _running.end(key)
         hand_back(done, result)
 
     if serial is None:
         threading.Thread(target=job, daemon=True, name=name).start()
     else:
         _enqueue(serial, job)
+
+
+class _Running:
+    """The jobs whose `work()` is running now, so that a stop can wait for them."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[int, str] = {}
+        self._keys = iter(range(1, 1 << 62))
+        self._changed = threading.Condition()
+
+    def begin(self, name: str) -> int:
+        with self._changed:
+            key = next(self._keys)
+            self._jobs[key] = name
+            return key
+
+    def end(self, key: int) -> None:
+        with self._changed:
+            self._jobs.pop(key, None)
+            self._changed.notify_all()
+
+    def wait_idle(self, seconds: float) -> list[str]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._jobs, timeout=seconds)
+            return sorted(self._jobs.values())
+
+
+_running = _Running()
+
+
+def wait_idle(seconds: float) -> list[str]:
+    """Wait up to `seconds` for every running job's `work()` to end; returns the names of
+    those still running (empty when all ended). Called on the UI thread only at a stop."""
+    return _running.wait_idle(seconds)
 
 
 # --- serial lines: one daemon thread per line while it has jobs ---------------------------

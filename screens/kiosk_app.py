@@ -39,6 +39,9 @@ SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rat
                   "forms", "form", "ticket", "printing", "accessibility", "search",
                   "admin_pin", "admin")
 CORNER_HOLD_S = 2.0
+# How long a stop waits for a print or queue write under way (deploy/bom-kiosk.service gives
+# the whole stop TimeoutStopSec=10s; `kiosk run` must end within 5 s of SIGTERM).
+STOP_GRACE_S = 2.5
 ADMIN_SCREENS = ("admin_pin", "admin")
 # Keys that would leave a desktop app or open its settings: in the kiosk they do nothing at all.
 # Escape, F1 (Kivy's settings), Android back and menu, the PC menu/application keys, Alt+F4.
@@ -70,6 +73,7 @@ class KioskApp(App):
         self.admin = core.admin
         self.exit_code = 0  # what `kiosk run` exits with (kiosk.ops.admin.EXIT_*)
         self._leaving = False  # only the admin side may close the window
+        self._stopped = False
         self.crashes: list[str] = []  # exceptions the crash handler caught, oldest first
         self._corner_taps: list[float] = []
         self._started = time.time()
@@ -115,6 +119,30 @@ class KioskApp(App):
                          lang=self.lang, title=self.manager.current_screen.audio_intro())
         if os.environ.get(EXIT_AFTER_READY_ENV):
             Clock.schedule_once(lambda *_: self.stop(), 0)
+        else:
+            self._probed: tuple | None = None
+            Clock.schedule_interval(self._probe_screen, 0.2)
+
+    def _probe_screen(self, _dt) -> None:
+        """With a ready file (tests, drills): keep it saying which screen is shown and where
+        its buttons are, in X's pixels (origin top left), so that a test can tap a kiosk
+        running as its own process as a finger would, through the X server."""
+        from kivy.uix.behaviors import ButtonBehavior
+
+        buttons: dict[str, list[int]] = {}
+        for w in self.manager.current_screen.walk(restrict=True):
+            label = getattr(w, "text", "") or getattr(w, "title", "")
+            if isinstance(w, ButtonBehavior) and not w.disabled and label:
+                x, y = w.to_window(*w.center)
+                if 0 <= x < Window.width and 0 <= y < Window.height:
+                    buttons.setdefault(label, [round(x), round(Window.height - y)])
+        state = (self.manager.current, buttons)
+        if state != self._probed:
+            self._probed = state
+            info = Window.get_window_info()
+            write_ready_file(Path(os.environ[READY_FILE_ENV]), screen=self.manager.current,
+                             lang=self.lang, buttons=buttons,
+                             window=getattr(info, "window", None))
 
     # --- kiosk lock-down ------------------------------------------------------------------
     def open_settings(self, *args):
@@ -379,11 +407,33 @@ class KioskApp(App):
         self._stop_reason = reason
         self.stop()
 
+    def stop_on_signal(self, signame: str) -> None:
+        """SIGTERM (systemctl stop or restart) or SIGINT (Ctrl-C in a terminal): a clean
+        stop with exit code 0. Unlike a window close, which stays refused."""
+        if self._leaving:
+            return
+        log.info("stopping on %s", signame, extra={"event": "stop"})
+        self.leave(0, signame)
+
     def on_stop(self):
         from kivy.base import ExceptionManager
 
+        from screens.background import wait_idle
+
+        if self._stopped:
+            return  # Kivy's App.run() calls stop() again once its loop has ended
+        self._stopped = True
         ExceptionManager.remove_handler(self._crash_handler)
         sd_notify("STOPPING=1")
+        # A print or a queue write under way gets a moment to end; a print that does not
+        # (a hung printer) is recorded as not printed, its ticket still valid. Within the
+        # unit's TimeoutStopSec, with the core's close (usage flushed) still to come.
+        still = wait_idle(STOP_GRACE_S)
+        if still:
+            abandoned = self.manager.get_screen("printing").abandon_unfinished()
+            log.warning("stopped with work unfinished: %s; not printed: %s",
+                        ", ".join(still), ", ".join(abandoned) or "nothing",
+                        extra={"event": "stop"})
         self._beat(stopped=True, reason=getattr(self, "_stop_reason", "stopped"))
 
     def _beat(self, *_args, **extra) -> None:

@@ -12,6 +12,8 @@ instead: "We do not know if your ticket printed.", check the slot, the number on
 from __future__ import annotations
 
 import itertools
+import logging
+from typing import Any
 
 from kivy.uix.widget import Widget
 
@@ -23,6 +25,7 @@ from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import KLabel, PrimaryButton, QRCode, TitleLabel
 
+log = logging.getLogger(__name__)
 _job_ids = itertools.count(1)
 WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
 
@@ -43,6 +46,7 @@ class PrintingScreen(KioskScreen):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.results: dict[int, PrintResult | None] = {}  # job -> result (None: printing)
+        self._in_flight: dict[int, tuple[str, Any]] = {}  # job -> (what, ticket)
 
     def crumb(self, what: str, job: int, ticket=None, **_params) -> str:
         return spaced_code(ticket.code) if ticket is not None else self._(WHAT.get(what, what))
@@ -143,25 +147,62 @@ class PrintingScreen(KioskScreen):
 
     def _start(self, what: str, job: int, params: dict) -> None:
         app, printing = self.app, self.app.core.printing
+        usage = app.core.usage
         ticket, symbol, lang = params.get("ticket"), params.get("symbol"), app.lang
         if what == "ticket":
-            def work() -> PrintResult:
+            def send() -> PrintResult:
                 return printing.print_ticket(
                     ticket, printing.ticket_document(ticket, lang, symbol))
         elif what == "card":
             now, have = app.today(), frozenset(app.session.ticked.get(symbol, ()))
 
-            def work() -> PrintResult:
+            def send() -> PrintResult:
                 return printing.print_document(
                     printing.card_document(symbol, lang, now=now, have=have))
         else:
             raise ValueError(f"nothing to print for {what!r}")
+
+        def work() -> PrintResult:
+            # The outcome is counted here, not on the UI thread: a stop that waits for this
+            # job (kiosk_app.on_stop) must find it counted although the UI loop has ended.
+            # A job abandoned at a stop was counted there (pop() decides who counts it).
+            try:
+                result = send()
+            except Exception:
+                if self._in_flight.pop(job, None) is not None:
+                    usage.printed(what, PrinterState.ERROR.value)
+                raise
+            if self._in_flight.pop(job, None) is not None:
+                usage.printed(what, "ok" if result.ok else result.state.value)
+            return result
+
         self.results[job] = None
+        self._in_flight[job] = (what, ticket)
         # No staleness token: the result is kept under its job number whatever the resident
         # does meanwhile, and shown only if this job's screen is on show (_finished).
         run_in_background(work, name=f"print-{what}-{job}",
                           done=lambda result: self._finished(job, result, what),
                           error=lambda exc: self._failed(job, what, exc))
+
+    def abandon_unfinished(self) -> list[str]:
+        """At a stop, for the jobs still at the printer: the ticket is recorded as not printed
+        (it stays valid: the desk calls its number) and the outcome is counted as
+        interrupted. Returns what was abandoned, for the log."""
+        abandoned = []
+        for job, (what, ticket) in list(self._in_flight.items()):
+            if self._in_flight.pop(job, None) is None:
+                continue  # it ended just now and counted itself
+            self.app.core.usage.printed(what, "interrupted")
+            if ticket is not None:
+                try:
+                    self.app.core.queue.mark_printed(ticket.id, False)
+                except Exception:
+                    log.exception("could not record that ticket %s was not printed",
+                                  ticket.code)
+                abandoned.append(f"{what} {ticket.code}")
+            else:
+                abandoned.append(what)
+        return abandoned
 
     def _failed(self, job: int, what: str, exc: Exception) -> None:
         """Printing raised instead of answering: to the resident it is a printer that does not
@@ -176,7 +217,6 @@ class PrintingScreen(KioskScreen):
 
     def _finished(self, job: int, result: PrintResult, what: str) -> None:
         self.results[job] = result
-        self.app.core.usage.printed(what, "ok" if result.ok else result.state.value)
         if self.manager and self.manager.current == self.name and self.params.get("job") == job:
             self.refresh()
 
