@@ -82,6 +82,7 @@ class KioskScreen(Screen):
     def clear(self) -> None:
         self.body.clear_widgets()
         self.ids.scroll.scroll_y = 1
+        self.ids.scroll.halt()  # the last gesture's glide must not carry the new column off
 
     def release(self) -> None:
         """Forget what the screen shows, at the end of a visit. Every show renders afresh,

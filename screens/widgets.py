@@ -183,6 +183,24 @@ class BodyScroll(ScrollView):
         self.funbind("bar_color", self._change_bar_color)
         super().update_from_scroll(*largs)
 
+    def halt(self) -> None:
+        """End any glide or spring-back, leaving the column where scroll_x/scroll_y put it.
+
+        Called when the screen is filled afresh. Kivy's scroll effects keep the motion of the
+        last gesture (a fling, the spring back from past the end of the list) after the
+        content is replaced, and setting scroll_y does not reach them: the new column began
+        at its top, then the old motion went on and threw it past its end. A resident who
+        tapped a tile while the list still glided and came back saw the list fly off, and
+        the next drag and tap went astray (issue 19, tests/ui/test_tap_after_drag.py)."""
+        for effect in (self.effect_x, self.effect_y):
+            if effect is None:
+                continue
+            effect.trigger_velocity_update.cancel()
+            effect.is_manual = False
+            effect.velocity = 0
+        # The effects' values from the scroll position, as Kivy does when a touch starts.
+        self._update_effect_bounds()
+
     @property
     def body(self):
         return self.ids.body

@@ -1,6 +1,7 @@
-"""Real X11 input for the kiosk window under Xvfb: key presses through the XTEST extension
-(as a keyboard would send them) and the window manager's close request (WM_DELETE_WINDOW, as
-Alt+F4 or a title bar's close button would). Plain ctypes over libX11/libXtst."""
+"""Real X11 input for the kiosk window under Xvfb: key presses and pointer motion and buttons
+through the XTEST extension (as a keyboard or a touch screen's pointer would send them) and the
+window manager's close request (WM_DELETE_WINDOW, as Alt+F4 or a title bar's close button
+would). Plain ctypes over libX11/libXtst."""
 
 from __future__ import annotations
 
@@ -24,8 +25,22 @@ _x11.XSetInputFocus.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, c
 _x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
                             ctypes.c_void_p]
 _x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+_x11.XDefaultRootWindow.restype = ctypes.c_ulong
+_x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+_x11.XTranslateCoordinates.restype = ctypes.c_int
+_x11.XTranslateCoordinates.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
+                                       ctypes.c_int, ctypes.c_int,
+                                       ctypes.POINTER(ctypes.c_int),
+                                       ctypes.POINTER(ctypes.c_int),
+                                       ctypes.POINTER(ctypes.c_ulong)]
 _xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
                                     ctypes.c_ulong]
+# XTestFakeMotionEvent(display, screen (-1: the pointer's), x, y, delay ms)
+_xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                       ctypes.c_int, ctypes.c_ulong]
+# XTestFakeButtonEvent(display, button, is_press, delay ms)
+_xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                       ctypes.c_ulong]
 
 
 class _ClientMessage(ctypes.Structure):
@@ -66,6 +81,36 @@ class XInput:
         for c in reversed(codes):
             _xtst.XTestFakeKeyEvent(self.dpy, c, 0, 0)
         _x11.XSync(self.dpy, 0)
+
+    # --- the pointer (a touch screen's finger, as X sees it) ---------------------------------
+    def root_xy(self, x: int, y: int) -> tuple[int, int]:
+        """The screen position of the window's pixel (x, y), X's way: from the top left."""
+        rx, ry, child = ctypes.c_int(), ctypes.c_int(), ctypes.c_ulong()
+        ok = _x11.XTranslateCoordinates(self.dpy, self.window, _x11.XDefaultRootWindow(self.dpy),
+                                        int(x), int(y), ctypes.byref(rx), ctypes.byref(ry),
+                                        ctypes.byref(child))
+        assert ok, "the window is not on the X screen"
+        return rx.value, ry.value
+
+    def move(self, x: int, y: int) -> None:
+        """Move the pointer to the window's pixel (x, y), counted from the window's top left."""
+        rx, ry = self.root_xy(x, y)
+        _xtst.XTestFakeMotionEvent(self.dpy, -1, rx, ry, 0)
+        _x11.XSync(self.dpy, 0)
+
+    def press(self, button: int = 1) -> None:
+        _xtst.XTestFakeButtonEvent(self.dpy, button, 1, 0)
+        _x11.XSync(self.dpy, 0)
+
+    def release(self, button: int = 1) -> None:
+        _xtst.XTestFakeButtonEvent(self.dpy, button, 0, 0)
+        _x11.XSync(self.dpy, 0)
+
+    def click(self, x: int, y: int, button: int = 1) -> None:
+        """Move to the window's pixel (x, y), press and release there."""
+        self.move(x, y)
+        self.press(button)
+        self.release(button)
 
     def request_close(self) -> None:
         """What a window manager sends on Alt+F4 or the close button: WM_DELETE_WINDOW."""
