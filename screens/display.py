@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ from kiosk.queue.announce import (
     make_chime,
     speech_renderer,
 )
-from kiosk.queue.call_feed import CallWatcher, FeedUpdate, open_display_queue
+from kiosk.queue.call_feed import CallWatcher, FeedUpdate, closure_line, open_display_queue
 from screens import theme
 from screens.background import run_in_background
 
@@ -148,11 +149,14 @@ def notice_pages(text: str, label) -> list[str]:
 class DisplayApp(App):
     pal = ObjectProperty(theme.HIGH_CONTRAST, rebind=True)
     font_scale = NumericProperty(1.0)
+    # Rows of the recent calls list: fewer while the closure strip takes its height.
+    recent_rows = NumericProperty(6)
     title = "BOM — kolejka"
 
     def __init__(self, cfg, core, **kwargs):
         self.cfg, self.core = cfg, core
         self.i18n = translator(cfg.languages.default)
+        self.recent_rows = cfg.display.recent_calls
         self.connected: bool | None = None
         self.mode = ""
         self.recent: list = []          # newest first: kiosk.queue.call_feed.Call
@@ -209,6 +213,7 @@ class DisplayApp(App):
         ids.waiting_title.text = _("Waiting")
         ids.banner_code.text = "—"
         ids.banner_desk.text = _("Waiting for the first call")
+        ids.closure.bind(height=lambda *_a: self._fit_recent())
         return root
 
     def on_start(self):
@@ -325,6 +330,7 @@ class DisplayApp(App):
             if self.banner_call is None and self.current:
                 self._show_banner(*self.current[0], highlight=False)
             self._show_waiting()
+            self._show_closure()
         if update.calls or update.recent is not None or update.status is not None:
             self._show_lists()
         self._state_dirty = True
@@ -357,7 +363,7 @@ class DisplayApp(App):
             ids.current.add_widget(CallRow(code=code, desk_text=str(desk)))
         ids.current_header.opacity = 1 if others else 0
         ids.recent.clear_widgets()
-        for c in self.recent:
+        for c in self.recent[:self.recent_rows]:
             again = "  " + self._("(again)") if c.kind == "recall" else ""
             ids.recent.add_widget(HistoryRow(code=c.code, desk_text=self._desk_text(c.desk)
                                              + again))
@@ -382,6 +388,24 @@ class DisplayApp(App):
                              estimate_text=est)
             row.name = c.name.get(lang) if c.name else ""
             ids.waiting.add_widget(row)
+
+    def _show_closure(self) -> None:
+        """A public holiday or a closure of the content, in a yellow strip under the top bar:
+        "Dziś urząd nieczynny: … Otwarcie: …", or today's shorter hours; hidden otherwise."""
+        text = closure_line(self.status, self.i18n)
+        if self.root.ids.closure.text != text:
+            self.root.ids.closure.text = text
+
+    def _fit_recent(self) -> None:
+        """The strip's height comes off the recent calls list, whole rows, so the right
+        column still fits between the bars."""
+        strip = self.root.ids.closure.height
+        rows = self.cfg.display.recent_calls - (math.ceil(strip / HISTORY_HEIGHT) if strip else 0)
+        rows = max(1, rows)
+        if rows != self.recent_rows:
+            self.recent_rows = rows
+            self._show_lists()
+            self._state_dirty = True
 
     # --- what was played ----------------------------------------------------------------------
     def _after_play_change(self, fn) -> None:
@@ -417,6 +441,7 @@ class DisplayApp(App):
             "waiting": rows(ids.waiting, ("letter", "count_text", "estimate_text")),
             "clock": ids.clock.text,
             "notice": ids.notice.text,
+            "closure": ids.closure.text,
             "last_id": self.watcher.last_id,
             "shown": self.shown,
             "queued": [e.ann.event_id for e in self.announcer.pending],

@@ -24,6 +24,7 @@ from content_sync.pg import libpq_url
 from kiosk import SAMPLE_CONTENT_DIR
 from kiosk.config import KioskConfig, PathsConfig, SyncConfig
 from kiosk.db import models as m
+from kiosk.db.closure_models import OfficeClosure
 from kiosk.db.search_models import SearchSynonym
 
 READER = "bom_kiosk"
@@ -116,7 +117,7 @@ class Central:
 KIND_TABLES = {"category": m.Category, "department": m.Department,
                "queue_category": m.QueueCategory, "form": m.Form, "rate": m.LocalRate,
                "announcement": m.Announcement, "procedure": m.Procedure,
-               "synonym": SearchSynonym}
+               "synonym": SearchSynonym, "closure": OfficeClosure}
 
 
 def kiosk_counts(Session_, revision_id: int) -> dict[str, int]:

@@ -485,7 +485,8 @@ def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monke
     reader = url.replace("kiosk@", f"{READER}:{READER_PASSWORD}@")
     assert main(["sync", "--source", reader, "--now", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
-    assert first["outcome"] == "ok" and first["added"] == 121 + 46  # records + synonyms
+    # records, closures and synonyms of the sample
+    assert first["outcome"] == "ok" and first["added"] == 121 + 2 + 46
     assert main(["sync", "--source", reader, "--now"]) == 0
     assert "nothing changed" in capsys.readouterr().out
     assert main(["central", "export", str(tmp_path / "out")]) == 0

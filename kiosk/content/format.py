@@ -36,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from kiosk.closures import CLOSURE_KINDS
 from kiosk.content.lint import lint_problems
 from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
@@ -69,6 +70,8 @@ _PROC_FIELDS = frozenset(["symbol", "category", "department", "queue_category", 
                           "fee_exemptions", "payment_methods", "deadline", "deadline_days",
                           "place", "legal_basis", "appeal", "appeal_none", "notes",
                           "online_url", "valid_from", "source_url"])
+
+_CLOSURE_FIELDS = frozenset(["code", "date", "until", "kind", "hours", "reason"])
 
 _MISSING = "required field is missing"
 Hours = list[tuple[int, dt.time, dt.time]]
@@ -114,6 +117,8 @@ class ContentBundle:
     procedures: list[dict] = field(default_factory=list)
     # synonyms.yaml (optional): everyday words for search, [{"words": [...], "means": [...]}]
     synonyms: list[dict] = field(default_factory=list)
+    # closures.yaml (optional): days the office is closed or open shorter
+    closures: list[dict] = field(default_factory=list)
 
 
 # --- field validators -------------------------------------------------------------------------
@@ -348,6 +353,26 @@ def _hours(*, absent: Hours | None) -> PlainValidator:
     return PlainValidator(check)
 
 
+def _span() -> PlainValidator:
+    """One time range, '08:00-12:00', as (opens, closes)."""
+
+    def check(value: Any) -> tuple[dt.time, dt.time] | None:
+        if value is None:
+            return None
+        m = _HOURS.match(str(value).strip()) if isinstance(value, str) else None
+        try:
+            if m is None:
+                raise ValueError(value)
+            opens, closes = dt.time(int(m[1]), int(m[2])), dt.time(int(m[3]), int(m[4]))
+        except ValueError:
+            _bad(f"not a time range: {value!r} (write 08:00-12:00)")
+        if closes <= opens:
+            _bad(f"closes before it opens: {value!r}")
+        return opens, closes
+
+    return PlainValidator(check)
+
+
 def _empty_is_none(value: Any) -> Any:
     return None if value == {} else value
 
@@ -487,6 +512,46 @@ class AnnouncementRecord(_Record):
     def as_dict(self, position: int) -> dict[str, Any]:
         return dict(code=self.code, position=position, title=self.title, body=self.body,
                     valid_from=self.valid_from, valid_to=self.valid_to,
+                    unconfirmed=self.unconfirmed)
+
+
+# How long one closure may last: a longer one is a typo in a year, not a closure.
+MAX_CLOSURE_DAYS = 31
+
+
+class ClosureRecord(_Record):
+    """closures.yaml: a day (or days) the office is closed, or open shorter, whatever its
+    weekly hours say. Public holidays need no record: the kiosk knows them."""
+
+    code: Annotated[str, _string(60, pattern=_CODE, hint="lowercase letters, digits and '-'")]
+    date: Annotated[dt.date, _date()]
+    # The last day of a closure of several days (inclusive); absent: `date` alone.
+    until: Annotated[dt.date | None, _date(required=False)] = None
+    # closed: the whole day; shorter: open only within `hours` ('08:00-12:00').
+    kind: Annotated[str, _string(12, choices=CLOSURE_KINDS)]
+    hours: Annotated[tuple[dt.time, dt.time] | None, _span()] = None
+    reason: Annotated[LocalText, _text(120)]
+    unconfirmed: Annotated[list[str], _strings(60, names=_CLOSURE_FIELDS)] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClosureRecord:
+        if self.until is not None and self.until < self.date:
+            _reject((("until",), "ends before it starts"))
+        if self.until is not None and (self.until - self.date).days >= MAX_CLOSURE_DAYS:
+            _reject((("until",), f"more than {MAX_CLOSURE_DAYS} days after date: "
+                                 "check the year"))
+        if self.kind == "shorter" and self.hours is None:
+            _reject((("hours",), "required for kind shorter (write 08:00-12:00)"))
+        if self.kind == "closed" and self.hours is not None:
+            _reject((("hours",), "a closed day has no hours: leave hours out, or use kind "
+                                 "shorter"))
+        return self
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, position=position, first_day=self.date,
+                    last_day=self.until or self.date, kind=self.kind,
+                    opens=self.hours[0] if self.hours else None,
+                    closes=self.hours[1] if self.hours else None, reason=self.reason,
                     unconfirmed=self.unconfirmed)
 
 
@@ -698,13 +763,16 @@ RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
     # Everyday words for search (optional file); identified by their first word.
     RecordKind("synonym", "synonyms.yaml", "synonyms", "words", "words", "synonym",
                "synonyms"),
+    # Days the office is closed or open shorter (optional file).
+    RecordKind("closure", "closures.yaml", "closures", "code", "code", "closure", "closures"),
 )}
-OPTIONAL_FILES = frozenset({"synonyms.yaml"})
+OPTIONAL_FILES = frozenset({"synonyms.yaml", "closures.yaml"})
 
 RECORD_MODELS: dict[str, type[_Record]] = {
     "category": CategoryRecord, "department": DepartmentRecord,
     "queue_category": QueueCategoryRecord, "form": FormRecord, "rate": RateRecord,
     "announcement": AnnouncementRecord, "procedure": ProcedureRecord, "synonym": SynonymRecord,
+    "closure": ClosureRecord,
 }
 
 

@@ -30,6 +30,7 @@ class Bundle(Protocol):
     queue_categories: list[dict]
     rates: list[dict]
     announcements: list[dict]
+    closures: list[dict]
 
 
 class Finding(NamedTuple):
@@ -192,7 +193,8 @@ def record_problems(kind: str, parsed: dict, ctx: LintContext) -> list[tuple[str
                  | ctx.queue_hours.get(parsed.get("queue_letter") or "", set()))
         return procedure_problems(parsed, letters=set(ctx.letters), hours=hours,
                                   rates=ctx.rates)
-    names = {"queue_category": ("prepare",), "announcement": ("title", "body")}.get(kind, ())
+    names = {"queue_category": ("prepare",), "announcement": ("title", "body"),
+             "closure": ("reason",)}.get(kind, ())
     return translation_problems(iter([(n, parsed[n]) for n in names
                                       if isinstance(parsed.get(n), LocalText)]))
 
@@ -214,4 +216,7 @@ def lint_problems(b: Bundle) -> list[Finding]:
         out += [Finding("announcement", a["code"], "announcements.yaml",
                         f"announcement {a['code']!r}", f, m)
                 for f, m in record_problems("announcement", a, ctx)]
+    for c in b.closures:
+        out += [Finding("closure", c["code"], "closures.yaml", f"closure {c['code']!r}", f, m)
+                for f, m in record_problems("closure", c, ctx)]
     return out

@@ -9,8 +9,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from kiosk.closures import ContentClosure
 from kiosk.content.store import active_revision
 from kiosk.db import models as m
+from kiosk.db.closure_models import OfficeClosure
 from kiosk.hours import Span
 from kiosk.texts import LocalText
 
@@ -56,6 +58,9 @@ class DepartmentView:
     hours: tuple[Span, ...]
     source_url: str | None
     unconfirmed: tuple[str, ...]
+    # The office's closures (closures.yaml) of the revision this view comes from: "open now"
+    # and the next opening count them (kiosk.content.places).
+    closures: tuple[ContentClosure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,8 @@ class QueueCategoryView:
     prepare: LocalText | None
     procedures: tuple[str, ...]
     unconfirmed: tuple[str, ...]
+    # The office's closures: no tickets on a closed day, only within shorter hours.
+    closures: tuple[ContentClosure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,13 +201,22 @@ class ContentStatus:
     source: str | None = None  # a content folder, or "central ..." after a sync
 
 
-def _department_view(d: m.Department) -> DepartmentView:
+def _department_view(d: m.Department, closures: tuple[ContentClosure, ...] = ()
+                     ) -> DepartmentView:
     return DepartmentView(
         code=d.code, name=d.name,
         place=Place(d.building, d.entrance, d.floor, d.room),
         phones=tuple(d.phones or ()), email=d.email, scope=d.scope,
         hours=tuple((h.weekday, h.opens, h.closes) for h in d.hours),
-        source_url=d.source_url, unconfirmed=tuple(d.unconfirmed or ()))
+        source_url=d.source_url, unconfirmed=tuple(d.unconfirmed or ()), closures=closures)
+
+
+def _closures(s: Session, rid: int) -> tuple[ContentClosure, ...]:
+    rows = s.scalars(select(OfficeClosure).where(OfficeClosure.revision_id == rid)
+                     .order_by(OfficeClosure.position, OfficeClosure.code))
+    return tuple(ContentClosure(c.code, c.first_day, c.last_day, c.kind, c.reason,
+                                (c.opens, c.closes) if c.opens and c.closes else None)
+                 for c in rows)
 
 
 class ContentService:
@@ -248,7 +264,8 @@ class ContentService:
             for name, table in (("categories", m.Category), ("procedures", m.Procedure),
                                 ("departments", m.Department), ("forms", m.Form),
                                 ("rates", m.LocalRate), ("announcements", m.Announcement),
-                                ("queue_categories", m.QueueCategory)):
+                                ("queue_categories", m.QueueCategory),
+                                ("closures", OfficeClosure)):
                 counts[name] = s.scalar(select(func.count()).select_from(table)
                                         .where(table.revision_id == rev.id)) or 0
             return ContentStatus(rev.label, rev.id, rev.loaded_at, rev.checksum, counts,
@@ -318,7 +335,8 @@ class ContentService:
                 deadline=p.deadline, deadline_days=p.deadline_days,
                 place=Place(p.place_building, p.place_entrance, p.place_floor,
                             p.place_room, p.place_desk),
-                department=_department_view(dept), legal_basis=tuple(p.legal_basis or ()),
+                department=_department_view(dept, _closures(s, rid)),
+                legal_basis=tuple(p.legal_basis or ()),
                 appeal=appeal, appeal_none=p.appeal_none, notes=p.notes,
                 online_url=p.online_url, queue_letter=p.queue_letter,
                 valid_from=p.valid_from, last_reviewed=p.last_reviewed,
@@ -333,7 +351,8 @@ class ContentService:
             rid = self._rev(s)
             rows = s.scalars(select(m.Department).options(selectinload(m.Department.hours))
                              .where(m.Department.revision_id == rid).order_by(m.Department.id))
-            return [_department_view(d) for d in rows]
+            closures = _closures(s, rid)
+            return [_department_view(d, closures) for d in rows]
 
     def department(self, code: str) -> DepartmentView:
         for d in self.departments():
@@ -381,6 +400,7 @@ class ContentService:
                     procs.setdefault(letter, []).append(symbol)
             rows = s.scalars(select(m.QueueCategory).where(m.QueueCategory.revision_id == rid)
                              .order_by(m.QueueCategory.letter))
+            closures = _closures(s, rid)
             return [QueueCategoryView(
                 letter=q.letter, name=q.name, department_code=q.department_code,
                 hours=(tuple(sorted(q.hours)) if q.hours is not None
@@ -389,13 +409,19 @@ class ContentService:
                 cutoff_minutes=q.cutoff_minutes or 0, priority=bool(q.priority),
                 booking_url=q.booking_url, prepare=q.prepare,
                 procedures=tuple(procs.get(q.letter, ())),
-                unconfirmed=tuple(q.unconfirmed or ())) for q in rows]
+                unconfirmed=tuple(q.unconfirmed or ()), closures=closures) for q in rows]
 
     def queue_category(self, letter: str) -> QueueCategoryView:
         for q in self.queue_categories():
             if q.letter == letter:
                 return q
         raise NotFound(f"queue category {letter!r}")
+
+    def closures(self) -> list[ContentClosure]:
+        """The office's closures (closures.yaml) in the content's order; public holidays are
+        not among them (kiosk.closures.closure_on adds them)."""
+        with self._Session() as s:
+            return list(_closures(s, self._rev(s)))
 
     def announcements(self, today: dt.date) -> list[AnnouncementView]:
         with self._Session() as s:

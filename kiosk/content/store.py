@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.config import KioskConfig
 from kiosk.content.format import ContentBundle, folder_checksum, read_content
 from kiosk.db import models as m
+from kiosk.db.closure_models import OfficeClosure
 from kiosk.db.search_models import SearchSynonym
 from kiosk.db.setup_lock import setup_lock
 from kiosk.search.service import build_index, drop_index
@@ -65,6 +66,7 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
             proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
             s.add(proc)
         s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
+        s.add_all(OfficeClosure(revision_id=rid, **x) for x in bundle.closures)
         s.flush()
         # The search index is part of the revision: built in this transaction, so residents
         # never search an index of another revision than the one they read.
@@ -91,7 +93,7 @@ def _delete_revisions(s: Session, ids: list[int]) -> None:
         select(m.Form.id).where(m.Form.revision_id.in_(ids)))))
     s.execute(delete(m.OpeningHours).where(m.OpeningHours.department_id.in_(
         select(m.Department.id).where(m.Department.revision_id.in_(ids)))))
-    for table in m.CONTENT_TABLES:
+    for table in (*m.CONTENT_TABLES, OfficeClosure):
         s.execute(delete(table).where(table.revision_id.in_(ids)))
     s.execute(delete(m.ContentRevision).where(m.ContentRevision.id.in_(ids)))
 

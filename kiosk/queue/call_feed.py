@@ -35,7 +35,8 @@ from kiosk.db.queue_models import CallEvent
 from kiosk.queue.call_log import CHANNEL
 
 if TYPE_CHECKING:
-    from kiosk.queue.service import QueueService
+    from kiosk.i18n import Translator
+    from kiosk.queue.service import QueueService, QueueStatus
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,31 @@ def last_call_id(s: Session) -> int:
 # unacknowledged data fails after 5 s, an idle link is probed after 5 s, twice, 2 s apart.
 PG_LINK_CHECKS: dict[str, Any] = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
                   "keepalives_count": 2, "tcp_user_timeout": 5000}
+
+
+def closure_line(status: QueueStatus, tr: Translator) -> str:
+    """The hall display's line about today, from the queue's status: "Dziś urząd nieczynny:
+    Narodowe Święto Niepodległości. Otwarcie: czwartek o 08:00." on a public holiday or a day
+    the content closes, "Dziś urząd czynny krócej: 08:00–12:00 (Sylwester)." on a shorter day;
+    "" on an ordinary day. The next opening is the earliest of the ticket letters'."""
+    from kiosk.content.places import when_text
+
+    _ = tr._
+    states = [c.availability for c in status.categories if c.availability is not None]
+    closure = next((a.closure for a in states if a.closure is not None), None)
+    if closure is None:
+        return ""
+    reason = closure.name(tr.lang)
+    if not closure.closed and closure.hours is not None:
+        opens, closes = closure.hours
+        return _("Shorter opening hours today: {hours} ({reason}).").format(
+            hours=f"{tr.time(opens)}–{tr.time(closes)}", reason=reason)
+    nexts = [a.next_opening for a in states if a.next_opening is not None]
+    if not nexts:
+        return _("The office is closed today: {reason}.").format(reason=reason)
+    at = min(nexts)
+    return _("The office is closed today: {reason}. Opens {when}.").format(
+        reason=reason, when=when_text(at.date(), at.time(), status.service_day, tr))
 
 
 # --- waiting for the next call ------------------------------------------------------------------

@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.clock import TEST_NOW_ENV, system_now  # noqa: F401 (re-exported)
-from kiosk.closures import public_holiday
+from kiosk.closures import Closure, ContentClosure, closure_on, cut, public_holiday
 from kiosk.content.service import NotFound, QueueCategoryView
 from kiosk.db.queue_engine import (
     make_queue_engine,
@@ -109,6 +109,8 @@ class Availability:
     priority_offered: bool
     hours: tuple[Span, ...]        # the whole week, for "open Mon 8:00-15:30, ..."
     holiday: str | None = None     # closed today for a public holiday: its Polish name
+    # Today's public holiday or closure of the content (closed, or shorter hours), if any.
+    closure: Closure | None = None
 
 
 @dataclass(frozen=True)
@@ -233,13 +235,19 @@ class _LimitReached(Exception):
 
 def _reason_text(a: Availability) -> str:
     nxt = f"; next opening {a.next_opening:%a %Y-%m-%d %H:%M}" if a.next_opening else ""
+    closure = a.closure.name("pl") if a.closure is not None else ""
+    shorter = (f"; shorter hours today: {closure}" if a.closure is not None
+               and not a.closure.closed else "")
     return {
         UNKNOWN_CATEGORY: f"unknown queue category {a.letter!r}",
         CLOSED_TODAY: (f"{a.letter}: no tickets today, a public holiday: {a.holiday}{nxt}"
-                       if a.holiday else f"{a.letter}: no tickets today{nxt}"),
-        BEFORE_OPENING: f"{a.letter}: not open yet{nxt}",
+                       if a.holiday else
+                       f"{a.letter}: no tickets today, the office is closed: {closure}{nxt}"
+                       if closure and a.closure and a.closure.closed else
+                       f"{a.letter}: no tickets today{nxt}"),
+        BEFORE_OPENING: f"{a.letter}: not open yet{shorter}{nxt}",
         AFTER_CUTOFF: f"{a.letter}: no more tickets today (last ticket "
-                      f"{a.last_ticket_at:%H:%M}){nxt}" if a.last_ticket_at else
+                      f"{a.last_ticket_at:%H:%M}{shorter}){nxt}" if a.last_ticket_at else
                       f"{a.letter}: no more tickets today{nxt}",
         DAILY_LIMIT: f"{a.letter}: today's limit of {a.daily_limit} tickets is reached{nxt}",
     }.get(a.reason or "", f"{a.letter}: open")
@@ -247,16 +255,16 @@ def _reason_text(a: Availability) -> str:
 
 # --- pure rules ----------------------------------------------------------------------------------
 
-def _issuable_spans(hours: Iterable[Span], day: dt.date,
-                    cutoff: int) -> list[tuple[dt.time, dt.time]]:
+def _issuable_spans(hours: Iterable[Span], day: dt.date, cutoff: int,
+                    closures: Iterable[ContentClosure] = ()) -> list[tuple[dt.time, dt.time]]:
     """The spans of `day` in which a ticket can be taken: (opening, last ticket time); none
-    on a public holiday."""
-    if public_holiday(day):
+    on a public holiday or a day the content closes, only within shorter hours on a day the
+    content shortens (the cut-off counts from the shorter closing)."""
+    spans = [(o, c) for w, o, c in hours if w == day.weekday()]
+    if not spans:
         return []
     out = []
-    for w, opens, closes in hours:
-        if w != day.weekday():
-            continue
+    for opens, closes in cut(spans, closure_on(day, closures)):
         last = (dt.datetime.combine(day, closes) - dt.timedelta(minutes=cutoff)).time()
         if opens < last:  # else the cut-off swallows the whole span
             out.append((opens, last))
@@ -267,7 +275,7 @@ def _time_rule(cat: QueueCategoryView, local: dt.datetime
                ) -> tuple[str | None, dt.time | None, dt.datetime | None]:
     """(reason or None when open, last ticket time, next opening) from the hours alone."""
     today, t = local.date(), local.time().replace(tzinfo=None)
-    spans = _issuable_spans(cat.hours, today, cat.cutoff_minutes)
+    spans = _issuable_spans(cat.hours, today, cat.cutoff_minutes, cat.closures)
     for opens, last in spans:
         if t < last:
             if opens <= t:
@@ -281,7 +289,7 @@ def _time_rule(cat: QueueCategoryView, local: dt.datetime
 def _next_day_opening(cat: QueueCategoryView, local: dt.datetime) -> dt.datetime | None:
     for ahead in range(1, 15):  # a week, and the holidays that may fall in it
         day = local.date() + dt.timedelta(days=ahead)
-        spans = _issuable_spans(cat.hours, day, cat.cutoff_minutes)
+        spans = _issuable_spans(cat.hours, day, cat.cutoff_minutes, cat.closures)
         if spans:
             return dt.datetime.combine(day, spans[0][0], tzinfo=local.tzinfo)
     return None
@@ -378,13 +386,12 @@ class QueueService:
         reason, last, nxt = _time_rule(cat, local)
         if cat.daily_limit is not None and issued >= cat.daily_limit:
             reason, nxt = DAILY_LIMIT, _next_day_opening(cat, local)
-        today = tuple(sorted((o, c) for w, o, c in cat.hours if w == local.weekday()))
-        holiday = public_holiday(local.date())
-        if holiday:
-            today = ()
+        closure = closure_on(local.date(), cat.closures)
+        today = tuple(cut(((o, c) for w, o, c in cat.hours if w == local.weekday()), closure))
+        holiday = public_holiday(local.date()) if closure is not None else None
         return Availability(letter, reason is None, reason, cat.name, today, last, nxt,
                             cat.booking_url, cat.daily_limit, issued, cat.priority,
-                            tuple(cat.hours), holiday)
+                            tuple(cat.hours), holiday, closure)
 
     def _issued(self, s: Session, day: dt.date, letter: str) -> int:
         return s.scalar(select(QueueCounter.last_number).where(
