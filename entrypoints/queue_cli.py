@@ -1,4 +1,5 @@
-"""`kiosk ticket`, `kiosk desk` and `kiosk queue`: the queue from the command line.
+"""`kiosk ticket`, `kiosk desk`, `kiosk queue` and `kiosk alerts`: the hall from the command
+line.
 
 Kept apart from kiosk/cli.py, which only registers these commands. Exit codes as everywhere:
 0 done; 1 refused or nothing to do (no ticket now: closed, after the cut-off, daily limit
@@ -161,14 +162,27 @@ def cmd_ticket_issue(args, cfg) -> int:
     return _run(cfg, action, with_core=True)
 
 
-def _desk_result(args, t, verb: str) -> int:
+def _open_alerts(queue) -> int | None:
+    """How many staff alerts are open in the hall (None: they could not be read)."""
+    try:
+        return len(queue.hall_alerts.open())
+    except Exception:  # the desk's action is done; the count is a courtesy
+        return None
+
+
+def _desk_result(args, t, verb: str, queue) -> int:
+    alerts = _open_alerts(queue)
     if args.json:
-        _print_json({"ok": True, "desk": args.desk, "ticket": ticket_dict(t)})
+        _print_json({"ok": True, "desk": args.desk, "ticket": ticket_dict(t),
+                     "open_alerts": alerts})
     else:
         extra = " (priority)" if t.priority else ""
         extra += f", from {t.transferred_from}" if verb == "transferred" else ""
         ahead = f", {t.people_ahead} ahead" if t.people_ahead is not None else ""
         print(f"desk {args.desk}: {t.code} {verb}{extra}{ahead}")
+        if alerts:
+            print(f"{alerts} staff alert{'s' if alerts > 1 else ''} open in the hall: "
+                  "kiosk alerts")
     return EXIT_OK
 
 
@@ -182,7 +196,7 @@ def cmd_desk_call(args, cfg) -> int:
                 _print_json({"ok": False, "desk": args.desk, "ticket": None})
             which = f" in {','.join(letters)}" if letters else ""
             return _fail(f"desk {args.desk}: no ticket waiting{which}", EXIT_REFUSED)
-        return _desk_result(args, t, "called")
+        return _desk_result(args, t, "called", queue)
     return _run(cfg, action)
 
 
@@ -193,7 +207,7 @@ def _desk_simple(method: str, verb: str):
                 t = queue.transfer(args.desk, args.to)
             else:
                 t = getattr(queue, method)(args.desk)
-            return _desk_result(args, t, verb)
+            return _desk_result(args, t, verb, queue)
         return _run(cfg, action)
     return cmd
 
@@ -242,6 +256,31 @@ def cmd_queue_status(args, cfg) -> int:
                   f"last seen {d.last_seen_at:%H:%M}")
         return EXIT_OK
     return _run(cfg, action)
+
+
+def cmd_alerts(args, cfg) -> int:
+    """The hall's open staff alerts, from every kiosk (the shared queue database), and this
+    machine's own that did not reach the hall. Exit 1 while any is open: staff must act."""
+    def action(queue, core):
+        hall = queue.hall_alerts.open()
+        delivered = {(a.source, a.kind) for a in hall if a.kiosk_id == queue.kiosk_id}
+        local = [a for a in core.alerts.open() if (a.source, a.kind) not in delivered]
+        if args.json:
+            _print_json({"hall": [a.as_dict() for a in hall],
+                         "not_delivered": [{"kiosk": queue.kiosk_id, "source": a.source,
+                                            "kind": a.kind, "detail": a.detail,
+                                            "raised_at": _iso(a.raised_at)} for a in local]})
+        else:
+            if not hall and not local:
+                print("no open staff alerts")
+            for a in hall:
+                print(f"{a.raised_at:%Y-%m-%d %H:%M} UTC  {a.kiosk_id}  {a.source}/{a.kind}: "
+                      f"{a.detail}")
+            for a in local:
+                print(f"{a.raised_at:%Y-%m-%d %H:%M}  {queue.kiosk_id}  {a.source}/{a.kind}: "
+                      f"{a.detail}  (this kiosk only: not delivered to the hall)")
+        return EXIT_REFUSED if hall or local else EXIT_OK
+    return _run(cfg, action, with_core=True)
 
 
 def _desk_number(value: str) -> int:
@@ -306,3 +345,11 @@ def add_queue_commands(sub) -> None:
     st = qsub.add_parser("status", help="waiting per letter, last called, estimates, desks")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.set_defaults(func=cmd_queue_status)
+
+    al = sub.add_parser(
+        "alerts", help="open staff alerts of every kiosk in the hall; exit 1 if any",
+        description="Open staff alerts (printer out of paper or open, a failed sync, the queue "
+        "unreachable) raised by every kiosk sharing this hall's queue database, newest first, "
+        "and this kiosk's own that could not be delivered there. Exit 1 while any is open.")
+    al.add_argument("--json", action="store_true", help="machine-readable output")
+    al.set_defaults(func=cmd_alerts)

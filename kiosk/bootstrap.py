@@ -30,4 +30,7 @@ def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
                      name="holidays-warm-up", daemon=True).start()
     alerts = Alerts(Session_)
     printer = PrinterService(config.printer, config.paths.data_dir, alerts=alerts)
-    return Core(config, engine, Session_, ContentService(Session_), alerts, printer)
+    core = Core(config, engine, Session_, ContentService(Session_), alerts, printer)
+    # Alerts reach the hall through the shared queue database (opened on first use).
+    alerts.hall = lambda: core.queue.hall_alerts
+    return core

@@ -19,7 +19,14 @@ from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
 from kiosk.printing.layouts import spaced_code
-from kiosk.printing.service import FAULT_MESSAGES, UNKNOWN_NOTE, PrinterState, PrintResult
+from kiosk.printing.service import (
+    ASK_MESSAGES,
+    FAULT_MESSAGES,
+    UNKNOWN_NOTE,
+    UNKNOWN_NOTE_ASK,
+    PrinterState,
+    PrintResult,
+)
 from screens import satisfaction
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
@@ -76,14 +83,14 @@ class PrintingScreen(KioskScreen):
         """What went wrong; when the job went out but was never confirmed, say just that."""
         if result.unknown:
             self.add(TitleLabel(text=self._(result.message)))
-            self.para(self._(UNKNOWN_NOTE), bold=True, color=self.app.pal.WARN)
+            self.para(self._(_unknown_note(result)), bold=True, color=self.app.pal.WARN)
             return
         self.add(TitleLabel(text=self._("We could not print.")))
         self.para(self._(result.message), bold=True, color=self.app.pal.WARN)
 
     def _fault_words(self, result: PrintResult) -> str:
         if result.unknown:
-            return " ".join([self._(result.message), self._(UNKNOWN_NOTE)])
+            return " ".join([self._(result.message), self._(_unknown_note(result))])
         return " ".join([self._("We could not print."), self._(result.message)])
 
     def _ticket_result(self, result: PrintResult, ticket, symbol: str | None) -> None:
@@ -207,18 +214,29 @@ class PrintingScreen(KioskScreen):
     def _failed(self, job: int, what: str, exc: Exception) -> None:
         """Printing raised instead of answering: to the resident it is a printer that does not
         work (the ticket stays valid and is shown); staff get an alert with the detail, as for
-        any printer fault (kiosk.printing.service)."""
+        any printer fault (kiosk.printing.service). Until the alert is delivered, and if it
+        cannot be, the resident is asked to tell staff."""
         detail = f"{type(exc).__name__}: {exc}"[:300]
         alerts = self.app.core.alerts
-        run_in_background(lambda: alerts.raise_("printer", PrinterState.ERROR.value, detail),
-                          name="print-fault-alert", done=None, error=None)
+
+        def told(raised) -> None:
+            if raised.delivered:
+                self._finished(job, PrintResult(False, PrinterState.ERROR, FAULT_MESSAGES[
+                    PrinterState.ERROR], detail, staff_told=True), what)
+
         self._finished(job, PrintResult(False, PrinterState.ERROR,
-                                        FAULT_MESSAGES[PrinterState.ERROR], detail), what)
+                                        ASK_MESSAGES[PrinterState.ERROR], detail), what)
+        run_in_background(lambda: alerts.raise_("printer", PrinterState.ERROR.value, detail),
+                          name="print-fault-alert", done=told, error=None)
 
     def _finished(self, job: int, result: PrintResult, what: str) -> None:
         self.results[job] = result
         if self.manager and self.manager.current == self.name and self.params.get("job") == job:
             self.refresh()
+
+
+def _unknown_note(result: PrintResult) -> str:
+    return UNKNOWN_NOTE if result.staff_told else UNKNOWN_NOTE_ASK
 
 
 SCREEN = PrintingScreen

@@ -262,7 +262,9 @@ def test_a_printer_that_never_finishes_is_given_up_within_the_job_timeout(tmp_pa
         result = svc.print_document(doc)
         took = time.monotonic() - started
     assert not result.ok and took < 2.0
-    assert result.message == "The printer is not working right now. Staff have been told."
+    # No alert sink: nobody was told, so the resident is asked to tell staff.
+    assert result.message == ("The printer is not working right now. Please tell the staff at "
+                              "a desk.")
 
 
 def test_preview_printer_writes_the_bytes_and_a_picture(tmp_path, core):

@@ -117,3 +117,24 @@ class CallEvent(QueueBase):
     # The database's own clock: how old an event is, whatever clocks the desks keep.
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=text("CURRENT_TIMESTAMP"))
+
+
+class HallAlert(QueueBase):
+    """A fault staff must fix, raised by one kiosk of the hall (printer out of paper, a failed
+    sync, the queue unreachable from a kiosk), where every desk, display and kiosk of the hall
+    reads it. The raising kiosk keeps its own copy (kiosk.ops.alerts); this one is what tells
+    staff. One open row per (kiosk, source, kind)."""
+
+    __tablename__ = "hall_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(500))
+    # The database's own clock: one order for the hall, whatever clocks the kiosks keep.
+    raised_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=text("CURRENT_TIMESTAMP"))
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_hall_alert_open", "cleared_at", "kiosk_id"),)

@@ -23,7 +23,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -51,9 +51,14 @@ log = logging.getLogger(__name__)
 class AlertSink(Protocol):
     """Where printer faults go for staff (kiosk.ops.alerts.Alerts)."""
 
-    def raise_(self, source: str, kind: str, detail: str) -> int: ...
+    def raise_(self, source: str, kind: str, detail: str) -> _Raised: ...
 
     def clear(self, source: str, kind: str | None = None) -> int: ...
+
+
+class _Raised(Protocol):
+    @property
+    def delivered(self) -> bool: ...  # staff of the hall can see it
 
 # What a resident reads when something went wrong; staff get the technical detail.
 FAULT_MESSAGES = {
@@ -76,6 +81,18 @@ UNKNOWN_MESSAGES = {
     "test": N_("We do not know if your card printed."),
 }
 UNKNOWN_NOTE = N_("Check the slot below. Staff have been told.")
+# The same when the alert could not reach the hall's staff: the resident tells them.
+ASK_MESSAGES = {
+    PrinterState.PAPER_OUT: N_("The printer is out of paper. Please tell the staff at a desk."),
+    PrinterState.COVER_OPEN: N_("The printer cover is open. Please tell the staff at a desk."),
+    PrinterState.OFFLINE: N_("The printer is not working right now. Please tell the staff at "
+                             "a desk."),
+    PrinterState.ERROR: N_("The printer is not working right now. Please tell the staff at a "
+                           "desk."),
+    PrinterState.UNKNOWN: N_("The printer is not working right now. Please tell the staff at "
+                             "a desk."),
+}
+UNKNOWN_NOTE_ASK = N_("Check the slot below. If it is empty, please tell the staff at a desk.")
 # Beyond the job's own limit, how long a stuck driver may hold the caller (see _within).
 GRACE_SECONDS = 1.0
 
@@ -98,6 +115,9 @@ class PrintResult:
     picture: Path | None = None
     # Left out: PRINTED if ok, else FAILED (a fault is the default way not to print).
     outcome: PrintOutcome = None  # type: ignore[assignment]
+    # The fault reached the hall's staff (kiosk.ops.alerts): only then may the screen say
+    # "Staff have been told".
+    staff_told: bool = False
 
     def __post_init__(self) -> None:
         if self.outcome is None:
@@ -198,8 +218,7 @@ class PrinterService:
         if not result.ok:
             log.warning("print %s %s: %s (%s)", doc.kind, result.outcome.value,
                         result.state.value, result.detail)
-        self._tell_staff(result)
-        return result
+        return self._tell_staff(result)
 
     def _job(self, kind: str, data: bytes, started: float, progress: _Progress | None = None,
              deadline: float | None = None) -> PrintResult:
@@ -282,16 +301,24 @@ class PrinterService:
                            f"not confirmed, may have printed (not sent again): {detail}", sent,
                            time.monotonic() - started, outcome=PrintOutcome.UNKNOWN)
 
-    def _tell_staff(self, result: PrintResult) -> None:
-        if self.alerts is None:
-            return
+    def _tell_staff(self, result: PrintResult) -> PrintResult:
+        """Alert staff of a fault (or clear the alert after a clean job); the result comes
+        back saying whether staff were told, its message asking the resident to tell them
+        when they were not."""
+        told = False
         try:
-            if not result.ok or result.state is PrinterState.PAPER_NEAR_END:
-                self.alerts.raise_("printer", result.state.value, result.detail)
-            elif result.state is PrinterState.READY:
-                self.alerts.clear("printer")  # someone fixed it: a clean job proves it
+            if self.alerts is not None:
+                if not result.ok or result.state is PrinterState.PAPER_NEAR_END:
+                    told = self.alerts.raise_("printer", result.state.value,
+                                              result.detail).delivered
+                elif result.state is PrinterState.READY:
+                    self.alerts.clear("printer")  # someone fixed it: a clean job proves it
         except Exception:  # an alert that cannot be written must not break printing
             log.exception("could not record the printer alert")
+        if not result.ok and not told and result.outcome is PrintOutcome.FAILED:
+            return replace(result, message=ASK_MESSAGES.get(result.state,
+                                                            ASK_MESSAGES[PrinterState.ERROR]))
+        return replace(result, staff_told=told)
 
 
 def _within(seconds: float, fn):

@@ -54,6 +54,7 @@ from kiosk.db.queue_models import (
 )
 from kiosk.hours import Span
 from kiosk.queue.call_log import log_call
+from kiosk.queue.hall_alerts import HallAlerts
 from kiosk.texts import LocalText
 
 log = logging.getLogger(__name__)
@@ -328,6 +329,11 @@ class QueueService:
         self._cats: tuple[float, dict[str, QueueCategoryView]] | None = None
         # The year's holidays take ~80 ms to work out: here, not in the first resident's tap.
         public_holiday(self.now().date())
+
+    @property
+    def hall_alerts(self) -> HallAlerts:
+        """Staff alerts every machine of the hall reads (kiosk.queue.hall_alerts)."""
+        return HallAlerts(self._Session, self.kiosk_id)
 
     def close(self) -> None:
         if self._engine is not None:
