@@ -620,10 +620,10 @@ def _main(argv: list[str] | None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         cfg = load_config(args.config)
-        if args.command == "run":
-            from kiosk.ops.logs import setup_file_logging
+        from kiosk.ops.logs import setup_logging
 
-            setup_file_logging(cfg)  # JSON lines for the office's monitoring
+        # Once: the journal under systemd; else stderr, and for `run` the JSON-lines file.
+        setup_logging(cfg, to_file=args.command in ("run", "display"))
         return args.func(args, cfg)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

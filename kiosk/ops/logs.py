@@ -1,4 +1,6 @@
-"""Structured logs: one JSON object per line in a rotated file, for the office's monitoring.
+"""Structured logs, written once: under systemd to the journal, with the fields as journal
+fields (`journalctl -u bom-kiosk EVENT=stop`); elsewhere one JSON object per line in a rotated
+file (`kiosk run`) and plain lines on stderr, for the office's monitoring and a developer.
 
 Nothing a resident typed or chose is logged (no search text, no PIN): messages carry codes,
 counts and states. Every record gets time, level, logger and message; an exception adds its
@@ -10,6 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
+import socket
+import sys
 import traceback
 from pathlib import Path
 
@@ -64,3 +69,84 @@ def setup_file_logging(cfg: KioskConfig) -> Path | None:
     if root.getEffectiveLevel() > handler.level:
         root.setLevel(handler.level)  # the file gets what [logging] level asks for
     return path
+
+
+# --- the journal ------------------------------------------------------------------------------
+JOURNAL_SOCKET_ENV = "KIOSK_JOURNAL_SOCKET"  # tests point it at their own socket
+JOURNAL_SOCKET = "/run/systemd/journal/socket"
+_PRIORITY = {logging.CRITICAL: 2, logging.ERROR: 3, logging.WARNING: 4, logging.INFO: 6,
+             logging.DEBUG: 7}
+
+
+def under_journal() -> bool:
+    """stderr goes to the journal: systemd says so in $JOURNAL_STREAM ("device:inode" of the
+    stream it gave us, compared with our stderr, as sd_journal_stream_fd's manual says)."""
+    value = os.environ.get("JOURNAL_STREAM", "")
+    try:
+        dev, ino = (int(x) for x in value.split(":"))
+        st = os.fstat(sys.stderr.fileno())
+    except (ValueError, OSError, AttributeError):
+        return False
+    return (st.st_dev, st.st_ino) == (dev, ino)
+
+
+class JournalHandler(logging.Handler):
+    """Sends each record to journald's native socket: MESSAGE, PRIORITY, the logger, and every
+    `extra=` field as an upper-case journal field. A record the journal cannot take (the socket
+    gone) falls back to stderr, which systemd also keeps."""
+
+    def __init__(self, identifier: str = "kiosk", path: str | None = None):
+        super().__init__()
+        self.identifier = identifier
+        self.path = path or os.environ.get(JOURNAL_SOCKET_ENV, JOURNAL_SOCKET)
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+
+    def fields(self, record: logging.LogRecord) -> dict[str, str]:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info))
+        out = {"MESSAGE": message, "PRIORITY": str(_PRIORITY.get(record.levelno, 6)),
+               "SYSLOG_IDENTIFIER": self.identifier, "LOGGER": record.name,
+               "CODE_FILE": record.pathname, "CODE_LINE": str(record.lineno),
+               "CODE_FUNC": record.funcName}
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                name = "".join(c if c.isalnum() else "_" for c in key.upper()).lstrip("_")
+                if name and name not in out:
+                    out[name] = str(value)
+        return out
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            payload = b"".join(_journal_field(k, v) for k, v in self.fields(record).items())
+            self._sock.sendto(payload, self.path)
+        except Exception:
+            self.handleError(record)
+
+    def close(self) -> None:
+        self._sock.close()
+        super().close()
+
+
+def _journal_field(key: str, value: str) -> bytes:
+    data = value.encode("utf-8", "replace")
+    if b"\n" not in data:
+        return key.encode() + b"=" + data + b"\n"
+    # A value with new lines: the name, a new line, its length as 64-bit little endian, itself.
+    return key.encode() + b"\n" + len(data).to_bytes(8, "little") + data + b"\n"
+
+
+def setup_logging(cfg: KioskConfig | None, *, to_file: bool) -> str:
+    """Where this process logs, once: "journal" under systemd (nothing on stderr, no file),
+    else stderr, and with `to_file` the JSON-lines file too. Returns which."""
+    root = logging.getLogger()
+    if under_journal():
+        for h in list(root.handlers):
+            root.removeHandler(h)
+            h.close()
+        root.addHandler(JournalHandler())
+        root.setLevel((cfg.logging.level if cfg else "INFO").upper())
+        return "journal"
+    if to_file and cfg is not None and setup_file_logging(cfg) is not None:
+        return "file"
+    return "stderr"
