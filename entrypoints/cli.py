@@ -282,6 +282,27 @@ def cmd_printer_status(args, cfg: KioskConfig) -> int:
     return EXIT_ATTENTION if st.needs_staff else EXIT_OK
 
 
+def cmd_printer_find(args, cfg: KioskConfig) -> int:
+    """The ESC/POS printers this machine sees, each with the [printer] lines that use it."""
+    from printer.find import find_printers
+
+    search = find_printers(hosts=args.host or [], serial_paths=args.serial or None,
+                           serial=not args.no_serial)
+    if args.json:
+        _print_json({"found": [f.as_dict() for f in search.found],
+                     "looked_at": search.looked_at, "problems": search.problems})
+    else:
+        for f in search.found:
+            state = f" ({f.state})" if f.state else ""
+            print(f"{f.where}{state}\n{f.config_lines()}\n")
+        for problem in search.problems:
+            print(problem, file=sys.stderr)
+        if not search.found:
+            print(f"no ESC/POS printer found; looked at: {'; '.join(search.looked_at)}",
+                  file=sys.stderr)
+    return EXIT_OK if search.found else EXIT_ATTENTION
+
+
 def _report_print(result, args) -> int:
     if args.json:
         _print_json(result.as_dict())
@@ -569,7 +590,7 @@ def build_parser() -> argparse.ArgumentParser:
     ast.add_argument("--json", action="store_true")
     ast.set_defaults(func=cmd_audio_stats)
 
-    pr = sub.add_parser("printer", help="the receipt printer: status and test page")
+    pr = sub.add_parser("printer", help="the receipt printer: status, test page, find")
     psub = pr.add_subparsers(dest="printer_command", metavar="ACTION", required=True)
     ps = psub.add_parser("status", help="ask the printer how it is; exit 1 unless ready")
     ps.add_argument("--json", action="store_true")
@@ -578,6 +599,19 @@ def build_parser() -> argparse.ArgumentParser:
                          "a QR code and a cut")
     pt.add_argument("--json", action="store_true")
     pt.set_defaults(func=cmd_printer_test)
+    pf = psub.add_parser(
+        "find", help="list the ESC/POS printers this machine sees, with the config to use",
+        description="USB printers (the printer class or a receipt-printer maker), serial "
+        "ports that answer an ESC/POS status query, and port 9100 on the hosts given. Each "
+        "is printed with the [printer] lines for kiosk.toml. Exit 1 if none is found.")
+    pf.add_argument("--host", action="append", metavar="HOST[:PORT]",
+                    help="also ask this network host, on port 9100 unless given (repeatable)")
+    pf.add_argument("--serial", action="append", metavar="DEVICE",
+                    help="ask only these serial devices (default: /dev/ttyUSB*, ttyACM*, "
+                         "ttyS0-3)")
+    pf.add_argument("--no-serial", action="store_true", help="do not ask serial ports")
+    pf.add_argument("--json", action="store_true")
+    pf.set_defaults(func=cmd_printer_find)
 
     prn = sub.add_parser("print", help="print an information card")
     prsub = prn.add_subparsers(dest="print_command", metavar="WHAT", required=True)

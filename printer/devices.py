@@ -195,13 +195,14 @@ class _EscposLinkDevice(Device):
 
     can_read = True
 
-    def __init__(self, printer, name: str):
+    def __init__(self, printer, name: str, explain=None):
         self.name = name
         self._p = printer
         try:
             self._p.open()
         except Exception as exc:
-            raise PrinterUnreachable(f"cannot open {name}: {exc}") from exc
+            reason = (explain(exc) if explain else None) or f"cannot open {name}: {exc}"
+            raise PrinterUnreachable(reason) from exc
 
     def send(self, data: bytes) -> None:
         try:
@@ -231,7 +232,22 @@ def usb_device(cfg: PrinterConfig) -> Device:
         raise PrinterUnreachable("a USB printer needs usb_vendor and usb_product")
     vendor, product = int(cfg.usb_vendor, 16), int(cfg.usb_product, 16)
     p = Usb(vendor, product, timeout=int(cfg.job_timeout * 1000), profile=cfg.profile)
-    return _EscposLinkDevice(p, f"USB {vendor:04x}:{product:04x}")
+    ids = f"{vendor:04x}:{product:04x}"
+
+    def explain(exc: Exception) -> str | None:
+        # python-escpos's own messages name the ids in decimal inside two nested sentences.
+        text = f"{type(exc).__name__} {exc}"
+        if "NoBackend" in text or "No backend" in text:
+            return "USB support is missing on this machine: install libusb-1.0-0"
+        if "not found" in text or "DeviceNotFound" in text:
+            return (f"no USB printer {ids} found: is it plugged in and switched on? "
+                    "(`kiosk printer find` lists the printers this machine sees)")
+        if "Access denied" in text or "Errno 13" in text or "permission" in text.lower():
+            return (f"USB printer {ids} found, but the kiosk may not use it: the udev rule "
+                    "(deploy/99-bom-kiosk-printer.rules) gives it to the lp group")
+        return None
+
+    return _EscposLinkDevice(p, f"USB {ids}", explain)
 
 
 def serial_device(cfg: PrinterConfig) -> Device:
