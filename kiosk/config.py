@@ -58,9 +58,29 @@ class ConfigError(ValueError):
         return cls("\n".join(f"{where}: {p}" for p in problems), problems)
 
 
+def systemd_directory(name: str) -> Path | None:
+    """The folder systemd made for the unit (StateDirectory= gives $STATE_DIRECTORY, and so on
+    for CACHE_ and LOGS_); the first when it names several. None outside such a unit."""
+    value = os.environ.get(f"{name}_DIRECTORY", "")
+    first = value.split(":")[0]
+    return Path(first) if first else None
+
+
 def default_data_dir() -> Path:
+    """$KIOSK_DATA_DIR, else the unit's state folder, else the user's data folder. Under the
+    units nothing the kiosk writes goes to HOME, which they make read-only."""
     env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else Path(platformdirs.user_data_dir("bom-kiosk", appauthor=False))
+    if env:
+        return Path(env)
+    return systemd_directory("STATE") or Path(platformdirs.user_data_dir("bom-kiosk",
+                                                                         appauthor=False))
+
+
+def default_cache_dir() -> Path:
+    """The unit's cache folder, else the user's (the printer database, Mesa's shaders,
+    matplotlib's fonts: all can be made again)."""
+    return systemd_directory("CACHE") or Path(platformdirs.user_cache_dir("bom-kiosk",
+                                                                          appauthor=False))
 
 
 @dataclass(frozen=True)

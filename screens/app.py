@@ -30,6 +30,10 @@ def configure_kivy(cfg: KioskConfig) -> None:
     os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")
     os.environ.setdefault("KIVY_HOME", str(cfg.paths.data_dir / "kivy"))
+    # Mesa's shader cache goes under HOME unless told: the unit makes HOME read-only.
+    from kiosk.config import default_cache_dir
+
+    os.environ.setdefault("MESA_SHADER_CACHE_DIR", str(default_cache_dir() / "mesa"))
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
     from kivy.config import Config
 

@@ -18,7 +18,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, systemd_directory
 from kiosk.paths import private_dir, private_file
 
 # Attributes every LogRecord has; anything else came in through `extra=` and is kept.
@@ -43,7 +43,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def log_file(cfg: KioskConfig) -> Path:
-    return (cfg.logging.log_dir or cfg.paths.data_dir / "logs") / "kiosk.log"
+    folder = cfg.logging.log_dir or systemd_directory("LOGS") or cfg.paths.data_dir / "logs"
+    return folder / "kiosk.log"
 
 
 def setup_file_logging(cfg: KioskConfig) -> Path | None:

@@ -7,10 +7,16 @@ into summary.pdf, one page each, after a page of key figures.
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+from kiosk.config import default_cache_dir
+
+# matplotlib keeps its font list under HOME unless told: the units make HOME read-only.
+os.environ.setdefault("MPLCONFIGDIR", str(default_cache_dir() / "matplotlib"))
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
