@@ -277,6 +277,11 @@ class SyncConfig:
     report_days: int = 30
     # Render audio for new and changed texts after each sync (kiosk audio prerender).
     render_audio: bool = True
+    # "Sync now" on the admin side. None: the kiosk runs `kiosk sync --now` itself (it needs
+    # the central database's URL and password). A path: it writes this file, and the sync
+    # unit's path unit (deploy/bom-kiosk-sync.path) starts the sync as the unit, with the
+    # secret the kiosk user may not read; the kiosk waits for the unit's report.
+    request_file: Path | None = None
 
 
 @dataclass(frozen=True)

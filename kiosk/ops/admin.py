@@ -20,6 +20,7 @@ import pwd
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,6 +253,22 @@ class Admin:
 
 # --- admin actions --------------------------------------------------------------------------
 
+def _sync_result(code: int, outcome: str, error: object) -> ActionResult:
+    """A finished sync for the staff screen: exit code, outcome and the error if any."""
+    summary = outcome + (f" ({error})" if error else "")
+    said: Message | str = sync_outcome(outcome)
+    if error:
+        said = msg(N_("{outcome} ({error})"), outcome=said, error=str(error)[:200])
+    return ActionResult(code in (0, 1), f"exit {code}: {summary}"[:300],
+                        msg(N_("exit code {code}: {outcome}"), code=str(code), outcome=said))
+
+
+def _sync_late(timeout: float) -> ActionResult:
+    return ActionResult(False, f"sync did not finish within {timeout:.0f} s",
+                        msg(N_("the sync did not finish within {seconds} s"),
+                            seconds=int(timeout)))
+
+
 @dataclass(frozen=True)
 class ActionResult:
     ok: bool
@@ -274,8 +291,12 @@ class StaffActions:
         return ActionResult(res.ok, f"{res.state.value}: {res.detail}",
                             printer_message(res.state.value, res.detail))
 
-    def sync_now(self, timeout: float = 3600) -> ActionResult:
-        """Run `kiosk sync --now` in its own process (as the nightly timer does) and wait."""
+    def sync_now(self, timeout: float = 3600, poll: float = 1.0) -> ActionResult:
+        """Sync the content now and wait for the outcome: through the sync unit when
+        [sync] request_file is set (an installed kiosk: the unit holds the central secret),
+        else in a `kiosk sync --now` process of our own (as the nightly timer does)."""
+        if self.cfg.sync.request_file is not None:
+            return self._sync_by_unit(self.cfg.sync.request_file, timeout, poll)
         cfg = self.cfg
         env = dict(os.environ)
         if cfg.source is not None:
@@ -285,24 +306,40 @@ class StaffActions:
             r = subprocess.run([sys.executable, "-m", "entrypoints", "sync", "--now", "--json"],
                                capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            return ActionResult(False, f"sync did not finish within {timeout:.0f} s",
-                                msg(N_("the sync did not finish within {seconds} s"),
-                                    seconds=int(timeout)))
-        summary = ""
-        said: Message | str = ""
+            return _sync_late(timeout)
         try:
             data = json.loads(r.stdout)
-            error = (data.get("detail") or {}).get("error")
-            summary = data.get("outcome", "") + (f" ({error})" if error else "")
-            said = sync_outcome(data.get("outcome", ""))
-            if error:
-                said = msg(N_("{outcome} ({error})"), outcome=said, error=str(error)[:200])
+            return _sync_result(r.returncode, data.get("outcome", ""),
+                                (data.get("detail") or {}).get("error"))
         except (ValueError, AttributeError, TypeError):
-            summary = (r.stderr.strip().splitlines() or [""])[-1]
-            said = summary[:200]
-        return ActionResult(r.returncode in (0, 1), f"exit {r.returncode}: {summary}"[:300],
-                            msg(N_("exit code {code}: {outcome}"), code=str(r.returncode),
-                                outcome=said))
+            last = (r.stderr.strip().splitlines() or [""])[-1]
+            return ActionResult(r.returncode in (0, 1), f"exit {r.returncode}: {last}"[:300],
+                                msg(N_("exit code {code}: {outcome}"), code=str(r.returncode),
+                                    outcome=last[:200]))
+
+    def _sync_by_unit(self, request: Path, timeout: float, poll: float) -> ActionResult:
+        """Write the request file the path unit watches, then wait for the unit's report."""
+        from kiosk.ops.sync_reports import recent_reports
+        from kiosk.paths import write_private
+
+        def newest_id() -> int:
+            reports = recent_reports(self._Session, 1)
+            return (reports[0].id or 0) if reports else 0
+
+        before = newest_id()
+        try:
+            write_private(request, dt.datetime.now(dt.UTC).isoformat() + "\n")
+        except OSError as exc:
+            return ActionResult(False, f"cannot ask for a sync ({request}: {exc})",
+                                msg(N_("cannot ask for a sync: {error}"), error=str(exc)[:200]))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(poll)
+            reports = recent_reports(self._Session, 1)
+            if reports and (reports[0].id or 0) > before:
+                r = reports[0]
+                return _sync_result(r.exit_code, r.outcome, (r.detail or {}).get("error"))
+        return _sync_late(timeout)
 
     def reload_content(self) -> ActionResult:
         """Load the content folder again if it changed, and show the newest revision at once."""
