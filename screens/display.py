@@ -146,6 +146,31 @@ def notice_pages(text: str, label) -> list[str]:
     return [f"{' '.join(p)} ({i}/{len(pages)})" for i, p in enumerate(pages, 1)]
 
 
+def fit_font(label, largest: float, smallest: float = 40, margin: float = 16) -> float:
+    """The largest font size up to `largest` at which `label`'s text fits one line of its width
+    (less `margin` each side) whole: the banner's "Czekamy na pierwsze wezwanie" is longer than
+    "Stanowisko 3". The text is never cut with "…" nor wrapped past the label's height."""
+    from kivy.core.text import Label as CoreLabel
+
+    width = label.width - label.padding[0] - label.padding[2] - 2 * margin
+    if width < 100 or not label.text:  # not laid out yet
+        return largest
+
+    def needs(size: float) -> float:
+        core = CoreLabel(text=label.text, font_size=size, font_name=label.font_name,
+                         bold=label.bold)
+        core.refresh()
+        return core.content_width
+
+    measured = needs(largest)
+    if measured <= width:
+        return largest
+    size = max(smallest, math.floor(largest * width / measured))
+    while size > smallest and needs(size) > width:
+        size -= 2
+    return size
+
+
 class DisplayApp(App):
     pal = ObjectProperty(theme.HIGH_CONTRAST, rebind=True)
     font_scale = NumericProperty(1.0)
@@ -214,7 +239,16 @@ class DisplayApp(App):
         ids.banner_code.text = "—"
         ids.banner_desk.text = _("Waiting for the first call")
         ids.closure.bind(height=lambda *_a: self._fit_recent())
+        refit = Clock.create_trigger(lambda _dt: self._fit_banner_desk())
+        ids.banner_desk.bind(text=lambda *_a: refit(), width=lambda *_a: refit())
         return root
+
+    def _fit_banner_desk(self) -> None:
+        label = self.root.ids.banner_desk
+        size = fit_font(label, FONT_BANNER_DESK)
+        if label.font_size != size:
+            label.font_size = size
+            self._state_dirty = True
 
     def on_start(self):
         self._tick_clock()
@@ -331,6 +365,8 @@ class DisplayApp(App):
                 self._show_banner(*self.current[0], highlight=False)
             self._show_waiting()
             self._show_closure()
+        if update.alerts is not None:
+            self._show_alerts(update.alerts)
         if update.calls or update.recent is not None or update.status is not None:
             self._show_lists()
         self._state_dirty = True
@@ -396,6 +432,15 @@ class DisplayApp(App):
         if self.root.ids.closure.text != text:
             self.root.ids.closure.text = text
 
+    def _show_alerts(self, n: int) -> None:
+        """For staff, in small type at the bottom right: how many technical alerts of the hall
+        are open ("Obsługa: 2 zgłoszenia techniczne"); nothing when none. Only the number:
+        the hall is public, the details are in `kiosk alerts`."""
+        text = self.i18n.ngettext("Staff: {n} technical alert", "Staff: {n} technical alerts",
+                                  n).format(n=n) if n else ""
+        if self.root.ids.alerts.text != text:
+            self.root.ids.alerts.text = text
+
     def _fit_recent(self) -> None:
         """The strip's height comes off the recent calls list, whole rows, so the right
         column still fits between the bars."""
@@ -442,12 +487,29 @@ class DisplayApp(App):
             "clock": ids.clock.text,
             "notice": ids.notice.text,
             "closure": ids.closure.text,
+            "alerts": ids.alerts.text,
+            "banner_desk_font": ids.banner_desk.font_size,
+            "clipped": self.clipped(),
             "last_id": self.watcher.last_id,
             "shown": self.shown,
             "queued": [e.ann.event_id for e in self.announcer.pending],
             "announced": list(self.announcer.announced),
             "played": [vars(p) for p in self.announcer.played],
         }
+
+    def clipped(self) -> list[str]:
+        """Labels (by id) whose whole text does not fit them: wrapped past their height or
+        wider than their width. Labels that may shorten with "…" are not counted."""
+        from kivy.uix.label import Label
+
+        bad = []
+        for name, w in self.root.ids.items():
+            if not isinstance(w, Label) or not w.text or w.opacity == 0 or w.shorten:
+                continue
+            tw, th = w.texture_size
+            if tw > w.width + 2 or th > w.height + 2:
+                bad.append(f"{name}: {w.text[:40]!r} {tw}x{th} in {w.width:.0f}x{w.height:.0f}")
+        return bad
 
     def _service_state_file(self) -> None:
         if self._state_file is None:

@@ -107,8 +107,27 @@ class TicketScreen(KioskScreen):
     def _line(self, c) -> str:
         a = c.availability
         if not a.is_open:
-            return self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"]))
+            if a.closure is not None and a.closure.closed:
+                return self._closure_line(a)  # "Dziś nieczynne: <holiday>."
+            closed = self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"]))
+            return " ".join(x for x in (closed, self._closure_line(a)) if x)
         return self._waiting(c.letter)
+
+    def _closure_line(self, a) -> str:
+        """Why today is not an ordinary day, named: "Dziś nieczynne: Narodowe Święto
+        Niepodległości." on a public holiday or an office closure; "Dziś urząd czynny krócej:
+        08:00–12:00 (Wigilia)." on a shorter day; "" on an ordinary day."""
+        closure, tr = a.closure, self.app.i18n
+        if closure is None:
+            return ""
+        reason = closure.name(tr.lang)
+        if closure.closed:
+            return self._("Closed today: {holiday}.").format(holiday=reason)
+        if closure.hours is None:
+            return ""
+        opens, closes = closure.hours
+        return self._("Shorter opening hours today: {hours} ({reason}).").format(
+            hours=f"{tr.time(opens)}–{tr.time(closes)}", reason=reason)
 
     def _waiting(self, letter: str) -> str:
         state = self.queues.get(letter)
@@ -132,6 +151,8 @@ class TicketScreen(KioskScreen):
         if not a.is_open:
             self._closed(c)
             return
+        if a.closure is not None:  # open, but shorter than usual today
+            self.para(self._closure_line(a), bold=True)
         box = self.card()
         self.para(self._waiting(c.letter), box, bold=True)
         if self.queues.get(c.letter) and self.queues[c.letter].waiting:
@@ -147,8 +168,14 @@ class TicketScreen(KioskScreen):
 
     def _closed(self, c) -> None:
         tr, a = self.app.i18n, c.availability
-        self.para(self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"])), bold=True,
-                  color=self.app.pal.WARN)
+        if a.closure is not None and a.closure.closed:
+            # a public holiday or an office closure: named, not only "no tickets today"
+            self.para(self._closure_line(a), bold=True, color=self.app.pal.WARN)
+        else:
+            self.para(self._(CLOSED_LINES.get(a.reason, CLOSED_LINES["closed_today"])),
+                      bold=True, color=self.app.pal.WARN)
+            if a.closure is not None:
+                self.para(self._closure_line(a))
         if a.reason == "after_cutoff" and a.last_ticket_at:
             self.para(self._("The last ticket is given at {time}.").format(
                 time=tr.time(a.last_ticket_at)))

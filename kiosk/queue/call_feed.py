@@ -184,6 +184,7 @@ class FeedUpdate:
     announce: tuple[int, ...] = ()
     recent: tuple[Call, ...] | None = None   # the day's last calls, newest first
     status: object | None = None             # kiosk.queue.service.QueueStatus, when refreshed
+    alerts: int | None = None                # open staff alerts of the hall, with the status
     error: str | None = None
     mode: str = ""                           # "listen" or "poll"
     last_id: int = 0
@@ -302,11 +303,14 @@ class CallWatcher:
                                               mode=self._waiter.mode, last_id=self.last_id))
                 if calls or first or time.monotonic() - last_status >= self.status_seconds:
                     st = svc.status()
+                    # Staff alerts of the hall (kiosk.queue.hall_alerts): counted with the
+                    # status, at its pace; the display shows only how many are open.
+                    alerts = len(svc.hall_alerts.open())
                     last_status = time.monotonic()
                     fresh_status = True
                 if fresh_status:
-                    self.on_update(FeedUpdate(True, status=st, mode=self._waiter.mode,
-                                              last_id=self.last_id))
+                    self.on_update(FeedUpdate(True, status=st, alerts=alerts,
+                                              mode=self._waiter.mode, last_id=self.last_id))
                 self._waiter.wait()
             except Exception as exc:  # a database outage must not end the thread
                 if self.connected is not False:
