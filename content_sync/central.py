@@ -44,6 +44,7 @@ from kiosk.content.format import (
     read_content,
     record_key,
 )
+from kiosk.progress import Progress
 
 SCHEMA = "bom_content"
 # Layout of the central tables; a kiosk refuses a central database newer than it knows.
@@ -540,15 +541,20 @@ def _state(conn) -> tuple[int, str, dt.date | None, int]:
 
 
 def import_folder(url: str, folder: Path | str, *, password: str | None = None,
-                  connect_timeout: float = 10.0) -> ImportResult:
+                  connect_timeout: float = 10.0,
+                  progress: Progress | None = None) -> ImportResult:
     """Make the central content equal to the folder: add, update, tombstone; one revision.
 
     The folder is validated whole first (as `kiosk content validate` does) and refused with
     every problem listed. Importing the same folder again changes nothing, not even the
     revision counter."""
     folder = Path(folder)
+    progress = progress or Progress()
+    progress.stage("check")
     read_content(folder)  # raises ContentError listing every problem
     meta, records = raw_records(folder)
+    progress.advance(len(records))
+    progress.done("records valid")
     bad_names = sorted({stem for _, stem, _, _ in records
                         if stem is not None and file_name_problem(stem)})
     if bad_names:  # the stem goes into the database and back out as a path on export
@@ -572,6 +578,7 @@ def import_folder(url: str, folder: Path | str, *, password: str | None = None,
                 conn.execute(f"SELECT kind, key, file, position, data, deleted "
                              f"FROM {SCHEMA}.content_record")}
         upserts, added, changed, unchanged = [], 0, 0, 0
+        progress.stage("write", len(wanted))
         for (kind, key), (stem, pos, data) in wanted.items():
             old = have.get((kind, key))
             if old is not None and not old[3] and old[:3] == (stem, pos, data):
@@ -594,6 +601,8 @@ def import_folder(url: str, folder: Path | str, *, password: str | None = None,
             if gone:
                 cur.executemany(f"UPDATE {SCHEMA}.content_record SET deleted = true "
                                 f"WHERE kind = %s AND key = %s", gone)
+        progress.advance(len(wanted))
+        progress.done(f"{added} added, {changed} changed, {len(gone)} removed")
         old_pub = old_published.isoformat() if old_published else None
         if (label, published, schema_version) != (old_label, old_pub, old_version):
             conn.execute(

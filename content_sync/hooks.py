@@ -23,7 +23,8 @@ def speech_layer_installed() -> bool:
 
 
 def prerender_audio(cfg, Session_, texts: list[tuple[str, str]],
-                    all_texts: list[tuple[str, str]] | None = None) -> tuple[str, dict]:
+                    all_texts: list[tuple[str, str]] | None = None, *,
+                    progress=None) -> tuple[str, dict]:
     """Render every clip the active content still lacks, and prune audio no text uses any more.
 
     What to render comes from the content and the cache, not from what this sync changed: the
@@ -56,7 +57,7 @@ def prerender_audio(cfg, Session_, texts: list[tuple[str, str]],
         made = fell_back = 0
         failed: list[str] = []
         if todo:  # prerender_texts also removes what killed runs left half-written
-            result = prerender.prerender_texts(todo, speech, online=True)
+            result = prerender.prerender_texts(todo, speech, online=True, progress=progress)
             detail["rendered"] = result.as_dict()
             made, fell_back, failed = sum(result.rendered.values()), result.fell_back, \
                 result.failed

@@ -67,6 +67,7 @@ from kiosk.ops.sync_reports import (
     exit_code_for,
     save_report,
 )
+from kiosk.progress import Progress
 from kiosk.texts import LANGS, LocalText
 
 log = logging.getLogger(__name__)
@@ -482,8 +483,11 @@ def _now() -> dt.datetime:
 
 
 def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = False,
-             Session_: sessionmaker[Session] | None = None) -> SyncReportView:
-    """One sync; never raises for a sync failure: the report says what happened."""
+             Session_: sessionmaker[Session] | None = None,
+             progress: Progress | None = None) -> SyncReportView:
+    """One sync; never raises for a sync failure: the report says what happened. `progress`
+    hears of each stage (fetch, apply, audio) as it goes (kiosk.progress)."""
+    progress = progress or Progress()
     started, t0 = _now(), time.monotonic()
     draft: dict[str, Any] = dict(source="", revision_before=None, revision_after=None,
                                  content_revision_id=None, added=0, changed=0, removed=0,
@@ -528,7 +532,7 @@ def run_sync(cfg: KioskConfig, *, source_url: str | None = None, full: bool = Fa
         with _only_sync(cfg.paths.data_dir):
             reached = True
             try:
-                outcome = _sync(cfg, Session_, source, full, draft, checkpoint)
+                outcome = _sync(cfg, Session_, source, full, draft, checkpoint, progress)
             except SyncFailure as exc:
                 reached = exc.outcome != "unreachable"
                 raise
@@ -584,7 +588,9 @@ def _record(Session_, cfg: KioskConfig, report: SyncReportView, *,
 
 
 def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource, full: bool,
-          draft: dict, checkpoint: Callable[[str], None] = lambda _outcome: None) -> str:
+          draft: dict, checkpoint: Callable[[str], None] = lambda _outcome: None,
+          progress: Progress | None = None) -> str:
+    progress = progress or Progress()
     detail = draft["detail"]
     with Session_() as s:
         state = s.get(SyncState, 1)
@@ -598,6 +604,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
                   and state.content_revision_id == rev.id)
     since = state.central_revision if consistent and not full else 0
     detail.update(since=since, full=since == 0)
+    progress.stage("fetch")
     head, rows = fetch_changes(source, since, cfg)
     if consistent and head.revision < state.central_revision:
         detail["note"] = (f"the central revision went back from {state.central_revision} to "
@@ -607,6 +614,8 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         head, rows = fetch_changes(source, 0, cfg)
     detail["pulled"] = len(rows)
     draft["revision_after"] = head.revision
+    progress.advance(len(rows))
+    progress.done(f"records changed since central revision {since}; now {head.revision}")
 
     if since and head.revision == since:
         still = [{"kind": r.kind, "key": r.key, "reason": r.problem,
@@ -618,7 +627,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
             detail["rejected_records"] = still[:200]
             detail["note"] = "nothing changed centrally; these records are still rejected"
         checkpoint("unchanged")
-        render_audio(cfg, Session_, draft, [])  # clips a killed sync left unrendered
+        render_audio(cfg, Session_, draft, [], progress=progress)  # what a killed sync left
         return "unchanged"
 
     # Start from the records as last synced (also for a full pull: their last good versions
@@ -689,7 +698,11 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
                           central_revision=head.revision, content_revision_id=revision_id,
                           synced_at=_now()))
 
+    progress.stage("apply", len(records))
     rid = apply_bundle(Session_, bundle, keep_old=1, in_transaction=write_state)
+    progress.advance(len(records))
+    progress.done(f"content revision {rid}: {len(added)} added, {len(changed)} changed, "
+                  f"{len(removed)} removed, {len(result.rejected)} rejected")
     draft["content_revision_id"] = rid
     log.info("applied central revision %s as content revision %s (+%d ~%d -%d, %d rejected)",
              head.revision, rid, len(added), len(changed), len(removed), len(result.rejected))
@@ -703,7 +716,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         _texts(value, all_texts)
     outcome = "partial" if result.rejected else "ok"
     checkpoint(outcome)  # the content is in: a kill while rendering still leaves a report
-    render_audio(cfg, Session_, draft, texts, all_texts)
+    render_audio(cfg, Session_, draft, texts, all_texts, progress=progress)
     return outcome
 
 
@@ -720,7 +733,8 @@ def _push_usage(cfg: KioskConfig, Session_, source: SyncSource, detail: dict) ->
 
 def render_audio(cfg: KioskConfig, Session_: sessionmaker[Session], draft: dict,
                  texts: list[tuple[str, str]],
-                 all_texts: list[tuple[str, str]] | None = None) -> None:
+                 all_texts: list[tuple[str, str]] | None = None, *,
+                 progress: Progress | None = None) -> None:
     """Audio for the texts this sync added or changed (`texts`) and for every text of the active
     content that has no clip yet, also when nothing changed centrally: what a sync killed while
     rendering left undone is finished by the next one. `all_texts`: the texts of the records
@@ -728,6 +742,7 @@ def render_audio(cfg: KioskConfig, Session_: sessionmaker[Session], draft: dict,
     if not cfg.sync.render_audio:
         draft["audio"] = "skipped ([sync] render_audio = false)"
         return
-    draft["audio"], audio_detail = hooks.prerender_audio(cfg, Session_, texts, all_texts)
+    draft["audio"], audio_detail = hooks.prerender_audio(cfg, Session_, texts, all_texts,
+                                                         progress=progress)
     if audio_detail:
         draft["detail"]["audio"] = audio_detail

@@ -386,7 +386,10 @@ def cmd_audio_prerender(args, cfg: KioskConfig) -> int:
         core.close()
     if args.limit:
         texts = texts[:args.limit]
-    report = prerender_texts(texts, open_speech(cfg), online=not args.offline)
+    from kiosk.progress import progress_for
+
+    report = prerender_texts(texts, open_speech(cfg), online=not args.offline,
+                             progress=progress_for(args.json))
     if args.json:
         _print_json(report.as_dict())
     else:

@@ -44,7 +44,10 @@ def cmd_sync(args, cfg) -> int:
     if delay and not args.now:
         # Spread many kiosks' syncs over a window when no timer does it.
         time.sleep(random.uniform(0, delay))
-    report = run_sync(cfg, source_url=args.source, full=args.full)
+    from kiosk.progress import progress_for
+
+    report = run_sync(cfg, source_url=args.source, full=args.full,
+                      progress=progress_for(args.json))
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -132,7 +135,9 @@ def cmd_central_import(args, cfg) -> int:
         return EXIT_USAGE
 
     def action():
-        r = import_folder(url, Path(args.folder))
+        from kiosk.progress import progress_for
+
+        r = import_folder(url, Path(args.folder), progress=progress_for(args.json))
         data = {"ok": True, "url": redact(url), "revision_before": r.revision_before,
                 "revision_after": r.revision_after, "added": r.added, "changed": r.changed,
                 "removed": r.removed, "unchanged": r.unchanged}

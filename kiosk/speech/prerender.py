@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kiosk.progress import Progress
 from kiosk.speech.cache import AudioCache, cache_key
 from kiosk.speech.engines import EngineError
 from kiosk.speech.normalise import normalise
@@ -49,18 +50,23 @@ class PrerenderReport:
 
 
 def prerender_texts(texts: Iterable[tuple[str, str]], speech: Speech, *, online: bool = True,
-                    speeds: tuple[float, ...] = (1.0,)) -> PrerenderReport:
+                    speeds: tuple[float, ...] = (1.0,),
+                    progress: Progress | None = None) -> PrerenderReport:
     """Make sure each (text, language) has audio from the preferred engine if it can.
 
     Each clip is renamed into place complete (kiosk.speech.engines), so a run killed halfway
     keeps every clip it finished and the next run picks up the rest; the temporary files such
     a run left behind are removed first."""
     report = PrerenderReport()
+    progress = progress or Progress()
+    unique = list(dict.fromkeys(texts))
+    progress.stage("audio", len(unique) * len(speeds))
     with rendering(speech.cache):
         report.leftovers_removed = speech.cache.remove_leftovers()
-        for text, lang in dict.fromkeys(texts):  # unique, in order
+        for text, lang in unique:
             for speed in speeds:
                 report.texts += 1
+                progress.advance()
                 try:
                     clip = speech.clip(text, lang, speed, online=online, preferred_only=True)
                 except EngineError as exc:
@@ -71,6 +77,8 @@ def prerender_texts(texts: Iterable[tuple[str, str]], speech: Speech, *, online:
                 else:
                     report.rendered[clip.engine] = report.rendered.get(clip.engine, 0) + 1
         speech.cache.flush_counts()
+    made = sum(report.rendered.values())
+    progress.done(f"{made} rendered, {report.already} cached, {len(report.failed)} failed")
     return report
 
 
