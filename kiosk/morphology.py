@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
+# morfeusz2's Morfeusz is one C++ object, not documented as safe across threads: speech (audio
+# worker threads) and search (its serial thread) call it under this lock; results worth
+# keeping are cached by the callers.
+POLISH_LOCK = threading.Lock()
 
 
 def _load(name: str, make) -> Any:
