@@ -26,11 +26,13 @@ from kivy.properties import (
 from kiosk.i18n import N_, translator
 from kiosk.ops.heartbeat import beat, heartbeat_path, sd_notify
 from kiosk.ops.memory import give_back_free_memory
+from kiosk.ops.presence import SIGN_OF_LIFE_SECONDS, leave_hall, sign_of_life
 from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
 from kiosk.texts import LocalText
 from screens import theme, widgets  # noqa: F401  (registers the shared kv rules)
 from screens.audio_mode import MODIFIERS, AudioMode
+from screens.background import run_in_background
 from screens.widgets import IdleWarning
 
 log = logging.getLogger(__name__)
@@ -392,6 +394,14 @@ class KioskApp(App):
         ExceptionManager.add_handler(self._crash_handler)
         Window.bind(on_request_close=self._on_request_close)
         Clock.schedule_interval(self._beat, self.cfg.health.heartbeat_seconds)
+        Clock.schedule_once(self._sign_of_life, 1)
+        Clock.schedule_interval(self._sign_of_life, SIGN_OF_LIFE_SECONDS)
+
+    def _sign_of_life(self, *_args) -> None:
+        """To the hall's database, on a worker thread: alive, and the disk not full."""
+        core = self.core
+        run_in_background(lambda: sign_of_life(core), name="sign-of-life", serial="hall",
+                          done=None, error=None)
 
     def _on_request_close(self, *_args, **_kwargs) -> bool:
         """Alt+F4, a window manager's close, SDL quit: refused unless the admin side leaves."""
@@ -425,6 +435,9 @@ class KioskApp(App):
         self._stopped = True
         ExceptionManager.remove_handler(self._crash_handler)
         sd_notify("STOPPING=1")
+        core = self.core
+        run_in_background(lambda: leave_hall(core), name="leave-hall", serial="hall",
+                          done=None, error=None)
         # A print or a queue write under way gets a moment to end; a print that does not
         # (a hung printer) is recorded as not printed, its ticket still valid. Within the
         # unit's TimeoutStopSec, with the core's close (usage flushed) still to come.

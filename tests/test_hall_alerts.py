@@ -84,3 +84,43 @@ def test_staff_have_been_told_only_when_the_alert_reached_the_hall(tmp_path, cfg
             assert [(a.source, a.kind) for a in core.alerts.open()] == [("printer", "paper_out")]
         finally:
             core.close()
+
+
+def test_a_kiosk_gone_silent_is_an_alert_on_every_machine_and_a_clean_stop_is_not(tmp_path,
+                                                                                  cfg, pg_url):
+    from kiosk.ops.presence import sign_of_life
+    from kiosk.queue.hall_alerts import HallAlerts, utc_now
+
+    core = open_core(replace(cfg, queue=QueueConfig(url=pg_url, kiosk_id="kiosk-hall-2")),
+                     load_bundled=False)
+    try:
+        sign_of_life(core)  # what the running kiosk does every 30 s
+        desk = _machine(tmp_path, "desk-1", pg_url)
+        r = kiosk("alerts", "--json", data_dir=desk[0], config=desk[1])
+        assert (r.returncode, json.loads(r.stdout)["hall"]) == (0, []), r.stdout
+
+        # Its last sign of life was ten minutes ago: frozen, or its power went.
+        ten_minutes_ago = utc_now() - dt.timedelta(minutes=10)
+        HallAlerts(core.queue._Session, "kiosk-hall-2", now=lambda: ten_minutes_ago).beat()
+        r = kiosk("alerts", "--json", data_dir=desk[0], config=desk[1])
+        assert r.returncode == 1
+        [silent] = json.loads(r.stdout)["hall"]
+        assert (silent["kiosk"], silent["kind"]) == ("kiosk-hall-2", "no_heartbeat")
+        assert silent["detail"].startswith("no sign of life for 10 min")
+
+        # Its disk fills up: the hall hears of that too, and of its end.
+        full = replace(core.config, health=replace(core.config.health,
+                                                   disk_min_free_mb=10 ** 9))
+        core.config = full
+        sign_of_life(core)
+        kinds = {(a.kiosk_id, a.kind) for a in core.queue.hall_alerts.open()}
+        assert kinds == {("kiosk-hall-2", "disk_low")}, kinds  # alive again: not silent
+        core.config = replace(full, health=cfg.health)
+        sign_of_life(core)
+        assert core.queue.hall_alerts.open() == []
+
+        # Stopped on purpose (systemctl stop): no alarm.
+        core.queue.hall_alerts.leave()
+        assert core.queue.hall_alerts.silent(after_seconds=0) == []
+    finally:
+        core.close()

@@ -138,3 +138,17 @@ class HallAlert(QueueBase):
     cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (Index("ix_hall_alert_open", "cleared_at", "kiosk_id"),)
+
+
+class HallKiosk(QueueBase):
+    """A running kiosk or hall display's sign of life in the hall's database, so that every
+    machine of the hall sees one that stopped answering (`kiosk alerts`). A clean stop removes
+    the row: whoever stopped it knows."""
+
+    __tablename__ = "hall_kiosk"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))  # kiosk, display
+    # The database's own clock, as for the alerts.
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[str] = mapped_column(String(40), default="")

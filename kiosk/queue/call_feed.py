@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import DateTime, func, select
 from sqlalchemy.orm import Session
 
+from kiosk import __version__
 from kiosk.db.queue_models import CallEvent
 from kiosk.queue.call_log import CHANNEL
+from kiosk.queue.hall_alerts import SIGN_OF_LIFE_SECONDS
 
 if TYPE_CHECKING:
     from kiosk.i18n import Translator
@@ -244,6 +246,11 @@ class CallWatcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.connected and self._svc is not None:
+            try:  # a clean stop: the hall no longer expects the display's sign of life
+                self._svc.hall_alerts.leave("display")
+            except Exception as exc:
+                log.warning("could not tell the hall the display stopped: %s", exc)
         self._close()
 
     def _close(self) -> None:
@@ -268,7 +275,7 @@ class CallWatcher:
         return PollWaiter(self.poll_seconds, self._stop)
 
     def _run(self) -> None:
-        last_status = 0.0
+        last_status = last_beat = 0.0
         while not self._stop.is_set():
             try:
                 if self._svc is None:
@@ -306,6 +313,9 @@ class CallWatcher:
                     # Staff alerts of the hall (kiosk.queue.hall_alerts): counted with the
                     # status, at its pace; the display shows only how many are open.
                     alerts = len(svc.hall_alerts.open())
+                    if time.monotonic() - last_beat >= SIGN_OF_LIFE_SECONDS:
+                        svc.hall_alerts.beat("display", __version__)  # the hall sees it alive
+                        last_beat = time.monotonic()
                     last_status = time.monotonic()
                     fresh_status = True
                 if fresh_status:

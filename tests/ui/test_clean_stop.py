@@ -100,6 +100,10 @@ def test_sigterm_mid_print_exits_0_within_5_s_ticket_valid_and_counted(tmp_path)
                 time.sleep(0.05)  # until the print job has connected to the printer
             assert len(peer.jobs) > connections, "the ticket never reached the printer"
 
+            # Alive in the hall's database (the queue's), where the desks look.
+            hall = tmp_path / "data" / "queue.sqlite3"
+            assert [r[1] for r in _rows(hall, "SELECT kiosk_id, role FROM hall_kiosk")] == \
+                ["kiosk"]
             sent = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             code = proc.wait(timeout=30)
@@ -117,6 +121,8 @@ def test_sigterm_mid_print_exits_0_within_5_s_ticket_valid_and_counted(tmp_path)
     tickets = _rows(tmp_path / "data" / "queue.sqlite3",
                     "SELECT code, status, printed FROM queue_ticket")
     events = _rows(tmp_path / "data" / "kiosk.sqlite3", "SELECT kind, name, value FROM usage_event")
+    # Stopped on purpose: the hall does not take it for a kiosk gone silent.
+    assert _rows(tmp_path / "data" / "queue.sqlite3", "SELECT * FROM hall_kiosk") == []
     # The ticket stands: the desk will call A001 although no paper came out.
     assert tickets == [("A001", "waiting", 0)], tickets
     # The counts a stop used to lose: the ticket and a print that was cut off.
