@@ -1,0 +1,5 @@
+from kiosk.speech.basic import normalise_basic
+
+
+def normalise(text: str) -> str:
+    return normalise_basic(text, "en")
