@@ -355,6 +355,22 @@ def cmd_speak(args, cfg: KioskConfig) -> int:
     from kiosk.speech.normalise import normalise
     from kiosk.speech.service import open_speech
 
+    if args.scan_content:
+        from kiosk.speech.scan import bundled_texts, scan
+
+        report = scan(bundled_texts())
+        if args.json:
+            _print_json(report.as_dict())
+        else:
+            for lang, found in report.languages.items():
+                print(f"{lang}: {found.texts} texts, {len(found.tokens)} unsaid tokens")
+                for token, text in found.tokens[:50]:
+                    print(f"  {token!r} in {text[:80]!r}")
+            print(f"{len(report.undecided)} sentences kept a number in its basic form")
+        return EXIT_ATTENTION if report.unsaid else EXIT_OK
+    if args.text is None:
+        print("speak: a TEXT or --scan-content", file=sys.stderr)
+        return EXIT_USAGE
     if args.print_normalised:
         print(normalise(args.text, args.lang))
         if not args.out:
@@ -572,8 +588,12 @@ def build_parser() -> argparse.ArgumentParser:
     cov.set_defaults(func=cmd_i18n_coverage)
 
     sp = sub.add_parser("speak", help="say a text as audio mode would (normalised, cached)")
-    sp.add_argument("text")
+    sp.add_argument("text", nargs="?")
     sp.add_argument("--lang", choices=("pl", "en", "uk"), default="pl")
+    sp.add_argument("--scan-content", action="store_true",
+                    help="list every token the normaliser leaves as digits or symbols in the "
+                    "bundled content and the UI catalogues (pl, en, uk); exit 1 if any")
+    sp.add_argument("--json", action="store_true", help="with --scan-content: as JSON")
     sp.add_argument("--speed", type=float, default=1.0, help="0.8 to 2.0")
     sp.add_argument("--out", metavar="FILE", help="copy the audio here (WAV from espeak-ng)")
     sp.add_argument("--print-normalised", action="store_true",
