@@ -23,7 +23,7 @@ from kiosk.content.store import apply_bundle
 from kiosk.db.search_models import SearchDoc, SearchOpenCount, SearchQueryLog
 from kiosk.search.service import SearchService, scrub_query
 from kiosk.search.text import fold, stem, symbol_keys, tokens
-from tests.search_queries import QUERIES
+from tests.search_queries import EVERYDAY, QUERIES
 
 
 @pytest.fixture(scope="module")
@@ -44,32 +44,41 @@ def refs(core_, query, lang="pl", n=3):
 # --- recall on the table of resident queries ------------------------------------------------
 
 def test_recall_on_resident_queries(mcore, capsys):
-    assert len(QUERIES) >= 60
-    at1 = at3 = 0
+    """One pass over the whole table (about a second): recall@3 at least 95% per language."""
+    langs = {lang for _q, _e, lang in QUERIES}
+    assert len(QUERIES) >= 200 and langs == {"pl", "en", "uk"}
+    assert sum(lang == "en" for _q, _e, lang in QUERIES) >= 40
+    assert sum(lang == "uk" for _q, _e, lang in QUERIES) >= 40
+    assert len(EVERYDAY) >= 60
+    at1 = dict.fromkeys(langs, 0)
+    at3 = dict.fromkeys(langs, 0)
+    count = dict.fromkeys(langs, 0)
     misses = []
-    for query, expected in QUERIES:
-        got = refs(mcore, query)
-        at1 += got[:1] == [expected]
-        at3 += expected in got
+    for query, expected, lang in QUERIES:
+        got = refs(mcore, query, lang)
+        count[lang] += 1
+        at1[lang] += got[:1] == [expected]
+        at3[lang] += expected in got
         if expected not in got:
-            misses.append(f"{query!r}: wanted {expected}, got {got}")
-    r1, r3 = at1 / len(QUERIES), at3 / len(QUERIES)
+            misses.append(f"[{lang}] {query!r}: wanted {expected}, got {got}")
     with capsys.disabled():
-        print(f"\nsearch recall on {len(QUERIES)} resident queries: "
-              f"recall@1 {r1:.1%}, recall@3 {r3:.1%}")
+        print(f"\nsearch recall on {len(QUERIES)} resident queries:")
+        for lang in sorted(langs):
+            print(f"  {lang}: {count[lang]} queries, recall@1 {at1[lang] / count[lang]:.1%}, "
+                  f"recall@3 {at3[lang] / count[lang]:.1%}")
         for miss in misses:
             print(f"  not in top 3: {miss}")
-    assert r3 >= 0.90, misses
+    for lang in langs:
+        assert at3[lang] / count[lang] >= 0.95, (lang, misses)
 
 
-def test_scan_without_fts_ranks_exactly_like_fts(mcore, monkeypatch):
-    scan = SearchService(mcore.Session)
-    monkeypatch.setattr("kiosk.search.service._has_fts", lambda conn: False)
-    for query, _expected in QUERIES:
-        fts = mcore.search.search(query, limit=5)
-        plain = scan.search(query, limit=5)
-        assert plain.mode == "scan" and fts.mode == "fts"
-        assert [h.ref for h in plain.hits] == [h.ref for h in fts.hits], query
+def test_a_fresh_service_ranks_exactly_the_same(mcore):
+    fresh = SearchService(mcore.Session)
+    for query, _expected, lang in QUERIES[::7]:
+        ours = mcore.search.search(query, lang, limit=5)
+        again = fresh.search(query, lang, limit=5)
+        assert again.mode == ours.mode == "index"
+        assert [h.ref for h in again.hits] == [h.ref for h in ours.hits], query
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -156,7 +165,7 @@ def test_search_as_you_type_finds_half_written_words(mcore):
 def test_results_say_what_they_are(mcore):
     kinds = {h.kind for q in ("psa", "smieci", "urzad stanu cywilnego", "IN-1", "migowy")
              for h in mcore.search.search(q).hits}
-    assert kinds == {"procedure", "department", "form", "rate", "announcement"}
+    assert kinds == {"procedure", "elsewhere", "department", "form", "rate", "announcement"}
 
 
 def test_other_languages_with_polish_as_fallback(mcore):
@@ -172,13 +181,13 @@ def test_other_languages_with_polish_as_fallback(mcore):
 # --- ranking ties and open counts -------------------------------------------------------------
 
 def test_ties_go_to_the_guide_residents_open_most(core):
-    first = core.search.search("akt zgonu").hits
-    assert first[0].score == first[1].score  # USC I and USC III tie on words
+    first = core.search.search("akt").hits
+    assert first[0].score == first[1].score  # USC I and USC VIII tie on words
     other = first[1].ref
     for _ in range(3):
         core.search.record_open(other)
     core.search.record_open(first[0].ref)
-    again = core.search.search("akt zgonu").hits
+    again = core.search.search("akt").hits
     assert again[0].ref == other and again[0].opens == 3
     assert core.search.most_asked(2)[0].ref == other
     with core.Session() as s:
@@ -275,18 +284,10 @@ def test_any_input_never_raises(mcore, parts, lang):
 
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=1, max_size=300))
-def test_any_unicode_never_raises_in_the_scan_either(mcore, query):
-    scan = SearchService(mcore.Session)
-    scan._corpora = {}
-    import kiosk.search.service as ks
-
-    real = ks._has_fts
-    ks._has_fts = lambda conn: False
-    try:
-        scan.search(query, "pl", limit=3)
-    finally:
-        ks._has_fts = real
+@given(st.text(min_size=1, max_size=300), st.sampled_from(["pl", "en", "uk"]))
+def test_any_unicode_never_raises_in_a_fresh_index_either(mcore, query, lang):
+    fresh = SearchService(mcore.Session)
+    fresh.search(query, lang, limit=3)
 
 
 # --- the command line --------------------------------------------------------------------------
@@ -324,3 +325,56 @@ def test_invalid_utf8_in_a_query_never_reaches_the_json_output(tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout.decode("utf-8"))  # strict: the output is valid UTF-8
     assert data["query"] == "meldunek"
+
+
+# --- whole questions (issue 22) -----------------------------------------------------------------
+
+MUST_SHOW = [
+    # every word counts
+    ("podatek od psa", "pl", "dog-fee-2026"),
+    ("rejestracja psa", "pl", "dog-fee-2026"),
+    ("odbiór dowodu", "pl", "DEL I"),
+    ("dowód dla dziecka", "pl", "DEL I"),
+    ("karta parkingowa", "pl", "parking-card"),
+    # situations, not office words
+    ("sprzedałem samochód", "pl", "DRK VI"),
+    ("chce zlozyc skarge", "pl", "DBM I"),
+    ("urząd nie odpowiada na mój wniosek", "pl", "DBM VII"),
+    ("urodziło się dziecko", "pl", "USC II"),
+    ("urodziło się dziecko", "pl", "MOPR IV"),
+    ("zmarł ktoś bliski", "pl", "USC III"),
+    ("wyprowadzam się", "pl", "DEL XI"),
+    ("wyprowadzam się", "pl", "IGO II"),
+    # English and Ukrainian
+    ("lost my ID card", "en", "DEL II"),
+    ("register a car bought abroad", "en", "DRK IV"),
+    ("втратив паспорт", "uk", "DEL II"),
+    ("проприска", "uk", "DEL IX"),
+]
+
+
+@pytest.mark.parametrize("query, lang, expected", MUST_SHOW)
+def test_whole_questions_find_the_matter_in_the_top_3(mcore, query, lang, expected):
+    assert expected in refs(mcore, query, lang), refs(mcore, query, lang, n=5)
+
+
+def test_a_matter_handled_elsewhere_comes_first_and_says_where(mcore):
+    hit = mcore.search.search("paszport").hits[0]
+    assert (hit.kind, hit.ref) == ("elsewhere", "passport")
+    assert "Wojewod" in hit.detail.pl
+    assert refs(mcore, "паспорт", "uk")[0] == "DEL I"  # Ukrainian everyday word for the ID
+
+
+def test_every_meaningful_word_counts():
+    from kiosk.search.text import STOPWORDS
+
+    assert {"jak", "chce", "moj", "how", "my", fold("як"), fold("мій")} <= STOPWORDS
+
+
+def test_lemmas_join_forms_no_stemmer_can():
+    from kiosk.search.text import english_stem, polish_lemmas, ukrainian_lemmas
+
+    assert "pies" in polish_lemmas("psa") and "sprzedac" in polish_lemmas("sprzedałem")
+    assert "skarga" in polish_lemmas("skargę") and polish_lemmas("skarge") == ()
+    assert "втратити" in ukrainian_lemmas("втратив")
+    assert english_stem("registering") == english_stem("register")

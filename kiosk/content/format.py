@@ -119,6 +119,8 @@ class ContentBundle:
     synonyms: list[dict] = field(default_factory=list)
     # closures.yaml (optional): days the office is closed or open shorter
     closures: list[dict] = field(default_factory=list)
+    # elsewhere.yaml (optional): matters another institution handles, and where
+    elsewhere: list[dict] = field(default_factory=list)
 
 
 # --- field validators -------------------------------------------------------------------------
@@ -659,11 +661,49 @@ class ProcedureRecord(_Record):
 
 
 class SynonymRecord(_Record):
+    """synonyms.yaml: everyday words or situations (`words`), and what they mean in the
+    content's words (`means`), or the matters they lead to (`matters`: procedure symbols,
+    codes of "not handled here" entries, rates, forms or departments), or both."""
+
     words: Annotated[list[str], _strings(60, min_items=1, words=True)]
-    means: Annotated[list[str], _strings(100, min_items=1, words=True)]
+    means: Annotated[list[str], _strings(100, words=True)] = []
+    matters: Annotated[list[str], _strings(60)] = []
+
+    @model_validator(mode="after")
+    def _leads_somewhere(self) -> SynonymRecord:
+        if not self.means and not self.matters:
+            _reject((("means",), "required field is missing (or give matters)"))
+        return self
 
     def as_dict(self, position: int) -> dict[str, Any]:
-        return dict(position=position, words=self.words, means=self.means)
+        return dict(position=position, words=self.words, means=self.means,
+                    matters=self.matters)
+
+
+_ELSEWHERE_FIELDS = frozenset(["code", "title", "summary", "handled_by", "address", "phones",
+                               "hours", "url", "keywords"])
+
+
+class ElsewhereRecord(_Record):
+    """elsewhere.yaml: a matter residents bring to the City Hall that another institution
+    handles (passports: the voivode's office), with who handles it and where in Piotrków."""
+
+    code: Annotated[str, _string(60, pattern=_CODE, hint="lowercase letters, digits and '-'")]
+    title: Annotated[LocalText, _text(120)]
+    summary: Annotated[LocalText, _text(1000)]
+    handled_by: Annotated[LocalText, _text(300)]
+    address: Annotated[str | None, _string(200, required=False)] = None
+    phones: Annotated[list[str], _strings(40)] = []
+    hours: Annotated[LocalText | None, _text(300, required=False)] = None
+    url: Annotated[str | None, _url()] = None
+    keywords: Annotated[list[str], _strings(60, words=True)] = []
+    unconfirmed: Annotated[list[str], _strings(60, names=_ELSEWHERE_FIELDS)] = []
+
+    def as_dict(self, position: int) -> dict[str, Any]:
+        return dict(code=self.code, position=position, title=self.title, summary=self.summary,
+                    handled_by=self.handled_by, address=self.address, phones=self.phones,
+                    hours=self.hours, url=self.url, keywords=self.keywords,
+                    unconfirmed=self.unconfirmed)
 
 
 # --- pydantic's errors in the editor's words ----------------------------------------------
@@ -760,19 +800,23 @@ RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
                "announcement", "announcements"),
     RecordKind("procedure", "procedures/", "procedures", "symbol", "symbol", "procedure",
                "procedures"),
-    # Everyday words for search (optional file); identified by their first word.
+    # Matters other institutions handle: "not here, but there" (optional file).
+    RecordKind("elsewhere", "elsewhere.yaml", "elsewhere", "code", "code",
+               "not-handled-here entry", "elsewhere"),
+    # Everyday words and situations for search (optional file); identified by their first
+    # word. Their `matters` may name any record above (checked by read_content).
     RecordKind("synonym", "synonyms.yaml", "synonyms", "words", "words", "synonym",
                "synonyms"),
     # Days the office is closed or open shorter (optional file).
     RecordKind("closure", "closures.yaml", "closures", "code", "code", "closure", "closures"),
 )}
-OPTIONAL_FILES = frozenset({"synonyms.yaml", "closures.yaml"})
+OPTIONAL_FILES = frozenset({"synonyms.yaml", "closures.yaml", "elsewhere.yaml"})
 
 RECORD_MODELS: dict[str, type[_Record]] = {
     "category": CategoryRecord, "department": DepartmentRecord,
     "queue_category": QueueCategoryRecord, "form": FormRecord, "rate": RateRecord,
     "announcement": AnnouncementRecord, "procedure": ProcedureRecord, "synonym": SynonymRecord,
-    "closure": ClosureRecord,
+    "closure": ClosureRecord, "elsewhere": ElsewhereRecord,
 }
 
 
@@ -1058,7 +1102,29 @@ def _cross_record_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentP
     for s in seen:
         if s.parsed is None:
             problems += _dangling_in_invalid(s, exists)
+    problems += _situation_problems(b, seen)
     return problems
+
+
+def _situation_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentProblem]:
+    """A situation in synonyms.yaml must name matters that exist: a procedure symbol, or the
+    code of a "not handled here" entry, a rate, a form or a department."""
+    refs = ({p["symbol"] for p in b.procedures} | {e["code"] for e in b.elsewhere}
+            | {r["code"] for r in b.rates} | {f["code"] for f in b.forms}
+            | {d["code"] for d in b.departments})
+    refs |= {s.identity for s in seen if s.identity is not None and s.spec.kind in
+             ("procedure", "elsewhere", "rate", "form", "department")}
+    out: list[ContentProblem] = []
+    for s in seen:
+        if s.spec.kind != "synonym" or s.parsed is None:
+            continue
+        for i, ref in enumerate(s.parsed.get("matters", ())):
+            if ref not in refs:
+                close = difflib.get_close_matches(ref, sorted(refs), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                out.append(ContentProblem(s.file, s.label, f"matters[{i}]",
+                                          f"names no procedure or entry: {ref!r}{hint}"))
+    return out
 
 
 # Where records point, in the YAML: kind -> (field, bundle list it names, what that is called).

@@ -13,7 +13,7 @@ from kiosk.config import KioskConfig
 from kiosk.content.format import ContentBundle, folder_checksum, read_content
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
-from kiosk.db.search_models import SearchSynonym
+from kiosk.db.search_models import ElsewhereMatter, SearchSynonym
 from kiosk.db.setup_lock import setup_lock
 from kiosk.search.service import build_index, drop_index
 
@@ -66,6 +66,7 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
             proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
             s.add(proc)
         s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
+        s.add_all(ElsewhereMatter(revision_id=rid, **x) for x in bundle.elsewhere)
         s.add_all(OfficeClosure(revision_id=rid, **x) for x in bundle.closures)
         s.flush()
         # The search index is part of the revision: built in this transaction, so residents

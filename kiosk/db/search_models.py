@@ -17,7 +17,9 @@ from kiosk.texts import LocalText
 
 
 class SearchSynonym(Base):
-    """Everyday words and the content words they mean (synonyms.yaml), per content revision."""
+    """Everyday words and situations (synonyms.yaml), per content revision: the words or
+    phrases residents use, the content words they mean, and the matters (procedure symbols or
+    other codes) a situation leads to."""
 
     __tablename__ = "search_synonym"
 
@@ -27,6 +29,29 @@ class SearchSynonym(Base):
     position: Mapped[int]
     words: Mapped[list[str]] = mapped_column(JSON, default=list)
     means: Mapped[list[str]] = mapped_column(JSON, default=list)
+    matters: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ElsewhereMatter(Base):
+    """A matter residents bring to the office that another institution handles (elsewhere.yaml):
+    passports, the land register, ZUS... with who handles it and where, per content revision."""
+
+    __tablename__ = "elsewhere_matter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("content_revision.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    code: Mapped[str] = mapped_column(String(60))
+    title: Mapped[LocalText] = mapped_column(LocalTextType)
+    summary: Mapped[LocalText] = mapped_column(LocalTextType)
+    handled_by: Mapped[LocalText] = mapped_column(LocalTextType)
+    address: Mapped[str | None] = mapped_column(String(200))
+    phones: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hours: Mapped[LocalText | None] = mapped_column(LocalTextType)
+    url: Mapped[str | None] = mapped_column(String(500))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    unconfirmed: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class SearchDoc(Base):

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from kiosk.morphology import POLISH_LOCK, polish, ukrainian
 
 _TOKEN = re.compile(r"[^\W_]+")
 # Letters with no Unicode decomposition that residents type without their stroke.
@@ -48,9 +51,29 @@ for _lemma, _forms in {
     for _form in _forms.split():
         IRREGULAR[_form] = _lemma
 
-# Words that carry no matter of their own in a resident's question.
-STOPWORDS = frozenset(["a", "i", "o", "u", "w", "we", "z", "ze", "na", "do", "od", "po", "za", "dla", "sie", "jak", "co", "czy", "to", "jest", "sa", "mam", "ma", "chce", "chcialbym", "chcialabym", "gdzie", "ile", "kiedy", "moj", "moja", "moje", "mojego", "mojej", "mi", "mnie", "prosze", "jaki", "jaka", "jakie", "potrzebuje", "trzeba", "musze", "moge", "oraz", "lub", "albo", "przez", "przy", "pod", "nad", "bez", "the", "of", "and", "for", "an", "how", "my", "in", "on", "is", "what", "where", "can", "need", "на", "і", "й", "в", "у", "з", "до", "як", "де", "що", "для", "чи", "мені", "треба"])
-
+# Words that carry no matter of their own in a resident's question, in the three languages:
+# function words, question words, pronouns, "I want / I need / how do I" and the office verbs
+# every matter shares ("złożyć", "załatwić", "get"). Folded like every word (мій → мии).
+_STOP = {
+    "pl": """a i o u w we z ze na do od po za dla sie się jak co czy to jest są sa mam ma mamy
+        chce chcę chcemy chciałbym chciałabym chcialbym chcialabym gdzie ile kiedy kto czego
+        komu dlaczego czemu który która które którego jaki jaka jakie jakiego jakim moj mój
+        moja moje mojego mojej moim mojemu moich mi mnie mną ja ty on ona my wy oni nasz nasza
+        nasze twój twoja twoje swój swoja swoje swojego swojej sobie proszę prosze potrzebuję
+        potrzebuje trzeba musze muszę moge mogę można mozna oraz lub albo przez przy pod nad bez
+        też tez jeszcze już juz tylko bardzo ten ta tego tej tym te tu tam nie by być byc był
+        była było zrobić zrobic złożyć zlozyc załatwić zalatwic dostać dostac otrzymać otrzymac
+        uzyskać uzyskac wyrobić wyrobic odebrać odebrac wziąć wziac sprawa sprawę sprawe sprawy sprawie""",
+    "en": """a an the of and or for to in on at by with from about into is are was were be been am
+        i me my mine we our you your he she it its they their this that these those there here
+        how what where when which who whom why can could do does did should must need needs want
+        wants would like please have has had get got getting do done some any""",
+    "uk": """а і й та але або в у з із зі до від по за на про для при без над під як де що коли
+        куди скільки чому хто який яка яке які якого якій чи це цей ця ці той та там тут я ти
+        він вона ми ви вони мій моя моє мої мого моєї моєму моїй мені мене мною свій своя своє
+        свої свого своєї наш наша наше ваш ваша треба потрібно потрібен потрібна потрібні хочу
+        хочемо можна можу будь ласка мати маю є був була було отримати зробити""",
+}
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")  # 1..39 is plenty for office symbols
 
@@ -62,9 +85,107 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+STOPWORDS = frozenset(fold(w) for words_ in _STOP.values() for w in words_.split())
+
+
 def tokens(text: str) -> list[str]:
     """Folded words and numbers of a text, in order."""
     return _TOKEN.findall(fold(text))
+
+
+def raw_tokens(text: str) -> list[str]:
+    """The words of a text in lower case with their letters as written (morphology needs
+    "dowodu" and "sąd" as they are, not folded)."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+
+
+_POLISH_LETTERS = frozenset("ąćęłńóśźż")
+# morfeusz2 segments that are not a word's own lemma: "zgubiłem" = "zgubił" + "em" (być).
+_SKIP_TAGS = ("aglt", "ign", "interp", "brev")
+
+
+@lru_cache(maxsize=100_000)
+def polish_lemmas(word: str) -> tuple[str, ...]:
+    """Folded lemmas of a Polish word as written ("psa" → pies, "sprzedałem" → sprzedac),
+    from morfeusz2 (SGJP), without the folded word itself; () where morfeusz2 does not know
+    the word (most words typed without Polish letters) or is not installed."""
+    if not word.isalpha() or _is_cyrillic(word) or len(word) < 3:
+        return ()
+    morf = polish()
+    if morf is None:
+        return ()
+    with POLISH_LOCK:
+        analysis = morf.analyse(word)
+    own = fold(word)
+    out: list[str] = []
+    for _start, _end, (_form, lemma, tag, *_rest) in analysis:
+        if tag.startswith(_SKIP_TAGS):
+            continue
+        lemma = fold(lemma.split(":", 1)[0])
+        if lemma and lemma != own and lemma not in out and lemma.isalpha():
+            out.append(lemma)
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def ukrainian_lemmas(word: str) -> tuple[str, ...]:
+    """Folded lemmas of a Ukrainian word ("втратив" → втратити, "паспорта" → паспорт), from
+    pymorphy3 with its Ukrainian dictionary: its most likely reading and any as likely."""
+    if not _is_cyrillic(word):
+        return ()
+    morph = ukrainian()
+    if morph is None:
+        return ()
+    parses = morph.parse(word)
+    if not parses:
+        return ()
+    best = parses[0].score
+    own = fold(word)
+    out: list[str] = []
+    for p in parses:
+        if p.score < best * 0.5:
+            break
+        lemma = fold(p.normal_form)
+        if lemma != own and lemma not in out:
+            out.append(lemma)
+    return tuple(out[:3])
+
+
+try:
+    import snowballstemmer as _snowball
+
+    _ENGLISH = _snowball.stemmer("english")
+except ImportError:  # the English stems are an improvement, not a requirement
+    _ENGLISH = None
+
+
+@lru_cache(maxsize=50_000)
+def english_stem(word: str) -> str | None:
+    """The Snowball (Porter 2) stem of an English word ("registering" → regist), or None
+    when it is the word itself, not Latin letters, or the stemmer is not installed."""
+    if _ENGLISH is None or not word.isascii() or not word.isalpha() or len(word) < 4:
+        return None
+    stemmed = _ENGLISH.stemWord(word)
+    return "e:" + stemmed if stemmed != word else None
+
+
+def lemmas(word: str, lang: str) -> tuple[str, ...]:
+    """What else the index and the query know a word (as written, lower case) by, in the
+    language of the text it is in: Polish lemmas (every language: Polish is searched
+    everywhere), Ukrainian lemmas, English stems (marked "e:" so they never meet a Polish
+    word)."""
+    if _is_cyrillic(word):
+        return ukrainian_lemmas(word)
+    out = polish_lemmas(word)
+    if lang == "en":
+        en = english_stem(word)
+        if en is not None:
+            out = (*out, en)
+    return out
+
+
+def has_polish_letters(word: str) -> bool:
+    return not _POLISH_LETTERS.isdisjoint(word)
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -153,11 +274,14 @@ def query_symbol_key(word: str, following: str | None, prefixes: frozenset[str]
     return None
 
 
-def index_words(text: str) -> list[str]:
-    """Words as the index stores them: folded, plus the lemma of an irregular form."""
+def index_words(text: str, lang: str = "pl") -> list[str]:
+    """Words as the index stores them: folded, plus the lemma of an irregular form and the
+    lemmas (or English stems) of the word in its text's language."""
     out = []
-    for word in tokens(text):
+    for raw in raw_tokens(text):
+        word = fold(raw)
         out.append(word)
         if word in IRREGULAR:
             out.append(IRREGULAR[word])
+        out.extend(lemmas(raw, lang))
     return out

@@ -1,0 +1,447 @@
+"""The in-memory index of one revision and language, reading a query, and ranking.
+
+`Corpus.build` reads the `search_doc` rows of a revision and language once: per index word the
+documents it occurs in and the weight of the best field it occurs in (title and symbol 10,
+keywords 4, body 1, plus a twentieth of the other fields it is also in, so a word in the title
+and the keywords counts a little more than one in the title only), as numpy arrays; the sorted
+vocabulary (prefixes by bisection, typos by length bucket); the everyday phrases and situations
+of synonyms.yaml with their terms already read; the labels shown. A query then costs a few
+array operations per word, whatever the number of records.
+
+Ranking (`rank`), highest first:
+1. coverage: how many of the query's concepts (meaningful words, symbols, phrases) a record
+   covers; a record covering "podatek" and "pies" beats one covering "podatek" alone;
+2. where: the sum over concepts of the best field weight, times the match quality (exact or
+   lemma 1, stem prefix 0.9, everyday phrase 0.9, typo 0.7); a situation's named matter 12;
+3. rarity (idf) of the concepts covered: with "podatek od psa", "psa" is the rarer word;
+4. how often residents opened the guide here; the kind (matters first); the content's order.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kiosk.search.text import (
+    IRREGULAR,
+    STOPWORDS,
+    fold,
+    lemmas,
+    query_symbol_key,
+    raw_tokens,
+    stem,
+    symbol_prefix,
+)
+from kiosk.texts import LocalText, clean_text
+
+KINDS = ("procedure", "elsewhere", "department", "form", "rate", "announcement")
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+# Field weights: "title and symbol over keywords over body".
+W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY = 10.0, 10.0, 4.0, 1.0
+_WEIGHTS = (W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY)
+SPREAD = 0.05  # each other field a word is also in adds this share of its weight
+W_MATTER = 12.0  # a matter a situation names ("sprzedałem samochód" → DRK VI)
+SYMBOL_BONUS = 50.0  # "USC I" typed as a symbol puts that procedure first
+Q_EXACT, Q_PREFIX, Q_FUZZY, Q_SYNONYM = 1.0, 0.9, 0.7, 0.9
+MAX_QUERY = 200
+MAX_CONCEPTS = 12
+_PREFIX_CACHE = 2048
+_FUZZY_CACHE = 4096
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of the query and the index words it accepts."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+    fuzzy: frozenset[str] = frozenset()
+    symbol: bool = False
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Something the resident asked for: its alternatives (the words typed, or what an
+    everyday phrase means), each a list of terms that must all match, and the matters a
+    situation names."""
+
+    text: str
+    alternatives: tuple[tuple[Term, ...], ...]
+    synonym: bool = False
+    matters: tuple[str, ...] = ()
+
+
+@dataclass
+class Phrase:
+    """An everyday word or phrase of synonyms.yaml: the signatures of its meaningful words
+    (stems and lemmas), the terms of what it means, and the matters it names."""
+
+    text: str
+    words: tuple[frozenset[str], ...]
+    means: tuple[tuple[Term, ...], ...]
+    matters: tuple[str, ...]
+
+
+def signature(raw: str, lang: str) -> frozenset[str]:
+    """What identifies a word when phrases are compared: its stem and its lemmas."""
+    word = fold(raw)
+    out = {stem(word), *lemmas(raw, lang)}
+    if word in IRREGULAR:
+        out.add(IRREGULAR[word])
+    return frozenset(out)
+
+
+def make_term(corpus: Corpus | None, raw: str, *, typing: bool) -> Term:
+    word = fold(raw)
+    exact = {word, *lemmas(raw, corpus.lang if corpus else "pl")}
+    if word in IRREGULAR:
+        exact.add(IRREGULAR[word])
+    s = stem(word)
+    prefixes: list[str] = []
+    if len(s) >= 3 and (s != word or len(s) >= 4):
+        prefixes.append(s)
+    if typing and len(word) >= 2 and word not in prefixes:
+        prefixes.append(word)  # search as you type: the last word may be half written
+    fuzzy: frozenset[str] = frozenset()
+    if corpus is not None and not corpus.knows(exact, prefixes):
+        fuzzy = corpus.fuzzy(word)
+    return Term(frozenset(exact), tuple(prefixes), fuzzy)
+
+
+def _meaningful(raws: Sequence[str]) -> list[str]:
+    kept = [r for r in raws if fold(r) not in STOPWORDS]
+    return kept or list(raws)
+
+
+class Corpus:
+    """One revision's index in one language, in memory."""
+
+    def __init__(self, revision_id: int, lang: str):
+        self.revision_id = revision_id
+        self.lang = lang
+        self.n = 0
+        self.kinds: list[str] = []
+        self.refs: list[str] = []
+        self.labels: list[LocalText] = []
+        self.details: list[LocalText | None] = []
+        self.kind_order = np.zeros(0, dtype=np.int16)
+        self.position = np.zeros(0, dtype=np.int32)
+        self.title_len = np.zeros(0, dtype=np.int16)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.symbol_docs: dict[str, np.ndarray] = {}
+        self.by_ref: dict[str, np.ndarray] = {}
+        self.vocab: list[str] = []
+        self.by_length: dict[int, list[str]] = {}
+        self.symbol_prefixes: frozenset[str] = frozenset()
+        self.phrases: list[Phrase] = []
+        self.phrase_index: dict[str, list[int]] = {}
+        self.phrase_words: dict[str, str] = {}  # folded word of a phrase -> the word as written
+        self._prefix_cache: dict[str, np.ndarray] = {}
+        self._fuzzy_cache: dict[str, frozenset[str]] = {}
+
+    # --- building ---------------------------------------------------------------------------
+    @classmethod
+    def build(cls, revision_id: int, lang: str, rows: Sequence[Any],
+              synonyms: Sequence[tuple[list[str], list[str], list[str]]]) -> Corpus:
+        """rows: (id, kind, ref, position, label, detail, title, symbol, keywords, body)."""
+        c = cls(revision_id, lang)
+        c.n = len(rows)
+        masks: dict[str, dict[int, int]] = {}
+        symbol_docs: dict[str, list[int]] = {}
+        by_ref: dict[str, list[int]] = {}
+        prefixes: set[str] = set()
+        kind_order, position, title_len = [], [], []
+        for i, (_id, kind, ref, pos, label, detail, *fields) in enumerate(rows):
+            c.kinds.append(kind)
+            c.refs.append(ref)
+            c.labels.append(label)
+            c.details.append(detail)
+            kind_order.append(_KIND_ORDER.get(kind, len(KINDS)))
+            position.append(pos)
+            title_len.append(min(len(fields[0].split()), 30000))
+            by_ref.setdefault(ref, []).append(i)
+            if kind in ("procedure", "department"):
+                prefixes.add(symbol_prefix(ref))
+            for fi, text in enumerate(fields):
+                bit = 1 << fi
+                for w in text.split():
+                    docs = masks.get(w)
+                    if docs is None:
+                        masks[w] = {i: bit}
+                    else:
+                        docs[i] = docs.get(i, 0) | bit
+                    if fi == 1:
+                        symbol_docs.setdefault(w, []).append(i)
+        weight_of = [0.0] * 16
+        for mask in range(16):
+            ws = [_WEIGHTS[f] for f in range(4) if mask >> f & 1]
+            weight_of[mask] = max(ws) + SPREAD * (sum(ws) - max(ws)) if ws else 0.0
+        for w, docs in masks.items():
+            idx = np.fromiter(docs.keys(), dtype=np.int32, count=len(docs))
+            wt = np.fromiter((weight_of[b] for b in docs.values()), dtype=np.float32,
+                             count=len(docs))
+            c.postings[w] = (idx, wt)
+        c.symbol_docs = {w: np.unique(np.array(v, dtype=np.int32))
+                         for w, v in symbol_docs.items()}
+        c.by_ref = {r: np.array(v, dtype=np.int32) for r, v in by_ref.items()}
+        c.kind_order = np.array(kind_order, dtype=np.int16)
+        c.position = np.array(position, dtype=np.int32)
+        c.title_len = np.array(title_len, dtype=np.int16)
+        c.vocab = sorted(masks)
+        for w in c.vocab:
+            if w.isalpha():
+                c.by_length.setdefault(len(w), []).append(w)
+        c.symbol_prefixes = frozenset(p for p in prefixes if p.isalpha())
+        for words, means, matters in synonyms:
+            mean_terms = tuple(t for t in (
+                tuple(make_term(None, r, typing=False) for r in _meaningful(raw_tokens(p)))
+                for p in means) if t)
+            for phrase in words:
+                raws = _meaningful(raw_tokens(phrase))
+                if not raws:
+                    continue
+                k = len(c.phrases)
+                c.phrases.append(Phrase(clean_text(phrase), tuple(signature(r, lang)
+                                                                   for r in raws),
+                                        mean_terms, tuple(matters)))
+                for sig in c.phrases[-1].words[0]:
+                    c.phrase_index.setdefault(sig, []).append(k)
+                for r in raws:
+                    c.phrase_words.setdefault(fold(r), r)
+        for w in c.phrase_words:
+            if w.isalpha() and w not in masks:
+                c.by_length.setdefault(len(w), []).append(w)
+        return c
+
+    # --- words --------------------------------------------------------------------------
+    def _prefix_range(self, p: str) -> tuple[int, int]:
+        lo = bisect_left(self.vocab, p)
+        hi = bisect_left(self.vocab, p + "\U0010ffff", lo)
+        return lo, hi
+
+    def knows(self, exact: set[str] | frozenset[str], prefixes: Sequence[str]) -> bool:
+        if any(w in self.postings or w in self.phrase_words for w in exact):
+            return True
+        for p in prefixes:
+            lo, hi = self._prefix_range(p)
+            if hi > lo:
+                return True
+        return False
+
+    def fuzzy(self, word: str) -> frozenset[str]:
+        """Index and phrase words one letter off (5-7 letters) or two (8+): wrong, missing,
+        extra or swapped letters."""
+        if len(word) < 5 or not word.isalpha():
+            return frozenset()
+        cached = self._fuzzy_cache.get(word)
+        if cached is not None:
+            return cached
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        limit = 1 if len(word) < 8 else 2
+        pool = [w for n in range(len(word) - limit, len(word) + limit + 1)
+                for w in self.by_length.get(n, ())]
+        found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        out = frozenset(w for w, _d, _i in found)
+        if len(self._fuzzy_cache) >= _FUZZY_CACHE:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[word] = out
+        return out
+
+    def _prefix_vector(self, p: str) -> np.ndarray | None:
+        """Best weight per document of any index word starting with p (cached)."""
+        got = self._prefix_cache.get(p)
+        if got is not None:
+            return got
+        lo, hi = self._prefix_range(p)
+        if hi <= lo:
+            return None
+        vec = np.zeros(self.n, dtype=np.float32)
+        for w in self.vocab[lo:hi]:
+            idx, wt = self.postings[w]
+            _max_into(vec, idx, wt)
+        if len(self._prefix_cache) >= _PREFIX_CACHE:
+            self._prefix_cache.clear()
+        self._prefix_cache[p] = vec
+        return vec
+
+    def term_vector(self, term: Term) -> np.ndarray:
+        vec = np.zeros(self.n, dtype=np.float32)
+        for p in term.prefixes:
+            pv = self._prefix_vector(p)
+            if pv is not None:
+                np.maximum(vec, pv * Q_PREFIX, out=vec)
+        for w in term.exact:
+            post = self.postings.get(w)
+            if post is not None:
+                _max_into(vec, post[0], post[1])
+        for w in term.fuzzy:
+            post = self.postings.get(w)
+            if post is not None:
+                _max_into(vec, post[0], post[1] * Q_FUZZY)
+        if term.symbol:
+            for w in term.exact:
+                docs = self.symbol_docs.get(w)
+                if docs is not None:
+                    vec[docs] += SYMBOL_BONUS
+        return vec
+
+    def concept_vector(self, c: Concept) -> np.ndarray:
+        best = np.zeros(self.n, dtype=np.float32)
+        for a, alt in enumerate(c.alternatives):
+            if not alt:
+                continue
+            vec = self.term_vector(alt[0])
+            for term in alt[1:]:
+                if not vec.any():
+                    break
+                np.minimum(vec, self.term_vector(term), out=vec)
+            if a and c.synonym:
+                vec *= Q_SYNONYM
+            np.maximum(best, vec, out=best)
+        for ref in c.matters:
+            docs = self.by_ref.get(ref)
+            if docs is not None:
+                best[docs] = np.maximum(best[docs], W_MATTER)
+        return best
+
+
+def _max_into(vec: np.ndarray, idx: np.ndarray, wt: np.ndarray) -> None:
+    """vec[idx] = max(vec[idx], wt); idx holds each document once."""
+    vec[idx] = np.maximum(vec[idx], wt)
+
+
+# --- reading a query ---------------------------------------------------------------------
+
+@dataclass
+class _Word:
+    raw: str
+    folded: str
+    last: bool
+    used: bool = False
+    sig: frozenset[str] = field(default_factory=frozenset)
+
+
+def read_query(query: str, corpus: Corpus) -> list[Concept]:
+    raws = raw_tokens(clean_text(query)[:MAX_QUERY])
+    words = [fold(r) for r in raws]
+    typing = bool(query) and not query[-1].isspace()
+    concepts: list[Concept] = []
+    rest: list[_Word] = []
+    i, n = 0, len(words)
+    while i < n:
+        last = i == n - 1
+        sym = query_symbol_key(words[i], words[i + 1] if i + 1 < n else None,
+                               corpus.symbol_prefixes)
+        if sym is not None:
+            key, consumed = sym
+            prefixes = (key,) if typing and (last or (consumed and i + 1 == n - 1)) else ()
+            concepts.append(Concept(key, ((Term(frozenset({key}), prefixes, symbol=True),),)))
+            i += 2 if consumed else 1
+            continue
+        if words[i] not in STOPWORDS:
+            rest.append(_Word(raws[i], words[i], typing and last))
+        i += 1
+    if not concepts and not rest and words:  # only small words: take them as they are
+        return [Concept(w, ((make_term(corpus, r, typing=False),),))
+                for r, w in list(zip(raws, words, strict=True))[:5]]
+    for w in rest:
+        _correct(corpus, w)
+        w.sig = signature(w.raw, corpus.lang)
+    concepts += _phrases(corpus, rest)
+    for w in rest:
+        if not w.used:
+            concepts.append(Concept(w.folded, ((make_term(corpus, w.raw, typing=w.last),),)))
+    return concepts[:MAX_CONCEPTS]
+
+
+def _correct(corpus: Corpus, w: _Word) -> None:
+    """A typo of an everyday word the content does not use ("проприска") is read as that
+    word, so its phrase applies."""
+    if len(w.folded) < 5 or not w.folded.isalpha():
+        return
+    exact = {w.folded, *lemmas(w.raw, corpus.lang)}
+    s = stem(w.folded)
+    if corpus.knows(exact, [s, w.folded] if len(s) >= 4 else [w.folded]):
+        return
+    for cand in sorted(corpus.fuzzy(w.folded)):
+        if cand in corpus.phrase_words and cand not in corpus.postings:
+            w.raw = corpus.phrase_words[cand]
+            w.folded = cand
+            return
+
+
+def _phrases(corpus: Corpus, words: list[_Word]) -> list[Concept]:
+    """Everyday phrases whose every meaningful word is in the query (any order), longest
+    first; each becomes one concept, and its words are used up."""
+    if not corpus.phrases or not words:
+        return []
+    found: set[int] = set()
+    for w in words:
+        for sig in w.sig:
+            found.update(corpus.phrase_index.get(sig, ()))
+    if not found:
+        return []
+    out: list[Concept] = []
+    for k in sorted(found, key=lambda k: (-len(corpus.phrases[k].words), k)):
+        ph = corpus.phrases[k]
+        picked: list[_Word] = []
+        for sig in ph.words:
+            match = next((w for w in words if not w.used and w not in picked
+                          and not sig.isdisjoint(w.sig)), None)
+            if match is None:
+                break
+            picked.append(match)
+        else:
+            for w in picked:
+                w.used = True
+            original = tuple(make_term(corpus, w.raw, typing=w.last) for w in picked)
+            same = [p for p in (corpus.phrases[j] for j in found)
+                    if p.words == ph.words and p is not ph]
+            means = ph.means + tuple(t for p in same for t in p.means)
+            matters = tuple(dict.fromkeys(ph.matters + tuple(r for p in same
+                                                             for r in p.matters)))
+            out.append(Concept(" ".join(w.folded for w in picked), (original, *means),
+                               synonym=True, matters=matters))
+    return out
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: int
+         ) -> tuple[list[tuple[int, float]], int]:
+    """The best `limit` documents as (index, score) and how many match at all."""
+    if corpus.n == 0 or not concepts:
+        return [], 0
+    cover = np.zeros(corpus.n, dtype=np.int16)
+    score = np.zeros(corpus.n, dtype=np.float64)
+    rarity = np.zeros(corpus.n, dtype=np.float64)
+    for c in concepts:
+        vec = corpus.concept_vector(c)
+        hit = vec > 0
+        df = int(np.count_nonzero(hit))
+        if not df:
+            continue
+        cover += hit
+        score += vec
+        rarity += hit * math.log(1.0 + corpus.n / df)
+    cand = np.flatnonzero(cover)
+    total = int(cand.size)
+    if not total or limit <= 0:
+        return [], total
+    primary = cover[cand] * 100_000.0 + np.round(score[cand], 3)
+    if total > limit:
+        kth = np.partition(primary, total - limit)[total - limit]
+        keep = primary >= kth
+        cand, primary = cand[keep], primary[keep]
+    opened = np.array([opens.get(corpus.refs[i], 0) if corpus.kinds[i] == "procedure" else 0
+                       for i in cand], dtype=np.int64)
+    order = np.lexsort((corpus.position[cand], corpus.kind_order[cand], -opened,
+                        -np.round(rarity[cand], 3), -primary))
+    return [(int(cand[j]), float(score[cand[j]])) for j in order[:limit]], total
