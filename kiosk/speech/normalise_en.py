@@ -79,7 +79,8 @@ def normalise(text: str) -> str:
     t = _TIME_RANGE.sub(lambda m: f"{_hm(int(m.group(1)), int(m.group(2)))} to "
                         f"{_hm(int(m.group(3)), int(m.group(4)))}", t)
     t = _ORDINAL.sub(lambda m: num2words(int(m.group(1)), lang="en", to="ordinal"), t)
-    t = common.TIMES.sub(" by ", t)
+    t = common.TIMES.sub(lambda m: " by " if re.match(r"\s*\d+\s*(mm|cm|m)\b",
+                                                       m.string[m.end():]) else " times ", t)
     t = _RANGE.sub(lambda m: f"{cardinal(int(m.group(1)))} to {cardinal(int(m.group(2)))}", t)
     t = _UNIT.sub(_unit, t)
     t = _GROSZE.sub(lambda m: f"{cardinal(int(m.group(1)))} grosz"

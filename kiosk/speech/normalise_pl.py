@@ -106,7 +106,7 @@ def _number(m: re.Match) -> str:
     n = int(m.group(1))
     readings = _noun(s, end)
     word, cases = _prep(s, start)
-    if readings and any(r.lemma in ORDINAL_NOUNS for r in readings):
+    if readings and all(r.lemma in ORDINAL_NOUNS and r.number == "sg" for r in readings):
         return _ordinal_for(n, readings, cases, s, start, end)
     if not readings and not cases:
         return g.cardinal(n)  # a label: "pokój 12", "ul. Szkolna 28"
@@ -161,17 +161,16 @@ def _unit_case(s: str, start: int) -> str:
 def _counted(n: int, case: str, lemma: str, adj: str | None, gender: str) -> str:
     """"dwa złote", "pięciu metrów kwadratowych": the number and the noun it counts."""
     number, ncase = g.counted(n, case)
-    said = [g.cardinal(n, case, gender), g.noun(lemma, number, ncase)]
+    said = [g.cardinal(n, case, gender), g.noun(lemma, number, ncase, gender)]
     if adj:
         said.append(g.adjective(adj, number, ncase, gender))
     return " ".join(said)
 
 
 def _gender(lemma: str) -> str:
-    for r in g.analyse(lemma):
-        if r.pos == "subst" and r.lemma == lemma and "nom" in r.cases:
-            return sorted(r.genders)[0]
-    return "m3"
+    found = {x for r in g.analyse(lemma) if r.pos == "subst" and r.lemma == lemma
+             for x in r.genders}
+    return next((x for x in ("m3", "f", "n", "m2", "m1") if x in found), "m3")
 
 
 def _fraction(whole: int, frac: str, case: str, gender: str) -> str | None:
@@ -370,8 +369,8 @@ def _abbreviation(m: re.Match) -> str:
 
 _ABBR_KEYS = sorted(set(ABBREVIATIONS_PL) | set(_ABBR_NOUNS) | set(_FIXED), key=len,
                     reverse=True)
-_ABBR = re.compile(r"(?<![\wąćęłńóśźż.])(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s*")
-                                                         for k in _ABBR_KEYS)
+_ABBR_ALTERNATIVES = "|".join(re.escape(k).replace(r"\ ", r"\s*") for k in _ABBR_KEYS)
+_ABBR = re.compile(r"(?<![\wąćęłńóśźż.])(?<!kropka )(?:" + _ABBR_ALTERNATIVES
                    + r")(?![\wąćęłńóśźż])", re.IGNORECASE)
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -419,7 +418,7 @@ def normalise(text: str) -> str:
     t = common.shared(t, "pl", _basic)
     t = _TICKET.sub(lambda m: f"{m.group(1)} {g.cardinal(int(m.group(2)))}", t)
     t = common.codes(t, _basic)
-    t = _FLAT.sub("mieszkanie ", t)
+    t = _FLAT.sub("\x01 ", t)  # "m. 2": a flat, said once the numbers are words
     t = _WEEKDAY_RANGE.sub(lambda m: f"od {WEEKDAYS[m.group(1).lower()][1]} do "
                            f"{WEEKDAYS[m.group(2).lower()][1]}", t)
     t = _WEEKDAY.sub(lambda m: WEEKDAYS[m.group(1).lower()][0], t)
@@ -453,7 +452,7 @@ def normalise(text: str) -> str:
     t = common.long_digits(t, _basic)
     t = _NUMBER.sub(_number, t)
     t = _ANY_DIGITS.sub(lambda m: g.cardinal(int(m.group(0))), t)
-    t = _ABBR.sub(_abbreviation, t)
+    t = _ABBR.sub(_abbreviation, t).replace("\x01", "mieszkanie")
     t = common.symbols(t, "pl").replace("\x00", "")
     t = t.replace("–", " – ")
     return re.sub(r"\s+([,.;:!?)])", r"\1", re.sub(r"\s+", " ", t)).strip()

@@ -224,7 +224,14 @@ _NUMBER = re.compile(r"(?<![\w,.:])(\d+)(?![\w:]|[,.]\d)")
 
 
 def _hm(h: int, m: int) -> str:
-    return cardinal(h) if m == 0 else f"{cardinal(h)} {cardinal(m)}"
+    """An hour after "з"/"до": "з восьмої до п'ятнадцятої тридцяти"."""
+    words = num2words(h, lang="uk", to="ordinal").split() if h else ["нуль"]
+    for nom, gen in (("ий", "ої"), ("ій", "ьої")):
+        if words[-1].endswith(nom):
+            words[-1] = words[-1][:-2] + gen
+            break
+    hour = " ".join(words)
+    return hour if m == 0 else f"{hour} {cardinal(m, 'gent')}"
 
 
 def _unit(m: re.Match) -> str:

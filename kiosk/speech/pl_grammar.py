@@ -124,11 +124,13 @@ def _adj_word(word: str, number: str, case: str, gender: str) -> str | None:
 @lru_cache(maxsize=4096)
 def noun(lemma: str, number: str, case: str, gender: str | None = None) -> str:
     """A noun ("złoty", "tysiąc", "rok") in a number and case; the lemma if unknown."""
-    for orth, tag in _generate(lemma):
-        p = tag.split(":")
-        if (p[0] == "subst" and p[1] == number and case in p[2].split(".")
-                and orth not in ("lata", "roki", "roków") and (gender is None or gender in p[3])):
-            return orth
+    for wanted in ((gender, None) if gender else (None,)):
+        for orth, tag in _generate(lemma):
+            p = tag.split(":")
+            if (p[0] == "subst" and p[1] == number and case in p[2].split(".")
+                    and orth not in ("lata", "roki", "roków")
+                    and (wanted is None or wanted in p[3].split("."))):
+                return orth
     if lemma == "rok" and number == "pl":  # suppletive plural
         return {"gen": "lat", "nom": "lata", "acc": "lata", "dat": "latom", "inst": "latami",
                 "loc": "latach"}[case]
