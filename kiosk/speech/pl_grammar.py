@@ -93,7 +93,8 @@ def _pick(forms: list[str], case: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _num_word(word: str, case: str, gender: str, rec: bool) -> str:
     """One numeral word ("dwadzieścia", "dwa", "sto") in a case and gender."""
-    congr, recs = [], []
+    congr: list[str] = []
+    recs: list[str] = []
     for orth, tag in _generate(word):
         p = tag.split(":")
         if p[0] != "num" or len(p) < 5 or (len(p) > 5 and p[5] == "col"):
