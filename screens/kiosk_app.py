@@ -217,8 +217,16 @@ class KioskApp(App):
         for name, params in self.history[len(known):]:
             known.append(self.manager.get_screen(name).crumb(**params))
         self._crumbs = known
-        self.breadcrumb = "  ›  ".join(c for c in known if c)
-        self.crumbs = [c for c in known if c]
+        # Home is where the trail starts: a Home later in the history (a link back to it)
+        # starts it again, so Home never reads "Start › … › Start". A place named twice in a
+        # row (Accessibility opened from Accessibility) is named once.
+        homes = [i for i, (name, _params) in enumerate(self.history) if name == "home"]
+        shown: list[str] = []
+        for crumb in known[homes[-1] if homes else 0:]:
+            if crumb and (not shown or shown[-1] != crumb):
+                shown.append(crumb)
+        self.breadcrumb = "  ›  ".join(shown)
+        self.crumbs = shown
 
     # --- language and text ----------------------------------------------------------------
     def set_lang(self, lang: str) -> None:

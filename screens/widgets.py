@@ -55,6 +55,38 @@ class KButton(Button):
     # Keys of the on-screen keyboard keep their size in large-text mode: the layout of the
     # keyboard must not change under the resident's fingers.
     scalable = BooleanProperty(True)
+    shrink = NumericProperty(1.0)  # below 1 where a word would not fit otherwise (FitButton)
+
+
+class FitButton(KButton):
+    """A bar button whose words are never split (Kivy cuts a word wider than the line it
+    wraps to: "Доступ|ність" at x2 text): as wide as its longest word needs, from min_width
+    up to max_width; a word still too wide at max_width gets a smaller font instead."""
+
+    min_width = NumericProperty(260)
+    max_width = NumericProperty(400)
+    natural_font = NumericProperty(theme.FONT_BUTTON)  # the font before any shrinking (kv)
+    word_width = NumericProperty(0)  # the longest word at natural_font
+    MARGIN = 32 + 4  # KButton's text_size margin, and a little slack for Kivy's layout
+
+    def on_text(self, *_args):
+        self._measure()
+
+    def on_natural_font(self, *_args):
+        self._measure()
+
+    def on_bold(self, *_args):
+        self._measure()
+
+    def on_font_name(self, *_args):
+        self._measure()
+
+    def _measure(self) -> None:
+        from kivy.core.text import Label as CoreLabel
+
+        core = CoreLabel(font_size=self.natural_font, bold=self.bold, font_name=self.font_name)
+        self.word_width = max((core.get_extents(word)[0] for word in self.text.split()),
+                              default=0)
 
 
 class PrimaryButton(KButton):
