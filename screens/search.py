@@ -35,6 +35,7 @@ KIND_NAMES = {
     "form": N_("Form"),
     "rate": N_("Fee or tax"),
     "announcement": N_("Notice"),
+    "elsewhere": N_("Not handled at the City Hall"),
 }
 
 # Keyboard rows per UI language. Polish letters have a row of their own, so nobody needs a
@@ -215,6 +216,9 @@ class SearchScreen(KioskScreen):
         detail = ""
         if hit.kind == "announcement" and hit.detail is not None:
             detail = self.tx(hit.detail)
+        if hit.kind == "elsewhere" and hit.detail is not None:
+            detail = self._("You cannot settle this at the City Hall — go to: {where}").format(
+                where=self.tx(hit.detail))
         row = ResultRow(kind_text=f"{kind} · {ref}" if ref else kind, title=self.tx(hit.title),
                         detail=detail)
         row.hit = hit
@@ -264,8 +268,34 @@ class SearchScreen(KioskScreen):
             self.app.go("form", code=hit.ref)
         elif hit.kind == "rate":
             self.app.go("rates")
+        elif hit.kind == "elsewhere":
+            self._show_elsewhere(hit.ref)
         else:  # notices are shown on the start screen
             self.app.home()
+
+
+    def _show_elsewhere(self, code: str) -> None:
+        """Who handles a matter the office does not, and where (in place of the results)."""
+        entry = self.app.core.search.elsewhere(code)
+        if entry is None:
+            return
+        self.clear()
+        self.heading(self.tx(entry.title))
+        self.para(self._("You cannot settle this at the City Hall — go to: {where}").format(
+            where=self.tx(entry.handled_by)), bold=True)
+        self.para(self.tx(entry.summary))
+        unsure = " " + self._("(to be confirmed)")
+        if entry.address:
+            self.para(self._("Address: {address}").format(address=entry.address)
+                      + (unsure if "address" in entry.unconfirmed else ""))
+        if entry.phones:
+            self.para(self._("Phone: {phones}").format(phones=", ".join(entry.phones)))
+        if entry.url:
+            self.para(entry.url + (unsure if "url" in entry.unconfirmed else ""))
+        if {"address", "handled_by"} & set(entry.unconfirmed):
+            self.small(self._("The office has not confirmed the address: ask at the "
+                              "information point."))
+        self.finish()
 
 
 SCREEN = SearchScreen

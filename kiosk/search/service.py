@@ -222,6 +222,21 @@ class SearchResults:
     concepts: tuple[str, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class ElsewhereView:
+    """A matter another institution handles, as the search screen and its card show it."""
+
+    code: str
+    title: LocalText
+    summary: LocalText
+    handled_by: LocalText
+    address: str | None
+    phones: tuple[str, ...]
+    hours: LocalText | None
+    url: str | None
+    unconfirmed: tuple[str, ...]
+
+
 def scrub_query(query: str) -> str:
     """What may be kept of a query (kiosk.usage.scrub: e-mail addresses and runs of 6+ digits
     replaced), so a log of unanswered queries holds no personal data."""
@@ -301,6 +316,18 @@ class SearchService:
                      for i, score in ranked)
         return SearchResults(query, lang, hits, total, "index",
                              tuple(c.text for c in concepts))
+
+    def elsewhere(self, code: str) -> ElsewhereView | None:
+        """The "not handled here" entry `code` of the active revision, or None."""
+        with self._Session() as s:
+            rid = self._active(s)
+            e = s.scalar(select(ElsewhereMatter).where(ElsewhereMatter.revision_id == rid,
+                                                       ElsewhereMatter.code == code))
+            if e is None:
+                return None
+            return ElsewhereView(e.code, e.title, e.summary, e.handled_by, e.address,
+                                 tuple(e.phones or ()), e.hours, e.url,
+                                 tuple(e.unconfirmed or ()))
 
     # --- what residents do ----------------------------------------------------------------
     def record_open(self, symbol: str) -> None:

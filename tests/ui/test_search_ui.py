@@ -54,11 +54,11 @@ def test_type_by_touch_find_the_certificate_and_open_its_guide(kiosk):
     assert kiosk.clipped() == []
     kiosk.screenshot("search-results")
 
-    opens_before = dict(kiosk.app.core.search._opens(["DEL XII"])).get("DEL XII", 0)
+    opens_before = kiosk.app.core.search._opens_all().get("DEL XII", 0)
     kiosk.tap(row)
     assert kiosk.screen == "guide"
     assert "Zaświadczenie o zameldowaniu" in kiosk.texts()
-    kiosk.wait_until(lambda: kiosk.app.core.search._opens(["DEL XII"]).get("DEL XII", 0)
+    kiosk.wait_until(lambda: kiosk.app.core.search._opens_all().get("DEL XII", 0)
                      == opens_before + 1)
     # Back returns to the results with the query as it was.
     kiosk.tap("Wstecz")
@@ -172,3 +172,16 @@ def test_an_idle_reset_forgets_the_last_search_and_every_screen_of_the_visit(kio
     kiosk.tap(kiosk.find("Szukaj"))  # and search opens empty for the next resident
     kiosk.wait_until(lambda: "Najczęstsze sprawy" in kiosk.texts())
     assert query_shown(kiosk) == "Wpisz tu, czego szukasz"
+
+
+def test_a_matter_handled_elsewhere_says_where_to_go(kiosk):
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    type_by_touch(kiosk, "paszport")
+    row = wait_for_result(kiosk, "Paszport")
+    assert results(kiosk)[0] is row
+    assert row.kind_text == "Sprawa poza urzędem miasta"
+    assert row.detail.startswith("Tej sprawy nie załatwisz w urzędzie miasta — idź do: ")
+    kiosk.tap(row)
+    assert kiosk.screen == "search"
+    kiosk.wait_until(lambda: "Wojewoda Łódzki" in " ".join(kiosk.texts()))
