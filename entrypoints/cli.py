@@ -657,6 +657,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(sub)  # sync, central init|import|export
     from entrypoints.usage_cli import add_report_command
     add_report_command(sub)  # report (usage events)
+    from entrypoints.web_cli import add_web_command
+    add_web_command(sub)  # web (the live queue page)
     return p
 
 

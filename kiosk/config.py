@@ -255,6 +255,16 @@ class DisplayConfig:
     status_seconds: float = 2.0
 
 
+@dataclass(frozen=True)
+class WebConfig:
+    """The live queue site residents follow on their phones (`kiosk web`, kiosk.web)."""
+
+    # The site's address as phones reach it, e.g. "https://kolejka.piotrkow.pl". When set,
+    # a printed ticket's QR code opens its own page there (<public_url>/t/<token>); None: the
+    # code opens the matter's guide, as before.
+    public_url: str | None = None
+
+
 SYNC_ENV_FILE = Path("/etc/bom-kiosk/sync.env")
 
 
@@ -348,6 +358,7 @@ class KioskConfig:
     sync: SyncConfig = field(default_factory=SyncConfig)
     usage: UsageConfig = field(default_factory=UsageConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
@@ -541,6 +552,10 @@ def _rule_problems(cfg: KioskConfig) -> list[str]:
     if d.announce_max_age_seconds < 0 or d.highlight_seconds < 1 or not 1 <= d.recent_calls <= 20:
         out.append("[display] announce_max_age_seconds must be at least 0, "
                    "highlight_seconds at least 1, recent_calls 1 to 20")
+    w = cfg.web.public_url
+    if w is not None and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", w):
+        out.append(f"[web] public_url must be an http:// or https:// address without a query, "
+                   f"not {w!r}")
     a = cfg.admin
     if a.max_attempts < 1 or a.lockout_seconds < 0 or a.idle_seconds < 10 or a.gesture_taps < 2:
         out.append("[admin] max_attempts must be at least 1, lockout_seconds at least 0, "

@@ -53,6 +53,7 @@ class Ticket(QueueBase):
         UniqueConstraint("service_day", "letter", "number", name="uq_queue_ticket_number"),
         Index("ix_queue_ticket_waiting", "service_day", "category", "status"),
         Index("ix_queue_ticket_desk", "desk", "status"),
+        Index("ix_queue_ticket_token", "token", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +78,10 @@ class Ticket(QueueBase):
     # When it left the queue for good (served, no-show or cancelled).
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     printed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Random and unguessable (secrets.token_urlsafe): the ticket's page on the live queue site
+    # (kiosk.web, /t/<token>), carried by its QR code. Tickets are never looked up by code
+    # there. None for tickets issued before q0005.
+    token: Mapped[str | None] = mapped_column(String(43))
 
 
 class Desk(QueueBase):

@@ -40,10 +40,18 @@ class PrintJobs:
         self.printer = printer
         self._queue = queue  # opened on first use (see Core.queue)
 
-    def ticket_link(self, symbol: str | None, lang: str) -> tuple[str, str] | None:
-        """What the ticket's QR code opens and its label, in `lang`: the matter's page when
-        the resident came from a guide; no code for a ticket taken without one (the office's
-        home page would not tell them what to bring)."""
+    def ticket_link(self, symbol: str | None, lang: str,
+                    ticket: IssuedTicket | None = None) -> tuple[str, str] | None:
+        """What the ticket's QR code opens and its label, in `lang`: with [web] public_url set,
+        the ticket's own page on the live queue site (by its random token: the resident
+        follows the queue on the phone); else the matter's page when the resident came from a
+        guide; no code for a ticket taken without one (the office's home page would not tell
+        them what to bring)."""
+        base = self.config.web.public_url
+        if base and ticket is not None and ticket.token:
+            from kiosk.web.texts import Texts
+
+            return f"{base.rstrip('/')}/t/{ticket.token}", Texts(lang)("qr_label")
         if symbol:
             with contextlib.suppress(NotFound):
                 return guide_link(self.content.guide(symbol), lang)
@@ -55,7 +63,7 @@ class PrintJobs:
         if ticket.department_code:
             with contextlib.suppress(NotFound):
                 dept = self.content.department(ticket.department_code)
-        slip = slip_for(ticket, lang, dept, self.ticket_link(symbol, lang))
+        slip = slip_for(ticket, lang, dept, self.ticket_link(symbol, lang, ticket))
         return ticket_document(slip, lang, self.config.office.name)
 
     def card_document(self, symbol: str, lang: str, *, have: frozenset[int] | None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import secrets
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -143,6 +144,7 @@ class IssuedTicket:
     department_code: str | None
     prepare: LocalText | None
     kiosk_id: str
+    token: str | None = None       # the ticket's page on the live queue site: /t/<token>
 
 
 @dataclass(frozen=True)
@@ -448,6 +450,7 @@ class QueueService:
             raise QueueClosed(reason, self.availability(letter, now))
         if priority and not cat.priority:
             raise PriorityNotOffered(f"{letter}: priority tickets are not offered")
+        token = secrets.token_urlsafe(16)  # 128 random bits: the ticket's page (kiosk.web)
 
         def txn():
             # Only the two statements that must be atomic run under the counter's lock; the
@@ -461,6 +464,7 @@ class QueueService:
                     code=f"{letter}{number:03d}", category=letter, priority=priority,
                     department_code=cat.department_code, kiosk_id=self.kiosk_id,
                     issued_at=_utc_naive(now), status=WAITING, recalls=0, printed=False,
+                    token=token,
                 ).returning(Ticket.id)).scalar_one()
                 return tid, number
 
@@ -474,7 +478,7 @@ class QueueService:
         log.info("issued %s%03d (kiosk %s, %d ahead)", letter, number, self.kiosk_id, ahead)
         return IssuedTicket(tid, f"{letter}{number:03d}", number, letter, cat.name, day,
                             local, priority, ahead, estimate, cat.department_code, cat.prepare,
-                            self.kiosk_id)
+                            self.kiosk_id, token)
 
     @staticmethod
     def _ahead_query(day: dt.date, category: str, ticket_id: int, priority: bool):
@@ -518,6 +522,19 @@ class QueueService:
             if t is None:
                 raise TicketNotFound(f"no ticket with id {ticket_id}")
             return self._view(s, t)
+
+    def ticket_by_token(self, token: str) -> tuple[TicketView, WaitEstimate | None]:
+        """The ticket a phone follows (kiosk.web) by its random token, with its estimate while
+        it waits today. Never by code: codes are easy to guess."""
+        with self._Session() as s:
+            t = s.scalars(select(Ticket).where(Ticket.token == token)).first() if token else None
+            if t is None:
+                raise TicketNotFound("no ticket with this token")
+            view, now = self._view(s, t), self.now()
+            estimate = (self._estimate_for(s, t.category, view.people_ahead, now)
+                        if view.people_ahead is not None and t.service_day == now.date()
+                        else None)
+            return view, estimate
 
     def _view(self, s: Session, t: Ticket) -> TicketView:
         ahead = (s.scalar(self._ahead_query(t.service_day, t.category, t.id, t.priority))
