@@ -392,9 +392,9 @@ def _phrases(corpus: Corpus, words: list[_Word]) -> list[Concept]:
     for k in sorted(found, key=lambda k: (-len(corpus.phrases[k].words), k)):
         ph = corpus.phrases[k]
         picked: list[_Word] = []
-        for sig in ph.words:
+        for want in ph.words:
             match = next((w for w in words if not w.used and w not in picked
-                          and not sig.isdisjoint(w.sig)), None)
+                          and not want.isdisjoint(w.sig)), None)
             if match is None:
                 break
             picked.append(match)
