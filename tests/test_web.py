@@ -291,3 +291,20 @@ def test_a_lost_queue_database_shows_the_last_known_state_and_says_so(svc):
     page = _text(client.get("/?lang=en").text)
     assert "No connection to the queue. Showing the last known state." in page
     assert "Waiting 1" in page
+
+
+def test_on_sqlite_the_feed_polls_and_the_stream_carries_the_call(tmp_path):
+    svc = service(f"sqlite:///{tmp_path / 'queue.sqlite3'}", clock=Clock(at(MONDAY, 10)))
+    try:
+        svc.issue("B")
+        app = create_app(svc, poll_seconds=0.2, ping_seconds=0.3, stream_seconds=1.2)
+        with TestClient(app) as client:
+            v = app.state.feed.version
+            assert client.head(f"/events?v={v}").status_code == 200  # no stream for HEAD
+            threading.Timer(0.3, lambda: svc.call_next(2)).start()
+            body = client.get(f"/events?lang=uk&v={v}").text
+            assert app.state.feed.mode == "poll"
+            update = _text(next(d for k, d in _events(body) if k == "update"))
+            assert "B001 вікно 2" in update
+    finally:
+        svc.close()

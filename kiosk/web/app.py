@@ -165,6 +165,8 @@ def create_app(svc: QueueService, *, office: str = "", listen: bool = True,
                     return
 
         headers = {**SECURITY_HEADERS, "X-Accel-Buffering": "no"}  # nginx: do not buffer
+        if request.method == "HEAD":  # the headers only, not a stream nobody reads
+            return Response(media_type="text/event-stream", headers=headers)
         return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
 
     async def home_events(request: Request) -> Response:
