@@ -206,3 +206,124 @@ def test_a_sync_that_rejected_records_fails_the_unit_and_is_not_retried():
     assert "SuccessExitStatus" not in s
     assert set(s["RestartPreventExitStatus"].split()) == {"1", "2", "3"}
     assert s["Restart"] == "on-failure"
+
+
+# --- pinned and installed for real (issue 20, part 8) -----------------------------------------
+
+LOCK = PROJECT_ROOT / "requirements.lock"
+TEST_LOCK = PROJECT_ROOT / "requirements-test.lock"
+
+
+def pins(path: Path) -> dict[str, str]:
+    """name (normalised) -> version of every package a lock pins; each with its sha256s."""
+    from packaging.utils import canonicalize_name
+
+    text = path.read_text()
+    found = {}
+    pin = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) \\\n"
+                     r"((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", re.M)
+    for m in pin.finditer(text):
+        found[canonicalize_name(m.group(1))] = m.group(2)
+    every = re.findall(r"^[A-Za-z0-9][^ \n]*==", text, re.M)
+    assert len(found) == len(every), f"{path.name}: a pin without --hash lines"
+    return found
+
+
+def closure(requirements: list[str]) -> dict[str, list]:
+    """Every requirement the project needs on Linux x86_64, Python 3.11: the given ones, their
+    extras and dependencies, from the metadata of what scripts/setup.sh installed."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    env = {"python_version": "3.11", "python_full_version": "3.11.2", "sys_platform": "linux",
+           "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
+           "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+    seen: dict[str, list] = {}
+    todo = [(Requirement(r), "") for r in requirements]
+    while todo:
+        req, extra = todo.pop()
+        if req.marker and not req.marker.evaluate({**env, "extra": extra}):
+            continue
+        name = canonicalize_name(req.name)
+        key = name + "[" + ",".join(sorted(req.extras)) + "]"
+        if key in seen:
+            seen[key].append(req.specifier)
+            continue
+        seen[key] = [req.specifier]
+        try:
+            deps = requires(req.name) or []
+        except PackageNotFoundError:
+            continue  # not installed here: the lock check below still names it
+        for dep in deps:
+            for ex in sorted(req.extras) or [""]:
+                todo.append((Requirement(dep), ex))
+    return seen
+
+
+def project() -> dict:
+    import tomllib
+
+    return tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+
+
+def assert_locked(lock: Path, requirements: list[str]) -> None:
+    locked = pins(lock)
+    for key, specifiers in closure(requirements).items():
+        name = key.split("[")[0]
+        assert name in locked, f"{lock.name} lacks {name}: run bash scripts/lock.sh"
+        for spec in specifiers:
+            assert spec.contains(locked[name], prereleases=True), (
+                f"{lock.name} pins {name}=={locked[name]}, pyproject.toml or a dependency asks "
+                f"{spec}: run bash scripts/lock.sh")
+
+
+def test_the_lock_pins_every_runtime_dependency_with_its_hashes():
+    assert_locked(LOCK, project()["project"]["dependencies"])
+    # The build requirement too: install.sh builds the project with the lock's setuptools.
+    assert_locked(LOCK, project()["build-system"]["requires"])
+    locked = pins(LOCK)
+    assert {"pyusb", "pyserial", "psycopg-binary", "kivy", "gtts", "holidays"} <= set(locked)
+    assert not {"pytest", "ruff", "mypy"} & set(locked), "test tools in the runtime lock"
+
+
+def test_the_test_lock_is_the_runtime_lock_plus_the_test_tools():
+    runtime, test = pins(LOCK), pins(TEST_LOCK)
+    assert {n: test.get(n) for n in runtime} == runtime, "CI would test other versions"
+    assert_locked(TEST_LOCK, project()["project"]["optional-dependencies"]["test"])
+
+
+def test_install_installs_exactly_the_lock_and_the_project_without_its_dependencies():
+    text = (DEPLOY / "install.sh").read_text()
+    pip_lines = [" ".join(line.split()) for line in
+                 text.replace("\\\n", " ").splitlines() if '"${pip[@]}" install' in line]
+    assert pip_lines and all("--upgrade" not in x and " -U " not in x for x in pip_lines)
+    lock_line, = [x for x in pip_lines if 'requirements.lock"' in x]
+    assert "--require-hashes" in lock_line
+    project_line, = [x for x in pip_lines if '-e "$REL"' in x]
+    assert "--no-deps" in project_line
+    # The units name the stable paths, which install.sh points at the current release.
+    assert 'for name in .venv deploy; do' in text and '"current/$name"' in text
+    for name in UNITS:
+        for line in (DEPLOY / name).read_text().splitlines():
+            if line.startswith(("ExecStart", "WorkingDirectory")):
+                assert "/releases/" not in line and "/current/" not in line, line
+    assert "/opt/bom-kiosk/.venv/bin/kiosk" in (DEPLOY / "bom-kiosk.service").read_text()
+
+
+def test_install_installs_and_enables_every_unit_of_deploy():
+    text = (DEPLOY / "install.sh").read_text()
+    listed = re.search(r"^UNITS=\(([^)]*)\)", text, re.M).group(1).split()
+    units = sorted(p.name for p in DEPLOY.iterdir()
+                   if p.suffix in (".service", ".timer", ".path", ".socket"))
+    assert sorted(listed) == units
+
+
+def test_setup_and_lock_scripts_parse():
+    for script in (PROJECT_ROOT / "scripts" / "setup.sh", PROJECT_ROOT / "scripts" / "lock.sh",
+                   DEPLOY / "install-session.sh"):
+        r = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert r.returncode == 0, f"{script.name}: {r.stderr}"
+    setup = (PROJECT_ROOT / "scripts" / "setup.sh").read_text()
+    assert "--require-hashes" in setup and "requirements-test.lock" in setup
