@@ -630,6 +630,7 @@ _ORDER = {
                  "source_url keywords unconfirmed",
     "synonym": "words means",
     "closure": "code date until kind hours reason unconfirmed",
+    "elsewhere": "code title summary handled_by address phones hours url keywords unconfirmed",
 }
 _LANG_ORDER = ("pl", "en", "uk")
 _DATE_FIELDS = frozenset({"valid_from", "valid_to", "last_reviewed", "published", "date",

@@ -43,7 +43,7 @@ SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rat
 CORNER_HOLD_S = 2.0
 # How long a stop waits for a print or queue write under way (deploy/bom-kiosk.service gives
 # the whole stop TimeoutStopSec=10s; `kiosk run` must end within 5 s of SIGTERM).
-STOP_GRACE_S = 2.5
+STOP_GRACE_S = 2.0
 ADMIN_SCREENS = ("admin_pin", "admin")
 # Keys that would leave a desktop app or open its settings: in the kiosk they do nothing at all.
 # Escape, F1 (Kivy's settings), Android back and menu, the PC menu/application keys, Alt+F4.

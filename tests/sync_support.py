@@ -25,7 +25,7 @@ from kiosk import SAMPLE_CONTENT_DIR
 from kiosk.config import KioskConfig, PathsConfig, SyncConfig
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
-from kiosk.db.search_models import SearchSynonym
+from kiosk.db.search_models import ElsewhereMatter, SearchSynonym
 
 READER = "bom_kiosk"
 READER_PASSWORD = "kiosk-reader-pw"
@@ -117,7 +117,7 @@ class Central:
 KIND_TABLES = {"category": m.Category, "department": m.Department,
                "queue_category": m.QueueCategory, "form": m.Form, "rate": m.LocalRate,
                "announcement": m.Announcement, "procedure": m.Procedure,
-               "synonym": SearchSynonym, "closure": OfficeClosure}
+               "synonym": SearchSynonym, "closure": OfficeClosure, "elsewhere": ElsewhereMatter}
 
 
 def kiosk_counts(Session_, revision_id: int) -> dict[str, int]:

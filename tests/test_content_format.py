@@ -226,3 +226,16 @@ def test_bidi_controls_are_removed_so_no_text_reads_backwards(content_copy):
     bundle = read_content(content_copy)
     first = next(p for p in bundle.procedures if p["summary"].pl.startswith("Opłata"))
     assert first["summary"].pl == "Opłata 05 zł, termin 14 dni."
+
+
+def test_two_synonym_records_starting_with_the_same_word_are_refused(content_copy):
+    """The central database keys a synonym record by its first word: two such records would
+    become one there, and a sync would lose the other one's phrases."""
+    path = content_copy / "synonyms.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - words: [meldunek, adres]\n"
+                    "    means: [zameldowanie]\n  - words: [meldunek, pobyt]\n"
+                    "    matters: [DEL IX]\n", encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        read_content(content_copy)
+    assert ("another synonym record starts with 'meldunek' too: merge the two"
+            in str(err.value)), str(err.value)

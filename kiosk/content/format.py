@@ -1078,10 +1078,14 @@ def _cross_record_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentP
     problems: list[ContentProblem] = []
     used: set[tuple[str, str]] = set()
     for s in seen:
-        if s.identity is None or s.spec.kind == "synonym":
+        if s.identity is None:
             continue
         if (s.spec.kind, s.identity) in used:
-            problems.append(ContentProblem(s.file, s.label, s.spec.ident, "used twice"))
+            # A synonym record is keyed by its first word (synonym_key): two records starting
+            # alike would be one in the central database, and one of them lost in a sync.
+            why = (f"another synonym record starts with {s.identity!r} too: merge the two"
+                   if s.spec.kind == "synonym" else "used twice")
+            problems.append(ContentProblem(s.file, s.label, s.spec.ident, why))
         used.add((s.spec.kind, s.identity))
     known: dict[str, set[str]] = {}
     exists: dict[str, set[str]] = {}

@@ -82,7 +82,7 @@ def _rows(path, query: str) -> list[tuple]:
 @pytest.mark.ui
 def test_sigterm_mid_print_exits_0_within_5_s_ticket_valid_and_counted(tmp_path):
     # A printer that answers each status query after 4 s: the print is still under way when
-    # the stop's grace (2.5 s) is over.
+    # the stop's grace (2 s) is over.
     with LoopbackPrinter("slow", delay=4.0) as peer:
         proc, ready = _start(tmp_path, peer)
         try:
