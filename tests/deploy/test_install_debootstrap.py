@@ -14,7 +14,7 @@ for, and kept as a tar file in $KIOSK_DEPLOY_CACHE (default ~/.cache/bom-kiosk-t
 a new one when install.sh's package list changes). Each run unpacks it into a new folder, mounts
 /proc, /sys (read-only), /dev and /dev/pts into it and runs install.sh with chroot. systemd does
 not run in a chroot: install.sh installs and enables the units and says it skips the reload and
-the restarts. pip's downloads are cached in ~/.cache/bom-kiosk-test/pip (mounted as root's pip
+the restarts. pip's cache is ~/.cache/bom-kiosk-test/pip (mounted as root's pip
 cache inside). The host's CA bundle goes in as PIP_CERT, so pip trusts what the host trusts.
 """
 
