@@ -151,6 +151,7 @@ def revision_texts(session, revision_id: int | None = None,
 
     from kiosk.db import models as m
     from kiosk.db.base import LocalTextType
+    from kiosk.db.schema import Base
 
     if revision_id is None:
         revision_id = session.scalar(select(m.ContentRevision.id)
@@ -172,7 +173,11 @@ def revision_texts(session, revision_id: int | None = None,
                     shown = value.show(lang)
                     out.append((shown.text, shown.lang))
 
-    for cls in m.CONTENT_TABLES:
+    # Every table of a revision (the content's, the closures', the "not here" entries'...),
+    # so that nothing the sync collects from the records it applied is missing here.
+    per_revision = sorted((mp.class_ for mp in Base.registry.mappers
+                           if "revision_id" in mp.local_table.c), key=lambda c: c.__name__)
+    for cls in per_revision:
         table = cls.__table__
         collect(table, table, table.c.revision_id == revision_id)
         for rel in cls.__mapper__.relationships:
