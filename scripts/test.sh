@@ -17,7 +17,7 @@
 # runs them in this process), a test file per worker at a time. Each worker has its own Xvfb and kiosk window
 # (tests/ui/conftest.py) and its own PostgreSQL server (tests/pg.py); the tests marked `serial`
 # (wall-clock bounds) run first, while no other test runs (tests/conftest.py). The 15 slowest tests
-# are listed at the end. The soak runs only in the slow lane; the restart drill runs 5 kills unless
+# are listed at the end. The soak runs only in the slow lane; the restart drill runs 3 kills unless
 # --slow, $KIOSK_SOAK_EVENTS or $KIOSK_KILL_ROUNDS say otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +47,7 @@ workers="${KIOSK_TEST_WORKERS:-$(( cpus + 1 < 6 ? cpus + 1 : 6 ))}"
 parallel=()
 [ "$workers" -gt 0 ] && parallel=(-n "$workers" --dist loadfile)
 echo "== pytest (${workers} workers; soak ${KIOSK_SOAK_EVENTS:-off} events," \
-     "restart drill ${KIOSK_KILL_ROUNDS:-5} kills)"
+     "restart drill ${KIOSK_KILL_ROUNDS:-3} kills)"
 .venv/bin/python -m pytest "${parallel[@]}" --durations=15 "$@"
 status=$?
 

@@ -46,6 +46,12 @@ LONG_FIRST = [
     "tests/ui/test_visual_access.py",  # 40-65 s
     "tests/ui/test_search_ui.py",  # 40-60 s
     "tests/test_queue_cli.py",  # 40-55 s
+    "tests/test_search.py",  # 40-55 s
+    "tests/test_hall_alerts.py",  # 30-35 s
+    "tests/ui/test_clean_stop.py",  # 20-25 s
+    "tests/test_web_browser.py",  # 15-25 s
+    "tests/test_web.py",  # 15-20 s
+    "tests/test_central_kiosks.py",  # 10-15 s
     "tests/ui/test_kill_restart.py",  # 35-50 s
     "tests/test_queue_concurrency.py",  # 30-45 s
     "tests/test_sync.py",  # 30-40 s
@@ -74,8 +80,6 @@ SERIAL = [
     "time_limit",
     "tests/test_printer_truth.py::test_a_printer_that_answers_too_late_after_the_job_is_"
     "unknown_not_failed",
-    # the live queue page in Chromium follows a desk call within 2 s, without a reload
-    "tests/test_web_browser.py::test_the_page_follows_a_desk_call_within_2_s_without_a_reload",
 ]
 SERIAL_UNIT = "serial"
 _SERIAL_FIRST_DISTS = ("load", "loadfile")  # the --dist modes this scheduling replaces

@@ -32,7 +32,8 @@ KEEP_PROCEDURES = 3  # of those that need no form: the content's text count stay
 def _trim(central: Central) -> None:
     """Leave the categories, departments and queue categories, and a few procedures."""
     table = f"{SCHEMA}.content_record"
-    central.sql(f"DELETE FROM {table} WHERE kind IN ('form', 'rate', 'announcement')")
+    central.sql(f"DELETE FROM {table} WHERE kind IN ('form', 'rate', 'announcement', "
+                f"'elsewhere', 'closure')")
     central.sql(f"""DELETE FROM {table} WHERE kind = 'procedure' AND key NOT IN (
         SELECT key FROM {table} WHERE kind = 'procedure'
         AND NOT jsonb_path_exists(data, '$.documents[*].form') ORDER BY key LIMIT %s)""",

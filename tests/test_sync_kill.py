@@ -1,4 +1,4 @@
-"""`kiosk sync` killed with SIGKILL at random points, 50 times (20 in CI; `bash scripts/test.sh
+"""`kiosk sync` killed with SIGKILL at random points, 50 times (10 in CI; `bash scripts/test.sh
 --slow` sets $KIOSK_SLOW=1 for all 50): the kiosk database stays sound and holds exactly one
 active revision, complete, matching the central content it came from.
 
@@ -22,7 +22,7 @@ from kiosk.db import models as m
 from kiosk.db.engine import make_engine, session_factory
 from tests.sync_support import Central, central_db, kiosk_cfg, kiosk_counts
 
-KILLS = 50 if os.environ.get("KIOSK_SLOW") == "1" else 20
+KILLS = 50 if os.environ.get("KIOSK_SLOW") == "1" else 10
 
 
 def _victim(cfg, source: str, ready_fd: int, stop_at: int | str | None) -> None:

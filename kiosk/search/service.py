@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.exc import OperationalError
@@ -44,7 +45,9 @@ from kiosk.db.search_models import (
     SearchQueryLog,
     SearchSynonym,
 )
-from kiosk.search.ranking import Corpus, rank, read_query
+
+if TYPE_CHECKING:
+    from kiosk.search.ranking import Corpus
 from kiosk.search.text import index_words, symbol_keys, tokens
 from kiosk.texts import LANGS, LocalText, clean_text
 from kiosk.usage.scrub import scrub_text
@@ -280,6 +283,8 @@ class SearchService:
                 synonyms = [(list(w), list(mn), list(mt)) for w, mn, mt in s.execute(
                     select(SearchSynonym.words, SearchSynonym.means, SearchSynonym.matters)
                     .where(SearchSynonym.revision_id == rid).order_by(SearchSynonym.position))]
+            from kiosk.search.ranking import Corpus  # numpy: only where a search runs
+
             corpus = Corpus.build(rid, lang, rows, synonyms)
             # Keep only the active revision's corpora: an old one is never asked again.
             self._corpora = {k: v for k, v in self._corpora.items() if k[0] == rid}
@@ -303,6 +308,8 @@ class SearchService:
             rid = self._active(s)
         if rid is None or not tokens(query):
             return SearchResults(query, lang, (), 0, "none")
+        from kiosk.search.ranking import rank, read_query
+
         corpus = self._corpus(rid, lang)
         concepts = read_query(query, corpus)
         if not concepts:

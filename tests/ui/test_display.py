@@ -4,12 +4,15 @@ read back from the display's labels through its state file; what was played is t
 own record of the clips that reached the audio device, and the clips are opened as WAV files.
 
 Each test runs on SQLite (one machine; the display polls) and on a real PostgreSQL
-(LISTEN/NOTIFY), unless it says otherwise.
+(LISTEN/NOTIFY), unless it says otherwise. The order of three quick calls, which the announcer
+keeps whatever the backend, runs on PostgreSQL only in the slow lane (`KIOSK_SLOW=1`, or
+`bash scripts/test.sh --slow`), to keep CI within its time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -174,6 +177,8 @@ def _served_this_morning(hall: Hall, letter: str, minutes: list[int], waiting: i
 
 
 def test_three_quick_calls_are_announced_in_order_without_overlap(hall):
+    if hall.kind == "pg" and os.environ.get("KIOSK_SLOW") != "1":
+        pytest.skip("slow lane: KIOSK_SLOW=1 (the SQLite run checks the same order in CI)")
     _served_this_morning(hall, "D", [6, 8, 7, 5], waiting=3)
     for letter in "ABC":
         hall.svc.issue(letter)

@@ -3,8 +3,8 @@ content at start and while another process issues queue tickets; each restart mu
 and the files must be whole: SQLite integrity_check, one complete content revision (the
 newest), queue numbers 1..n per letter with no gap or duplicate and counters that agree.
 
-KIOSK_KILL_ROUNDS sets the number of kills. The default, 5, is what every run of the suite and
-CI does (three during start-up, two after Home is drawn; the same seed and assertions). The
+KIOSK_KILL_ROUNDS sets the number of kills. The default, 3, is what every run of the suite and
+CI does (two during start-up, one after Home is drawn; the same seed and assertions). The
 drill of the README's figures, 20 kills:
 
     bash scripts/test.sh --slow tests/ui/test_kill_restart.py   # KIOSK_KILL_ROUNDS=20
@@ -25,7 +25,7 @@ import pytest
 from kiosk import PROJECT_ROOT
 from kiosk.content.format import read_content
 
-ROUNDS = int(os.environ.get("KIOSK_KILL_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("KIOSK_KILL_ROUNDS", "3"))
 SEED = 1107
 NOW = "2026-11-24T10:00:00+01:00"  # a Tuesday, the office open
 
