@@ -14,7 +14,6 @@ from kiosk.core import Core
 from kiosk.db.engine import make_engine, session_factory, upgrade
 from kiosk.db.setup_lock import setup_lock
 from kiosk.ops.alerts import Alerts
-from kiosk.printing.service import PrinterService
 
 
 def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
@@ -29,8 +28,7 @@ def open_core(config: KioskConfig, *, load_bundled: bool = True) -> Core:
     threading.Thread(target=public_holiday, args=(office_now(config.office.timezone).date(),),
                      name="holidays-warm-up", daemon=True).start()
     alerts = Alerts(Session_)
-    printer = PrinterService(config.printer, config.paths.data_dir, alerts=alerts)
-    core = Core(config, engine, Session_, ContentService(Session_), alerts, printer)
+    core = Core(config, engine, Session_, ContentService(Session_), alerts)
     # Alerts reach the hall through the shared queue database (opened on first use).
     alerts.hall = lambda: core.queue.hall_alerts
     return core

@@ -12,20 +12,24 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService
-from kiosk.ops.admin import Admin, StaffActions
 from kiosk.ops.alerts import Alerts
-from kiosk.printing.jobs import PrintJobs
-from kiosk.printing.service import PrinterService
 from kiosk.queue.service import QueueService, open_queue
 from kiosk.search.service import SearchService
-from kiosk.speech.service import Speech, open_speech
 from kiosk.usage.events import UsageLog
+
+if TYPE_CHECKING:  # imported where first used: a command that never prints or speaks starts
+    # without python-escpos, Pillow, the barcode fonts or the speech engines (~0.2 s)
+    from kiosk.ops.admin import Admin, StaffActions
+    from kiosk.printing.jobs import PrintJobs
+    from kiosk.printing.service import PrinterService
+    from kiosk.speech.service import Speech
 
 
 @dataclass
@@ -38,10 +42,10 @@ class Core:
     Session: sessionmaker[Session]
     content: ContentService
     alerts: Alerts
-    printer: PrinterService
     # Office-local aware time for the queue; None: the real clock. Tests and drills set it
     # before the queue is first used, so the screens and the queue share one clock.
     queue_clock: Callable[[], dt.datetime] | None = None
+    _printer: PrinterService | None = field(default=None, repr=False)
     _queue: QueueService | None = field(default=None, repr=False)
     _queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _speech: Speech | None = field(default=None, repr=False)
@@ -79,8 +83,20 @@ class Core:
             return self._queue
 
     @property
+    def printer(self) -> PrinterService:
+        """The receipt printer; faults go to the alerts."""
+        if self._printer is None:
+            from kiosk.printing.service import PrinterService
+
+            self._printer = PrinterService(self.config.printer, self.config.paths.data_dir,
+                                           alerts=self.alerts)
+        return self._printer
+
+    @property
     def speech(self) -> Speech:
         if self._speech is None:
+            from kiosk.speech.service import open_speech
+
             self._speech = open_speech(self.config)
         return self._speech
 
@@ -88,6 +104,8 @@ class Core:
     def admin(self) -> Admin:
         """The staff side: PIN checks and the audit log."""
         if self._admin is None:
+            from kiosk.ops.admin import Admin
+
             self._admin = Admin(self.Session, self.config)
         return self._admin
 
@@ -95,6 +113,8 @@ class Core:
     def printing(self) -> PrintJobs:
         """Tickets, cards and the test page, from content to paper."""
         if self._printing is None:
+            from kiosk.printing.jobs import PrintJobs
+
             self._printing = PrintJobs(self.config, self.content, self.printer,
                                        lambda: self.queue)
         return self._printing
@@ -103,6 +123,8 @@ class Core:
     def staff(self) -> StaffActions:
         """What the admin side's buttons do."""
         if self._staff is None:
+            from kiosk.ops.admin import StaffActions
+
             self._staff = StaffActions(self.Session, self.config, self.content, self.alerts,
                                        self.printing)
         return self._staff
