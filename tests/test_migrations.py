@@ -33,3 +33,18 @@ def test_sqlite_gets_the_fts5_search_table(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
     upgrade(engine)
     assert "search_fts" in inspect(engine).get_table_names()
+
+
+def test_the_quick_head_read_from_the_files_is_alembics_head():
+    """Every command starts by asking whether the schema is current; it reads the newest
+    revision from the migration files without importing them (kiosk.db.engine.script_head).
+    That answer must be alembic's own, for both databases."""
+    from alembic.script import ScriptDirectory
+
+    from kiosk.db.engine import MIGRATIONS_DIR, alembic_config, script_head
+    from kiosk.db.queue_engine import QUEUE_MIGRATIONS_DIR, queue_alembic_config
+
+    for folder, cfg in ((MIGRATIONS_DIR, alembic_config("sqlite://")),
+                        (QUEUE_MIGRATIONS_DIR, queue_alembic_config("sqlite://"))):
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        assert script_head(folder / "versions") == head
