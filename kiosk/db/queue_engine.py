@@ -117,14 +117,13 @@ def queue_alembic_config(url: str):
 def upgrade_queue(engine: Engine) -> None:
     """Create or upgrade the queue schema. Several kiosks may start at once against one
     database: they migrate one at a time (SQLite write lock, PostgreSQL advisory lock)."""
-    from alembic import command
-
     from kiosk.db.engine import at_head
     from kiosk.db.queue_models import QUEUE_VERSION_TABLE
 
     with engine.connect() as conn:
         if at_head(conn, QUEUE_VERSION_TABLE, QUEUE_MIGRATIONS_DIR / "versions"):
             return
+    from alembic import command
     cfg = queue_alembic_config(engine.url.render_as_string(hide_password=False))
 
     def run():
