@@ -120,9 +120,15 @@ def upgrade_queue(engine: Engine) -> None:
     from kiosk.db.engine import at_head
     from kiosk.db.queue_models import QUEUE_VERSION_TABLE
 
-    with engine.connect() as conn:
-        if at_head(conn, QUEUE_VERSION_TABLE, QUEUE_MIGRATIONS_DIR / "versions"):
+    def current() -> bool:
+        with engine.connect() as conn:
+            return at_head(conn, QUEUE_VERSION_TABLE, QUEUE_MIGRATIONS_DIR / "versions")
+
+    try:
+        if retrying(current):
             return
+    except DBAPIError:  # another kiosk is migrating it: the locked path below waits for it
+        pass
     from alembic import command
     cfg = queue_alembic_config(engine.url.render_as_string(hide_password=False))
 
