@@ -92,6 +92,11 @@ class Core:
                                            alerts=self.alerts)
         return self._printer
 
+    @printer.setter
+    def printer(self, printer: PrinterService) -> None:
+        """Another printer (the tests put a loopback one in; `printing` keeps its own)."""
+        self._printer = printer
+
     @property
     def speech(self) -> Speech:
         if self._speech is None:
