@@ -20,6 +20,7 @@ from kiosk.printing.layouts import (
     PANGRAM_UK,
     TicketSlip,
     card_document,
+    guide_link,
     printer_test_page,
     ticket_document,
 )
@@ -350,11 +351,17 @@ def test_pictures_of_a_ticket_and_cards_as_printed(core):
     folder = SCREENSHOT_DIR.parent / "printouts"
     folder.mkdir(parents=True, exist_ok=True)
     model = _model()
-    docs = {"ticket-pl": ticket_document(_ticket({"pl": "Dowody osobiste i meldunki"}), "pl",
-                                         OFFICE),
-            "ticket-uk": ticket_document(_ticket({"pl": "Dowody osobiste i meldunki",
-                                                  "uk": "Посвідчення особи та реєстрація"}),
-                                         "uk", OFFICE),
+    # As the kiosk prints a ticket for DEL I: letter B, its QR code labelled where it leads.
+    del_i = core.content.guide("DEL I")
+
+    def slip(lang: str, matter: dict[str, str]):
+        url, label = guide_link(del_i, lang) or (None, None)
+        return ticket_document(_ticket(matter, code="B012", qr_url=url, qr_label=label), lang,
+                               OFFICE)
+
+    docs = {"ticket-pl": slip("pl", {"pl": "Dowody osobiste i meldunki"}),
+            "ticket-uk": slip("uk", {"pl": "Dowody osobiste i meldunki",
+                                     "uk": "Посвідчення особи та реєстрація"}),
             "card-pl": _card(core, "pl")[1], "card-uk": _card(core, "uk")[1]}
     for name, doc in docs.items():
         path = render_png(encode(doc, model), folder / f"{name}.png", paper_px=model.width_px,
