@@ -138,7 +138,9 @@ def test_a_real_run_on_a_fresh_data_folder_leaves_only_private_folders_and_files
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[paths]\ndata_dir = "{data}"\n[printer]\nkind = "preview"\n'
                       f'[logging]\nlog_dir = "{tmp_path / "logs"}"\n', encoding="utf-8")
-    r = kiosk("ticket", "issue", "A", "--print", config=config)
+    # An office hour of a working day: the real clock may be after hours (or a Sunday).
+    r = kiosk("ticket", "issue", "A", "--print", config=config,
+              env={"KIOSK_TEST_NOW": "2026-11-24T10:00:00+01:00"})
     assert r.returncode == 0, r.stderr
     assert kiosk("status", config=config).returncode in (0, 1)
     printouts = list((data / "printouts").iterdir())
