@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from kivy.uix.behaviors import ButtonBehavior
 
@@ -39,6 +41,8 @@ def _whole_screen_clipped(kiosk) -> list[str]:
 
 @pytest.mark.parametrize("scale", [1.5, 2.0])
 def test_large_text_reflows_every_screen_with_nothing_clipped(kiosk, scale):
+    if scale == 1.5 and os.environ.get("KIOSK_SLOW") != "1":
+        pytest.skip("slow lane: KIOSK_SLOW=1 (×2, the harder case, runs in CI)")
     kiosk.tap("Ułatwienia")
     label = {1.5: "Duży tekst", 2.0: "Bardzo duży tekst"}[scale]
     kiosk.tap(kiosk.find(label))
