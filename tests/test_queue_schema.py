@@ -85,5 +85,5 @@ def test_kiosks_starting_together_create_the_schema_once(queue_url):
     engine = make_queue_engine(queue_url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql(f"SELECT version_num FROM {QUEUE_VERSION_TABLE}").all() == \
-            [("q0005",)]
+            [("q0006",)]
     engine.dispose()

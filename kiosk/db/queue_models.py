@@ -82,6 +82,37 @@ class Ticket(QueueBase):
     # (kiosk.web, /t/<token>), carried by its QR code. Tickets are never looked up by code
     # there. None for tickets issued before q0005.
     token: Mapped[str | None] = mapped_column(String(43))
+    # A visit booked online and checked in at a kiosk (kiosk.queue.bookings): the booked time
+    # (naive UTC). Desks call it at that time, before walk-in tickets of its category.
+    booked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Booking(QueueBase):
+    """A visit booked online, imported from the office's booking system (kiosk.queue.
+    booking_feeds): the six-digit code the resident was given, the day and time, the letter.
+    Nothing else about the resident is kept: no name, no matter, no contact.
+
+    A code is used once: check-in claims the row with one conditional UPDATE (`checked_in_at`
+    still empty) in the transaction that issues the ticket, so two kiosks typing the same
+    code at once get one ticket between them, whatever the database."""
+
+    __tablename__ = "queue_booking"
+    __table_args__ = (
+        UniqueConstraint("service_day", "code", name="uq_queue_booking_code"),
+        Index("ix_queue_booking_code", "code"),
+        Index("ix_queue_booking_ticket", "ticket_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6))
+    service_day: Mapped[dt.date] = mapped_column(Date)  # office-local date of the visit
+    booked_at: Mapped[dt.datetime] = mapped_column(DateTime)  # naive UTC
+    letter: Mapped[str] = mapped_column(String(1))
+    # Which feed it came from (`kiosk bookings import` names it), for staff tracing a record.
+    source: Mapped[str] = mapped_column(String(40))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ticket_id: Mapped[int | None]
 
 
 class Desk(QueueBase):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol, overload
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +54,7 @@ from kiosk.db.queue_models import (
     Ticket,
 )
 from kiosk.hours import Span
+from kiosk.queue.bookings import Bookings, Claim, Refusal, attach_ticket, claim
 from kiosk.queue.call_log import log_call
 from kiosk.queue.hall_alerts import HallAlerts
 from kiosk.texts import LocalText
@@ -145,6 +146,7 @@ class IssuedTicket:
     prepare: LocalText | None
     kiosk_id: str
     token: str | None = None       # the ticket's page on the live queue site: /t/<token>
+    booked_at: dt.datetime | None = None  # a booked visit: its time (office-local, aware)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ class TicketView:
     kiosk_id: str
     transferred_from: str | None
     people_ahead: int | None       # while waiting
+    booked_at: dt.datetime | None = None  # a booked visit checked in: its time
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,17 @@ class DeskIdle(QueueError):
 
 class TicketNotFound(QueueError):
     pass
+
+
+class CheckInRefused(QueueError):
+    """A booking code that gives no ticket now; `refusal` says why (kiosk.queue.bookings
+    REFUSALS) and, where the code was found, the booking's day and time."""
+
+    def __init__(self, refusal: Refusal):
+        self.refusal = refusal
+        self.reason = refusal.reason
+        when = f" (booked {refusal.booked_at:%Y-%m-%d %H:%M})" if refusal.booked_at else ""
+        super().__init__(f"{refusal.reason.replace('_', ' ')}{when}")
 
 
 class _LimitReached(Exception):
@@ -308,6 +322,19 @@ def _estimate(durations: list[float], desks: int, ahead: int) -> WaitEstimate | 
     who = f"{desks} desk(s) serving now" if desks else "no desk serving now, one assumed"
     return WaitEstimate(low, high, len(durations), desks,
                         f"{len(durations)} recent services of {q1:.0f}-{q3:.0f} min, {who}")
+
+
+def _call_order(now_utc: dt.datetime) -> tuple:
+    """ORDER BY of the next ticket a desk calls: booked visits due by `now` (earliest time
+    first), priority walk-ins, other walk-ins (oldest first), booked visits not due yet."""
+    booked = Ticket.booked_at.is_not(None)
+    rank = case((booked & (Ticket.booked_at <= now_utc), 0),
+                (booked, 3),
+                (Ticket.priority, 1),
+                else_=2)
+    # Walk-ins have no booked time: within their ranks the NULLs compare equal, whichever end
+    # the database sorts them to.
+    return rank, Ticket.booked_at, Ticket.id
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -459,13 +486,7 @@ class QueueService:
                 number = self._upsert_counter(s, day, letter)
                 if cat.daily_limit is not None and number > cat.daily_limit:
                     raise _LimitReached  # rolls back: the number is given back, no gap
-                tid = s.execute(insert(Ticket).values(
-                    service_day=day, letter=letter, number=number,
-                    code=f"{letter}{number:03d}", category=letter, priority=priority,
-                    department_code=cat.department_code, kiosk_id=self.kiosk_id,
-                    issued_at=_utc_naive(now), status=WAITING, recalls=0, printed=False,
-                    token=token,
-                ).returning(Ticket.id)).scalar_one()
+                tid = self._insert_ticket(s, day, cat, number, now, token, priority=priority)
                 return tid, number
 
         try:
@@ -480,15 +501,82 @@ class QueueService:
                             local, priority, ahead, estimate, cat.department_code, cat.prepare,
                             self.kiosk_id, token)
 
+    def _insert_ticket(self, s: Session, day: dt.date, cat: QueueCategoryView, number: int,
+                       now: dt.datetime, token: str, *, priority: bool = False,
+                       booked_at: dt.datetime | None = None) -> int:
+        letter = cat.letter
+        return s.execute(insert(Ticket).values(
+            service_day=day, letter=letter, number=number, code=f"{letter}{number:03d}",
+            category=letter, priority=priority, department_code=cat.department_code,
+            kiosk_id=self.kiosk_id, issued_at=_utc_naive(now), status=WAITING, recalls=0,
+            printed=False, booked_at=booked_at, token=token,
+        ).returning(Ticket.id)).scalar_one()
+
+    # booked visits
+
+    @property
+    def bookings(self) -> Bookings:
+        """Visits booked online: import and list (kiosk.queue.bookings)."""
+        return Bookings(self._Session, self.tz, self._now)
+
+    def check_in(self, code: str) -> IssuedTicket:
+        """The ticket of the visit booked with `code`, marked as booked, for its letter and
+        time; or CheckInRefused saying why not (wrong code, another day, too early, too late,
+        already used). The booking is claimed and the ticket numbered in one transaction: a
+        code gives one ticket, even typed at two kiosks at once, and a refused or failed
+        check-in uses no number. Opening hours and the daily limit are the booking system's
+        business: a booked visit is not refused for them."""
+        code = code.strip()
+        now = self._now()
+        local = now.astimezone(self.tz)
+        token = secrets.token_urlsafe(16)
+
+        def txn():
+            with write_session(self._Session) as s:
+                got = claim(s, code, local)
+                if isinstance(got, Refusal):
+                    return got
+                cat = self._category(got.letter)
+                if cat is None:  # a letter the content no longer has: nowhere to send it
+                    raise UnknownCategory(f"booking {code}: unknown queue category "
+                                          f"{got.letter!r}")
+                number = self._upsert_counter(s, got.service_day, got.letter)
+                tid = self._insert_ticket(s, got.service_day, cat, number, now, token,
+                                          booked_at=got.booked_at)
+                attach_ticket(s, got.booking_id, tid)
+                return got, cat, tid, number
+
+        result = retrying(txn)
+        if isinstance(result, Refusal):
+            log.info("check-in refused: %s", result.reason)  # never the code: it is a key
+            raise CheckInRefused(result)
+        got, cat, tid, number = result
+        assert isinstance(got, Claim)
+        with self._Session() as s:
+            ahead = s.scalar(self._ahead_query(got.service_day, got.letter, tid, False,
+                                               got.booked_at))
+        booked = self._local(got.booked_at)
+        log.info("checked in %s%03d booked for %s (kiosk %s)", got.letter, number,
+                 f"{booked:%H:%M}", self.kiosk_id)
+        return IssuedTicket(tid, f"{got.letter}{number:03d}", number, got.letter, cat.name,
+                            got.service_day, local, False, ahead, None, cat.department_code,
+                            cat.prepare, self.kiosk_id, token, booked)
+
     @staticmethod
-    def _ahead_query(day: dt.date, category: str, ticket_id: int, priority: bool):
+    def _ahead_query(day: dt.date, category: str, ticket_id: int, priority: bool,
+                     booked_at: dt.datetime | None = None):
         # "Issued earlier" is id order: ids are handed out under the counter's lock, so they
         # follow the numbers of a letter, and a ticket transferred in keeps its place in time.
         # A priority ticket is called before every ordinary one, so only priority tickets are
-        # ahead of it.
+        # ahead of it. A booked visit is called at its time before walk-ins: only booked
+        # visits of an earlier time are ahead of it.
         q = select(func.count()).select_from(Ticket).where(
             Ticket.service_day == day, Ticket.category == category, Ticket.status == WAITING,
-            Ticket.id < ticket_id)
+            Ticket.id != ticket_id)
+        if booked_at is not None:
+            return q.where(Ticket.booked_at.is_not(None), (Ticket.booked_at < booked_at) | (
+                (Ticket.booked_at == booked_at) & (Ticket.id < ticket_id)))
+        q = q.where(Ticket.id < ticket_id)
         if priority:
             q = q.where(Ticket.priority.is_(True))
         return q
@@ -537,13 +625,14 @@ class QueueService:
             return view, estimate
 
     def _view(self, s: Session, t: Ticket) -> TicketView:
-        ahead = (s.scalar(self._ahead_query(t.service_day, t.category, t.id, t.priority))
+        ahead = (s.scalar(self._ahead_query(t.service_day, t.category, t.id, t.priority,
+                                            t.booked_at))
                  if t.status == WAITING else None)
         return TicketView(t.id, t.code, t.letter, t.category, t.number, t.service_day,
                           t.priority, t.status, t.desk, self._local(t.issued_at),
                           self._local(t.called_at), self._local(t.served_at),
                           self._local(t.closed_at), t.recalls, t.printed, t.department_code,
-                          t.kiosk_id, t.transferred_from, ahead)
+                          t.kiosk_id, t.transferred_from, ahead, self._local(t.booked_at))
 
     # estimates
 
@@ -592,9 +681,11 @@ class QueueService:
             raise QueueError(f"desk must be a number from 1 to 999, not {desk!r}")
 
     def call_next(self, desk: int, letters: Iterable[str] | None = None) -> TicketView | None:
-        """Call the next waiting ticket to `desk`: priority tickets first, then the oldest.
-        The desk's current ticket, if any, counts as served (the clerk moved on). Returns None
-        when nothing is waiting."""
+        """Call the next waiting ticket to `desk`: a booked visit whose time has come first
+        (the earliest time), then priority tickets, then the oldest; a booked visit that
+        checked in early is called before its time only when nobody else waits. The desk's
+        current ticket, if any, counts as served (the clerk moved on). Returns None when
+        nothing is waiting."""
         self._check_desk(desk)
         wanted = self._check_letters(letters) if letters else None
 
@@ -612,7 +703,7 @@ class QueueService:
                     q = q.where(Ticket.category.in_(wanted))
                 # SKIP LOCKED: two desks calling at once on PostgreSQL take different tickets
                 # (SQLite serialises writers anyway and ignores it).
-                t = s.scalars(q.order_by(Ticket.priority.desc(), Ticket.id).limit(1)
+                t = s.scalars(q.order_by(*_call_order(_utc_naive(now))).limit(1)
                               .with_for_update(skip_locked=True)).first()
                 if t is None:
                     return None
