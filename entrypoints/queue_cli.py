@@ -1,5 +1,5 @@
-"""`kiosk ticket`, `kiosk desk`, `kiosk queue` and `kiosk alerts`: the hall from the command
-line.
+"""`kiosk ticket`, `kiosk desk`, `kiosk queue`, `kiosk bookings` and `kiosk alerts`: the hall
+from the command line.
 
 Kept apart from kiosk/cli.py, which only registers these commands. Exit codes as everywhere:
 0 done; 1 refused or nothing to do (no ticket now: closed, after the cut-off, daily limit
@@ -62,7 +62,8 @@ def ticket_dict(t) -> dict | None:
             "called_at": _iso(t.called_at), "served_at": _iso(t.served_at),
             "closed_at": _iso(t.closed_at), "recalls": t.recalls, "printed": t.printed,
             "department": t.department_code, "kiosk_id": t.kiosk_id,
-            "transferred_from": t.transferred_from, "people_ahead": t.people_ahead}
+            "transferred_from": t.transferred_from, "people_ahead": t.people_ahead,
+            "booked_at": _iso(t.booked_at)}
 
 
 def _open(cfg):
@@ -177,6 +178,7 @@ def _desk_result(args, t, verb: str, queue) -> int:
                      "open_alerts": alerts})
     else:
         extra = " (priority)" if t.priority else ""
+        extra += f" (booked visit {t.booked_at:%H:%M})" if t.booked_at else ""
         extra += f", from {t.transferred_from}" if verb == "transferred" else ""
         ahead = f", {t.people_ahead} ahead" if t.people_ahead is not None else ""
         print(f"desk {args.desk}: {t.code} {verb}{extra}{ahead}")
@@ -283,6 +285,65 @@ def cmd_alerts(args, cfg) -> int:
     return _run(cfg, action, with_core=True)
 
 
+def cmd_bookings_import(args, cfg) -> int:
+    """Read a booking feed and bring the hall's bookings in line with it. Exit 0 done; 1 the
+    feed could not be read (nothing changed) or some records were left out (the rest are in)."""
+    from kiosk.queue.booking_feeds import FeedError, open_feed
+
+    def action(queue):
+        feed = open_feed(args.feed)
+        try:
+            got = feed.read()
+        except FeedError as exc:
+            return _fail(f"bookings not imported: {exc}", EXIT_REFUSED)
+        summary = queue.bookings.import_records(got.records, feed.name)
+        known = {c.letter for c in queue.categories()}
+        unknown = sorted({r.category for r in got.records} - known)
+        if args.json:
+            _print_json({"ok": not got.problems, "feed": feed.name, **summary.as_dict(),
+                         "problems": list(got.problems), "unknown_letters": unknown})
+        else:
+            print(f"{feed.name}: {summary.added} added, {summary.updated} changed, "
+                  f"{summary.cancelled} cancelled, {summary.unchanged} unchanged"
+                  + (f", {summary.kept_checked_in} already checked in (kept as they were)"
+                     if summary.kept_checked_in else "")
+                  + (f", {summary.pruned} past bookings deleted" if summary.pruned else ""))
+            for line in got.problems:
+                print(line, file=sys.stderr)
+        if unknown:
+            print(f"warning: letters not in this kiosk's content: {', '.join(unknown)} "
+                  "(these visits cannot check in)", file=sys.stderr)
+        return EXIT_REFUSED if got.problems else EXIT_OK
+    return _run(cfg, action)
+
+
+def cmd_bookings_list(args, cfg) -> int:
+    def action(queue):
+        day = args.date or queue.now().date()
+        rows = queue.bookings.on(day)
+        if args.json:
+            _print_json({"date": _iso(day), "bookings": [
+                {"time": _hm(b.booked_at.time()), "code": b.code, "letter": b.letter,
+                 "checked_in_at": _iso(b.checked_in_at), "ticket": b.ticket_code,
+                 "source": b.source} for b in rows]})
+            return EXIT_OK
+        if not rows:
+            print(f"no bookings on {day}")
+        for b in rows:
+            state = (f"checked in {b.checked_in_at:%H:%M}, ticket {b.ticket_code or '?'}"
+                     if b.checked_in_at else "not checked in")
+            print(f"{b.booked_at:%H:%M}  {b.letter}  {b.code}  {state}")
+        return EXIT_OK
+    return _run(cfg, action)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
 def _desk_number(value: str) -> int:
     try:
         n = int(value)
@@ -325,8 +386,9 @@ def add_queue_commands(sub) -> None:
         p.set_defaults(func=func)
         return p
 
-    call = desk_parser("call", "call the next waiting ticket (priority first, then the oldest); "
-                       "the desk's current ticket counts as served; exit 1 if none waits",
+    call = desk_parser("call", "call the next waiting ticket (a booked visit whose time has "
+                       "come first, then priority, then the oldest); the desk's current ticket "
+                       "counts as served; exit 1 if none waits",
                        cmd_desk_call)
     call.add_argument("--categories", metavar="A,B",
                       help="letters this desk calls (default: every letter)")
@@ -345,6 +407,25 @@ def add_queue_commands(sub) -> None:
     st = qsub.add_parser("status", help="waiting per letter, last called, estimates, desks")
     st.add_argument("--json", action="store_true", help="machine-readable output")
     st.set_defaults(func=cmd_queue_status)
+
+    bk = sub.add_parser("bookings", help="visits booked online: import the feed, list a day")
+    bsub = bk.add_subparsers(dest="bookings_command", metavar="ACTION", required=True)
+    bi = bsub.add_parser(
+        "import", help="read the booking system's feed (CSV or JSON, file or URL) into the hall",
+        description="Read FEED (a CSV or JSON file or an http(s) address; format in "
+        "docs/operations.md, \"Booked visits\") and add, change or cancel the hall's "
+        "bookings to match; bookings older than a week are deleted. Run it from a timer. "
+        "Exit 1 if the feed cannot be read (nothing changes) or some records are left out "
+        "(the others are imported).")
+    bi.add_argument("feed", metavar="FEED", help="file path or http(s) URL")
+    bi.add_argument("--json", action="store_true", help="machine-readable output")
+    bi.set_defaults(func=cmd_bookings_import)
+    bl = bsub.add_parser("list", help="a day's bookings and whether they checked in",
+                         description="A day's bookings by time: code, letter, and the ticket "
+                         "each checked in with.")
+    bl.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    bl.add_argument("--json", action="store_true", help="machine-readable output")
+    bl.set_defaults(func=cmd_bookings_list)
 
     al = sub.add_parser(
         "alerts", help="open staff alerts of every kiosk in the hall; exit 1 if any",
