@@ -34,7 +34,8 @@ from screens.widgets import KLabel, PrimaryButton, QRCode, TitleLabel
 
 log = logging.getLogger(__name__)
 _job_ids = itertools.count(1)
-WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket")}
+WHAT = {"card": N_("Information card"), "ticket": N_("Queue ticket"),
+        "elsewhere": N_("Not handled at the City Hall")}
 
 
 def new_job() -> int:
@@ -166,6 +167,13 @@ class PrintingScreen(KioskScreen):
             def send() -> PrintResult:
                 return printing.print_document(
                     printing.card_document(symbol, lang, now=now, have=have))
+        elif what == "elsewhere":
+            now, entry = app.today(), app.core.search.elsewhere(params["code"])
+            if entry is None:  # gone with a sync since the resident tapped
+                raise ValueError(f"no entry {params['code']!r} to print")
+
+            def send() -> PrintResult:
+                return printing.print_document(printing.elsewhere_document(entry, lang, now=now))
         else:
             raise ValueError(f"nothing to print for {what!r}")
 

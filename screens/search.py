@@ -21,7 +21,8 @@ from kiosk.i18n import N_
 from screens import theme
 from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
-from screens.widgets import KButton, TileGrid
+from screens.printing import new_job
+from screens.widgets import KButton, PrimaryButton, TileGrid
 
 MAX_QUERY = 80
 RESULTS = 12
@@ -99,6 +100,7 @@ class ResultRow(ButtonBehavior, BoxLayout):
 
 class SearchScreen(KioskScreen):
     query = StringProperty("")
+    reuse_widgets = True  # result rows are refilled at every key
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -219,10 +221,10 @@ class SearchScreen(KioskScreen):
         if hit.kind == "elsewhere" and hit.detail is not None:
             detail = self._("You cannot settle this at the City Hall — go to: {where}").format(
                 where=self.tx(hit.detail))
-        row = ResultRow(kind_text=f"{kind} · {ref}" if ref else kind, title=self.tx(hit.title),
+        row = self.take(ResultRow, lambda: self.open(hit),
+                        kind_text=f"{kind} · {ref}" if ref else kind, title=self.tx(hit.title),
                         detail=detail)
         row.hit = hit
-        row.bind(on_release=lambda *_: self.open(hit))
         self.add(row)
 
     def _most_asked(self, asked) -> None:
@@ -234,11 +236,10 @@ class SearchScreen(KioskScreen):
     def _nothing_found(self, query: str, asked) -> None:
         self.para(self._("Nothing found for “{query}”.").format(query=query.strip()), bold=True)
         self.para(self._("Check the spelling, try another word, or choose a topic:"))
-        grid = self.add(TileGrid())
+        grid = self.add(self.take(TileGrid))
         for cat in self.app.core.content.categories():
-            btn = KButton(text=self.tx(cat.name))
-            btn.bind(on_release=lambda *_, c=cat.code: self.app.go("category", code=c))
-            grid.add_widget(btn)
+            self.button(self.tx(cat.name), lambda c=cat.code: self.app.go("category", code=c),
+                        grid)
         self._most_asked(asked)
 
     def _record_unanswered(self) -> None:
@@ -288,13 +289,20 @@ class SearchScreen(KioskScreen):
         if entry.address:
             self.para(self._("Address: {address}").format(address=entry.address)
                       + (unsure if "address" in entry.unconfirmed else ""))
+        if entry.hours:
+            self.para(self._("Opening hours") + ": " + self.tx(entry.hours)
+                      + (unsure if "hours" in entry.unconfirmed else ""))
         if entry.phones:
-            self.para(self._("Phone: {phones}").format(phones=", ".join(entry.phones)))
+            self.para(self._("Phone: {phones}").format(phones=", ".join(entry.phones))
+                      + (unsure if "phones" in entry.unconfirmed else ""))
         if entry.url:
             self.para(entry.url + (unsure if "url" in entry.unconfirmed else ""))
         if {"address", "handled_by"} & set(entry.unconfirmed):
             self.small(self._("The office has not confirmed the address: ask at the "
                               "information point."))
+        self.button(self._("Print information card"),
+                    lambda: self.app.go("printing", what="elsewhere", code=code, job=new_job()),
+                    cls=PrimaryButton)
         self.finish()
 
 

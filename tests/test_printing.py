@@ -390,3 +390,23 @@ def test_cli_ticket_issue_prints_and_a_printer_fault_leaves_the_ticket_valid(tmp
     r = _kiosk(tmp_path, "queue", "status", "--json", env=at_ten)
     a = next(c for c in json.loads(r.stdout)["categories"] if c["letter"] == "A")
     assert a["waiting"] == 2  # the unprinted ticket still holds its place
+
+
+@pytest.mark.parametrize("lang", ["pl", "uk"])
+def test_a_card_for_a_matter_handled_elsewhere_says_who_and_where_and_what_is_unconfirmed(
+        core, lang):
+    from kiosk.printing.layouts import elsewhere_document
+
+    entry = core.search.elsewhere("passport")
+    doc = elsewhere_document(entry, lang, OFFICE, now=NOW)
+    lines, out = _printed(doc, _model())
+    text = " ".join(lines)
+    if lang == "pl":
+        assert "Sprawa poza urzędem miasta" in lines
+        # The dash is "-" on paper: the printer's code page has no em dash.
+        assert "Tej sprawy nie załatwisz w urzędzie miasta - idź do: Wojewoda Łódzki" in text
+        assert "(do potwierdzenia)" in text  # the url is not confirmed yet
+    else:
+        assert "Лодзький воєвода" in out.text
+    assert out.qr_payloads == [entry.url]
+    assert out.cuts == 1 and not out.unknown

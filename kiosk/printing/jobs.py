@@ -16,6 +16,7 @@ from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService, NotFound
 from kiosk.printing.layouts import (
     card_document,
+    elsewhere_document,
     guide_link,
     printer_test_page,
     slip_for,
@@ -26,6 +27,7 @@ from printer.document import Document
 
 if TYPE_CHECKING:
     from kiosk.queue.service import IssuedTicket, QueueService
+    from kiosk.search.service import ElsewhereView
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,10 @@ class PrintJobs:
         guide = self.content.guide(symbol)
         return card_document(guide, lang, self.config.office.name, have=have, now=now,
                              revision=self.content.status().revision)
+
+    def elsewhere_document(self, entry: ElsewhereView, lang: str, *,
+                           now: dt.datetime) -> Document:
+        return elsewhere_document(entry, lang, self.config.office.name, now=now)
 
     def test_page(self, now: dt.datetime) -> Document:
         p = self.config.printer

@@ -18,6 +18,7 @@ from printer.document import NBSP, QR, Block, Document, Feed, Rule, Text
 
 if TYPE_CHECKING:
     from kiosk.queue.service import IssuedTicket
+    from kiosk.search.service import ElsewhereView
 
 PANGRAM_PL = "Zażółć gęślą jaźń. ZAŻÓŁĆ GĘŚLĄ JAŹŃ."
 PANGRAM_UK = "Ґава і ґудзик, єнот, іній, їжак. ҐЄІЇ."
@@ -36,6 +37,7 @@ class TicketSlip:
     prepare: LocalText | None = None  # one line of advice, e.g. "Przygotuj dowód osobisty"
     qr_url: str | None = None
     qr_label: str | None = None  # what the code opens, in the ticket's language
+    booked_at: dt.time | None = None  # a visit booked online: its time (office-local)
 
 
 def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
@@ -46,9 +48,11 @@ def slip_for(ticket: IssuedTicket, lang: str, department: DepartmentView | None,
     if department is not None:
         place = ", ".join([department.name.get(lang), *place_lines(department.place, tr)])
     est = ticket.estimate
+    booked = ticket.booked_at.time().replace(tzinfo=None) if ticket.booked_at else None
     return TicketSlip(code=ticket.code, matter=ticket.name or LocalText(pl=ticket.letter),
                       issued_at=ticket.issued_at.replace(tzinfo=None),
-                      people_ahead=ticket.people_ahead,
+                      # a booked visit is called at its time: who checked in first is no guide
+                      people_ahead=None if booked else ticket.people_ahead, booked_at=booked,
                       wait_minutes=(est.low_minutes, est.high_minutes) if est else None,
                       place=place, prepare=ticket.prepare,
                       qr_url=link[0] if link else None, qr_label=link[1] if link else None)
@@ -118,6 +122,10 @@ def ticket_document(t: TicketSlip, lang: str, office: str) -> Document:
                     Text(_("Your number"), align="center"),
                     Text(spaced_code(t.code), size=4, bold=True, align="center"),
                     Text(tx(t.matter), bold=True, align="center"), Rule()]
+    if t.booked_at is not None:
+        blocks += [Text(_("Booked visit at {time}").format(time=tr.time(t.booked_at)),
+                        bold=True, align="center"),
+                   Text(_("You will be called at your booked time."))]
     if t.people_ahead is not None:
         blocks.append(Text(
             tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", t.people_ahead)
@@ -222,6 +230,41 @@ def card_document(g: ProcedureGuide, lang: str, office: str, *, have: frozenset[
     if revision:
         blocks.append(Text(_("Content version: {revision}").format(revision=revision)))
     return Document("card", lang, tuple(blocks))
+
+
+def elsewhere_document(e: ElsewhereView, lang: str, office: str, *, now: dt.datetime) -> Document:
+    """A matter another institution handles, on paper: who, where, when, and how to reach
+    them; what the office has not confirmed says so, as on the screen."""
+    tr = translator(lang)
+    _ = tr._
+    tx = _Texts(lang)
+    unsure = " " + _("(to be confirmed)")
+    blocks: list = _header(office, _("Not handled at the City Hall"))
+    blocks += [Text(tx(e.title), size=2, bold=True),
+               Text(_("You cannot settle this at the City Hall — go to: {where}").format(
+                   where=tx(e.handled_by)) + (unsure if "handled_by" in e.unconfirmed else ""),
+                   bold=True),
+               Text(tx(e.summary)), Feed()]
+    if e.address:
+        blocks.append(Text(_("Address: {address}").format(address=e.address)
+                           + (unsure if "address" in e.unconfirmed else "")))
+    if e.hours:
+        blocks.append(Text(_("Opening hours") + ": " + tx(e.hours)
+                           + (unsure if "hours" in e.unconfirmed else "")))
+    if e.phones:
+        phones = ", ".join(p.replace(" ", NBSP) for p in e.phones)
+        blocks.append(Text(_("Phone: {numbers}").format(numbers=phones)
+                           + (unsure if "phones" in e.unconfirmed else "")))
+    if {"address", "handled_by"} & set(e.unconfirmed):
+        blocks.append(Text(_("The office has not confirmed the address: ask at the "
+                             "information point.")))
+    if e.url:
+        blocks.append(QR(e.url, e.url + (unsure if "url" in e.unconfirmed else "")))
+    blocks += _only_polish(tx, tr)
+    blocks.append(Rule())
+    blocks.append(Text(_("Printed {date}, {time}").format(date=tr.date(now.date()),
+                                                          time=tr.time(now.time()))))
+    return Document("elsewhere", lang, tuple(blocks))
 
 
 def printer_test_page(office: str, now: dt.datetime, qr_url: str, printer_name: str) -> Document:

@@ -10,9 +10,16 @@ array operations per word, whatever the number of records.
 
 Ranking (`rank`), highest first:
 1. coverage: how many of the query's concepts (meaningful words, symbols, phrases) a record
-   covers; a record covering "podatek" and "pies" beats one covering "podatek" alone;
-2. where: the sum over concepts of the best field weight, times the match quality (exact or
-   lemma 1, stem prefix 0.9, everyday phrase 0.9, typo 0.7); a situation's named matter 12;
+   covers; a record covering "podatek" and "pies" beats one covering "podatek" alone; a
+   matter that synonyms.yaml names for a situation in the query counts one concept more
+   (the editors' answer to "chcę zmienić nazwisko" beats records that merely hold its words);
+2. where: the sum over concepts of the best field weight, times the match quality (exact,
+   lemma or the same stem 1, a longer word starting with the stem 0.9, everyday phrase 0.9,
+   typo 0.7); a situation's named matter W_MATTER; plus W_NEAR for each pair of the query's
+   consecutive words that stand side by side, in that order, in the keywords ("zgłoszenie
+   zgonu" is a keyword of the death registration; a record whose title merely holds "zgon"
+   and "zgłoszenie" gets no more than their weights). Keywords only, not titles: keywords
+   are the editors' phrases, and at 10,000 records chance neighbours in titles outnumber them;
 3. rarity (idf) of the concepts covered: with "podatek od psa", "psa" is the rarer word;
 4. how often residents opened the guide here; the kind (matters first); the content's order.
 """
@@ -45,11 +52,16 @@ _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY = 10.0, 10.0, 4.0, 1.0
 _WEIGHTS = (W_TITLE, W_SYMBOL, W_KEYWORDS, W_BODY)
 SPREAD = 0.05  # each other field a word is also in adds this share of its weight
-W_MATTER = 12.0  # a matter a situation names ("sprzedałem samochód" → DRK VI)
+W_MATTER = 20.0  # a matter a situation names ("sprzedałem samochód" → DRK VI)
 SYMBOL_BONUS = 50.0  # "USC I" typed as a symbol puts that procedure first
 Q_EXACT, Q_PREFIX, Q_FUZZY, Q_SYNONYM = 1.0, 0.9, 0.7, 0.9
 MAX_QUERY = 200
 MAX_CONCEPTS = 12
+W_NEAR = 10.0  # a pair of query words side by side in a record's keywords
+NEAR_WINDOW = 2  # "side by side": within this many index words (lemmas sit between words)
+NEAR_WIDTH = 64  # keyword stems kept per record for that check
+NEAR_CANDIDATES = 256  # the best records by coverage and weight that the check reorders
+MAX_SAME_STEM = 40
 _PREFIX_CACHE = 2048
 _FUZZY_CACHE = 4096
 
@@ -102,6 +114,8 @@ def make_term(corpus: Corpus | None, raw: str, *, typing: bool) -> Term:
     if word in IRREGULAR:
         exact.add(IRREGULAR[word])
     s = stem(word)
+    if corpus is not None and len(s) >= 4:
+        exact.update(corpus.by_stem.get(s, ())[:MAX_SAME_STEM])  # "skarge" finds "skarga"
     prefixes: list[str] = []
     if len(s) >= 3 and (s != word or len(s) >= 4):
         prefixes.append(s)
@@ -138,6 +152,11 @@ class Corpus:
         self.vocab: list[str] = []
         self.by_length: dict[int, list[str]] = {}
         self.symbol_prefixes: frozenset[str] = frozenset()
+        self.by_stem: dict[str, list[str]] = {}
+        self.stem_ids: dict[str, int] = {}
+        # Per record: ids of the stems of its keyword index words in order (stop words left
+        # out, a repeated stem once), -1 past the end (NEAR_WIDTH columns): for W_NEAR.
+        self.near = np.zeros((0, NEAR_WIDTH), dtype=np.int32)
         self.phrases: list[Phrase] = []
         self.phrase_index: dict[str, list[int]] = {}
         self.phrase_words: dict[str, str] = {}  # folded word of a phrase -> the word as written
@@ -156,6 +175,8 @@ class Corpus:
         by_ref: dict[str, list[int]] = {}
         prefixes: set[str] = set()
         kind_order, position, title_len = [], [], []
+        near_rows: list[list[int]] = []
+        stem_ids = c.stem_ids
         for i, (_id, kind, ref, pos, label, detail, *fields) in enumerate(rows):
             c.kinds.append(kind)
             c.refs.append(ref)
@@ -167,6 +188,13 @@ class Corpus:
             by_ref.setdefault(ref, []).append(i)
             if kind in ("procedure", "department"):
                 prefixes.add(symbol_prefix(ref))
+            seq: list[int] = []
+            for w in fields[2].split():
+                if w not in STOPWORDS:
+                    sid = stem_ids.setdefault(stem(w), len(stem_ids))
+                    if not seq or seq[-1] != sid:  # a word's lemma mostly shares its stem
+                        seq.append(sid)
+            near_rows.append(seq[:NEAR_WIDTH])
             for fi, text in enumerate(fields):
                 bit = 1 << fi
                 for w in text.split():
@@ -192,10 +220,14 @@ class Corpus:
         c.kind_order = np.array(kind_order, dtype=np.int16)
         c.position = np.array(position, dtype=np.int32)
         c.title_len = np.array(title_len, dtype=np.int16)
+        c.near = np.full((c.n, NEAR_WIDTH), -1, dtype=np.int32)
+        for i, seq in enumerate(near_rows):
+            c.near[i, :len(seq)] = seq
         c.vocab = sorted(masks)
         for w in c.vocab:
             if w.isalpha():
                 c.by_length.setdefault(len(w), []).append(w)
+                c.by_stem.setdefault(stem(w), []).append(w)
         c.symbol_prefixes = frozenset(p for p in prefixes if p.isalpha())
         for words, means, matters in synonyms:
             mean_terms = tuple(t for t in (
@@ -361,6 +393,34 @@ def read_query(query: str, corpus: Corpus) -> list[Concept]:
     return concepts[:MAX_CONCEPTS]
 
 
+def near_pairs(query: str, corpus: Corpus) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The query's consecutive meaningful words as pairs of stem ids (each word: the stems
+    of its folded form and its lemmas), for W_NEAR."""
+    ids: list[np.ndarray] = []
+    for raw in raw_tokens(clean_text(query)[:MAX_QUERY]):
+        word = fold(raw)
+        if word in STOPWORDS:
+            continue
+        forms = {word, *lemmas(raw, corpus.lang)}
+        known = {corpus.stem_ids.get(stem(f), -1) for f in forms} - {-1}
+        ids.append(np.fromiter(known, dtype=np.int32, count=len(known)))
+    return [(a, b) for a, b in zip(ids, ids[1:], strict=False) if a.size and b.size]
+
+
+def _near_hits(corpus: Corpus, docs: np.ndarray,
+               pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """How many of the pairs stand side by side, in order, in each of the documents."""
+    hits = np.zeros(docs.size, dtype=np.int16)
+    rows = corpus.near[docs]
+    for a, b in pairs:
+        first, second = np.isin(rows, a), np.isin(rows, b)
+        found = np.zeros(docs.size, dtype=bool)
+        for gap in range(1, NEAR_WINDOW + 1):
+            found |= (first[:, :-gap] & second[:, gap:]).any(axis=1)
+        hits += found
+    return hits
+
+
 def _correct(corpus: Corpus, w: _Word) -> None:
     """A typo of an everyday word the content does not use ("проприска") is read as that
     word, so its phrase applies."""
@@ -414,9 +474,11 @@ def _phrases(corpus: Corpus, words: list[_Word]) -> list[Concept]:
 
 # --- ranking -----------------------------------------------------------------------------
 
-def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: int
+def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: int,
+         pairs: Sequence[tuple[np.ndarray, np.ndarray]] = ()
          ) -> tuple[list[tuple[int, float]], int]:
-    """The best `limit` documents as (index, score) and how many match at all."""
+    """The best `limit` documents as (index, score) and how many match at all; `pairs`
+    (near_pairs) add W_NEAR where the query's words stand together."""
     if corpus.n == 0 or not concepts:
         return [], 0
     cover = np.zeros(corpus.n, dtype=np.int16)
@@ -429,6 +491,10 @@ def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: 
         if not df:
             continue
         cover += hit
+        for ref in c.matters:  # the editors' answer to a situation counts one concept more
+            docs = corpus.by_ref.get(ref)
+            if docs is not None:
+                cover[docs] += 1
         score += vec
         rarity += hit * math.log(1.0 + corpus.n / df)
     cand = np.flatnonzero(cover)
@@ -436,8 +502,16 @@ def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: 
     if not total or limit <= 0:
         return [], total
     primary = cover[cand] * 100_000.0 + np.round(score[cand], 3)
-    if total > limit:
-        kth = np.partition(primary, total - limit)[total - limit]
+    if pairs:
+        if total > NEAR_CANDIDATES:
+            kth = np.partition(primary, total - NEAR_CANDIDATES)[total - NEAR_CANDIDATES]
+            keep = primary >= kth
+            cand, primary = cand[keep], primary[keep]
+        bonus = _near_hits(corpus, cand, pairs) * W_NEAR
+        score[cand] += bonus
+        primary = primary + bonus
+    if cand.size > limit:
+        kth = np.partition(primary, cand.size - limit)[cand.size - limit]
         keep = primary >= kth
         cand, primary = cand[keep], primary[keep]
     opened = np.array([opens.get(corpus.refs[i], 0) if corpus.kinds[i] == "procedure" else 0

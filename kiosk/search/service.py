@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -255,15 +256,23 @@ class SearchService:
         self._Session = Session_
         self._now = now
         self._lock = threading.Lock()
-        self._corpora: dict[tuple[int, str], Corpus] = {}
+        self._corpora: dict[tuple[tuple[int, str], str], Corpus] = {}
         self._open_counts: dict[str, int] | None = None
 
     def _active(self, s: Session) -> int | None:
         return s.scalar(select(m.ContentRevision.id).where(m.ContentRevision.active.is_(True)))
 
-    def _corpus(self, rid: int, lang: str) -> Corpus:
+    def _active_key(self, s: Session) -> tuple[int, str] | None:
+        """The active revision and its checksum: a sync that updates a revision in place
+        changes the checksum, so its index is read again."""
+        row = s.execute(select(m.ContentRevision.id, m.ContentRevision.checksum)
+                        .where(m.ContentRevision.active.is_(True))).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def _corpus(self, key: tuple[int, str], lang: str) -> Corpus:
+        rid = key[0]
         with self._lock:
-            corpus = self._corpora.get((rid, lang))
+            corpus = self._corpora.get((key, lang))
             if corpus is not None:
                 return corpus
             with self._Session() as s:
@@ -287,8 +296,8 @@ class SearchService:
 
             corpus = Corpus.build(rid, lang, rows, synonyms)
             # Keep only the active revision's corpora: an old one is never asked again.
-            self._corpora = {k: v for k, v in self._corpora.items() if k[0] == rid}
-            self._corpora[(rid, lang)] = corpus
+            self._corpora = {k: v for k, v in self._corpora.items() if k[0] == key}
+            self._corpora[(key, lang)] = corpus
             return corpus
 
     def _opens_all(self) -> dict[str, int]:
@@ -305,17 +314,18 @@ class SearchService:
         query = clean_text(query or "")[:MAX_QUERY]
         lang = lang if lang in LANGS else "pl"
         with self._Session() as s:
-            rid = self._active(s)
-        if rid is None or not tokens(query):
+            key = self._active_key(s)
+        if key is None or not tokens(query):
             return SearchResults(query, lang, (), 0, "none")
-        from kiosk.search.ranking import rank, read_query
+        from kiosk.search.ranking import near_pairs, rank, read_query
 
-        corpus = self._corpus(rid, lang)
+        corpus = self._corpus(key, lang)
         concepts = read_query(query, corpus)
         if not concepts:
             return SearchResults(query, lang, (), 0, "none")
         opens = self._opens_all()
-        ranked, total = rank(corpus, concepts, opens, max(0, limit))
+        ranked, total = rank(corpus, concepts, opens, max(0, limit),
+                             near_pairs(query, corpus))
         hits = tuple(SearchHit(corpus.kinds[i], corpus.refs[i], corpus.labels[i],
                                corpus.details[i], round(score, 3),
                                opens.get(corpus.refs[i], 0)
@@ -323,6 +333,15 @@ class SearchService:
                      for i, score in ranked)
         return SearchResults(query, lang, hits, total, "index",
                              tuple(c.text for c in concepts))
+
+    def warm(self, langs: Sequence[str] = LANGS) -> None:
+        """Read the active revision's index into memory now (after the first frame, after a
+        sync), so that no resident's first query waits for it."""
+        with self._Session() as s:
+            key = self._active_key(s)
+        if key is not None:
+            for lang in langs:
+                self._corpus(key, lang)
 
     def elsewhere(self, code: str) -> ElsewhereView | None:
         """The "not handled here" entry `code` of the active revision, or None."""
@@ -372,10 +391,11 @@ class SearchService:
     def most_asked(self, n: int = 5) -> list[SearchHit]:
         """The matters residents open most here (in content order until anyone has)."""
         with self._Session() as s:
-            rid = self._active(s)
-        if rid is None:
+            key = self._active_key(s)
+        if key is None:
             return []
-        self._corpus(rid, "pl")  # builds the index of content loaded before search existed
+        rid = key[0]
+        self._corpus(key, "pl")  # builds the index of content loaded before search existed
         with self._Session() as s:
             rows = list(s.execute(select(SearchDoc.ref, SearchDoc.label, SearchDoc.detail,
                                          SearchDoc.position)

@@ -63,7 +63,9 @@ _STOP = {
         potrzebuje trzeba musze muszę moge mogę można mozna oraz lub albo przez przy pod nad bez
         też tez jeszcze już juz tylko bardzo ten ta tego tej tym te tu tam nie by być byc był
         była było zrobić zrobic złożyć zlozyc załatwić zalatwic dostać dostac otrzymać otrzymac
-        uzyskać uzyskac wyrobić wyrobic odebrać odebrac wziąć wziac sprawa sprawę sprawe sprawy sprawie""",
+        uzyskać uzyskac wyrobić wyrobic odebrać odebrac wziąć wziac sprawa sprawę sprawe sprawy sprawie
+        będzie bedzie będą beda zrobię zrobie wyrobię wyrobie załatwię zalatwie złożę zloze
+        dostanę dostane odbiorę odbiore mogę""",
     "en": """a an the of and or for to in on at by with from about into is are was were be been am
         i me my mine we our you your he she it its they their this that these those there here
         how what where when which who whom why can could do does did should must need needs want

@@ -3,6 +3,7 @@ the Ukrainian layout, the physical keyboard, and a helpful "nothing found"."""
 
 from kivy.uix.label import Label
 
+from printer.escpos_decode import decode
 from screens import theme
 from screens.search import KeyButton, ResultRow
 
@@ -185,3 +186,20 @@ def test_a_matter_handled_elsewhere_says_where_to_go(kiosk):
     kiosk.tap(row)
     assert kiosk.screen == "search"
     kiosk.wait_until(lambda: "Wojewoda Łódzki" in " ".join(kiosk.texts()))
+    kiosk.screenshot("search-elsewhere")
+
+    # The resident takes it on paper: who handles it, where, and the page to read at home.
+    printouts = kiosk.app.core.printer.preview_dir
+    before = set(printouts.glob("*.bin")) if printouts.exists() else set()
+    kiosk.tap("Drukuj kartę informacyjną")
+    assert kiosk.screen == "printing"
+    screen = kiosk.app.manager.get_screen("printing")
+    kiosk.wait_until(lambda: screen.results and None not in screen.results.values())
+    kiosk.frames(3)
+    assert "Weź kartę z otworu poniżej." in kiosk.texts()
+    (job,) = set(printouts.glob("*.bin")) - before
+    paper = decode(job.read_bytes(), kiosk.app.core.printer.model.codepages)
+    assert "Paszport" in paper.lines and "Wojewoda Łódzki" in paper.text
+    assert paper.qr_payloads == ["https://www.gov.pl/web/gov/uzyskaj-paszport"]
+    kiosk.tap("Wstecz")
+    assert kiosk.screen == "search"
