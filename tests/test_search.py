@@ -378,3 +378,19 @@ def test_lemmas_join_forms_no_stemmer_can():
     assert "skarga" in polish_lemmas("skargę") and polish_lemmas("skarge") == ()
     assert "втратити" in ukrainian_lemmas("втратив")
     assert english_stem("registering") == english_stem("register")
+
+
+def test_a_revision_changed_in_place_is_read_again(core):
+    """An incremental sync updates the active revision's rows and its checksum in one
+    transaction: the next query reads the new index, not the one kept in memory."""
+    from kiosk.db import models as m
+
+    assert refs(core, "zyrafa") == []
+    with core.Session.begin() as s:
+        rev = s.scalar(select(m.ContentRevision).where(m.ContentRevision.active.is_(True)))
+        doc = s.scalar(select(SearchDoc).where(SearchDoc.revision_id == rev.id,
+                                               SearchDoc.lang == "pl",
+                                               SearchDoc.ref == "IGK III"))
+        doc.keywords += " zyrafa"
+        rev.checksum = "changed-in-place"
+    assert refs(core, "zyrafa") == ["IGK III"]
