@@ -11,6 +11,9 @@ cd "$(dirname "$0")/.."
 # python-escpos's USB printers (tests/test_printer_find.py searches the USB bus).
 DEB_PACKAGES=(xvfb xauth libgl1 libgl1-mesa-dri libegl1 libgles2 libmtdev1 fonts-dejavu-core espeak-ng
               python3-venv postgresql systemd libusb-1.0-0)
+# Tests only: Debian's Chromium, driven headless by Playwright (tests/test_web_browser.py: the
+# live queue page in a real browser; Playwright's own browser download is not used).
+[ "${1:-}" = "--test" ] && DEB_PACKAGES+=(chromium)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
