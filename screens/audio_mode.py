@@ -336,6 +336,13 @@ class AudioMode:
 
         Clock.schedule_once(collect, 0.05)
 
+    def typed(self, field_text: str) -> None:
+        """A key went into a field of the screen (the booking code), by the on-screen keys or
+        a keypad: say what the field holds now, so that the resident hears each digit land
+        (choosing a key says nothing of itself, and the key keeps the focus for the next)."""
+        if self.active:
+            self.speaker.say(field_text)
+
     def recollect_quietly(self) -> None:
         """The screen was rebuilt by an action that has spoken already (audio mode turned on
         from Ułatwienia): collect the list again once laid out, without announcing it."""

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 SCREEN_MODULES = ("home", "category", "guide", "departments", "department", "rates",
                   "forms", "form", "ticket", "printing", "accessibility", "search",
-                  "admin_pin", "admin")
+                  "admin_pin", "admin", "booking")
 CORNER_HOLD_S = 2.0
 # How long a stop waits for a print or queue write under way (deploy/bom-kiosk.service gives
 # the whole stop TimeoutStopSec=10s; `kiosk run` must end within 5 s of SIGTERM).

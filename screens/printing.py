@@ -109,8 +109,12 @@ class PrintingScreen(KioskScreen):
         self.para(self.tx(ticket.name), box, halign="center", bold=True)
         tr = self.app.i18n
         n = ticket.people_ahead
-        self.para(tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", n)
-                  .format(n=n) if n else self._("Nobody is ahead of you."), box)
+        if ticket.booked_at is not None:  # checked in (screens/booking.py): called at its time
+            self.para(booked_line(ticket, tr), box, halign="center", bold=True)
+            self.para(self._("You will be called at your booked time."), box)
+        else:
+            self.para(tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", n)
+                      .format(n=n) if n else self._("Nobody is ahead of you."), box)
         est = ticket.estimate
         if est is not None:
             self.para(self._("Expected wait: {low}–{high} minutes.").format(
@@ -143,6 +147,9 @@ class PrintingScreen(KioskScreen):
         n = ticket.people_ahead
         ahead = (tr.ngettext("{n} person ahead of you.", "{n} people ahead of you.", n)
                  .format(n=n) if n else self._("Nobody is ahead of you."))
+        if ticket.booked_at is not None:
+            ahead = booked_line(ticket, tr) + ". " + self._("You will be called at your "
+                                                           "booked time.")
         parts = [head, self._("Your number"), ticket.code + ".", self.tx(ticket.name) + ".",
                  ahead]
         if not result.ok:
@@ -241,6 +248,12 @@ class PrintingScreen(KioskScreen):
         self.results[job] = result
         if self.manager and self.manager.current == self.name and self.params.get("job") == job:
             self.refresh()
+
+
+def booked_line(ticket, tr) -> str:
+    """"Umówiona wizyta: 10:15" for a ticket of a booked visit."""
+    return tr._("Booked visit at {time}").format(
+        time=tr.time(ticket.booked_at.time().replace(tzinfo=None)))
 
 
 def _unknown_note(result: PrintResult) -> str:

@@ -103,6 +103,11 @@ class TicketScreen(KioskScreen):
             tile = Tile(title=f"{c.letter}  ·  {self.tx(c.name)}", subtitle=self._line(c))
             tile.bind(on_release=lambda _w, letter=c.letter: self.app.go("ticket", letter=letter))
             grid.add_widget(tile)
+        # Booked online: the code gives a ticket for the booked time (screens/booking.py).
+        booked = self.add(Tile(title=self._("I have a booking"),
+                               subtitle=self._("Confirm a visit booked online with the "
+                                               "six-digit code.")))
+        booked.bind(on_release=lambda *_: self.app.go("booking"))
 
     def _line(self, c) -> str:
         a = c.availability

@@ -27,7 +27,8 @@ def test_on_a_public_holiday_the_ticket_screen_names_it_and_gives_no_ticket(kios
 
     kiosk.tap("Pobierz bilet do kolejki")
     _ticket_list_shown(kiosk)
-    tiles = [w for w in kiosk.widgets() if isinstance(w, Tile) and kiosk._in_current_screen(w)]
+    tiles = [w for w in kiosk.widgets() if isinstance(w, Tile) and kiosk._in_current_screen(w)
+             and "  ·  " in w.title]  # the matters (not "Mam rezerwację" under them)
     assert tiles and all(t.subtitle == line for t in tiles), [t.subtitle for t in tiles]
     assert kiosk.clipped() == []
     kiosk.screenshot("ticket-holiday-choose")
@@ -51,7 +52,8 @@ def test_on_a_shorter_day_the_ticket_screen_says_until_when_and_why(kiosk):
     kiosk.now["value"] = dt.datetime(2026, 12, 31, 12, 30)  # after the shorter day's end
     kiosk.tap("Pobierz bilet do kolejki")
     _ticket_list_shown(kiosk)
-    tiles = [w for w in kiosk.widgets() if isinstance(w, Tile) and kiosk._in_current_screen(w)]
+    tiles = [w for w in kiosk.widgets() if isinstance(w, Tile) and kiosk._in_current_screen(w)
+             and "  ·  " in w.title]  # the matters (not "Mam rezerwację" under them)
     assert tiles and all(t.subtitle.endswith(line) for t in tiles), [t.subtitle for t in tiles]
     assert kiosk.clipped() == []
 
