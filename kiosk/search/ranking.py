@@ -59,8 +59,7 @@ MAX_QUERY = 200
 MAX_CONCEPTS = 12
 W_NEAR = 10.0  # a pair of query words side by side in a record's keywords
 NEAR_WINDOW = 2  # "side by side": within this many index words (lemmas sit between words)
-NEAR_WIDTH = 64  # keyword stems kept per record for that check
-NEAR_CANDIDATES = 256  # the best records by coverage and weight that the check reorders
+_PAIR_SHIFT = 21  # a pair of stem ids as one integer key: first << shift | second
 MAX_SAME_STEM = 40
 _PREFIX_CACHE = 2048
 _FUZZY_CACHE = 4096
@@ -149,14 +148,16 @@ class Corpus:
         self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.symbol_docs: dict[str, np.ndarray] = {}
         self.by_ref: dict[str, np.ndarray] = {}
+        self.procedures_by_ref: dict[str, np.ndarray] = {}
         self.vocab: list[str] = []
         self.by_length: dict[int, list[str]] = {}
         self.symbol_prefixes: frozenset[str] = frozenset()
         self.by_stem: dict[str, list[str]] = {}
         self.stem_ids: dict[str, int] = {}
-        # Per record: ids of the stems of its keyword index words in order (stop words left
-        # out, a repeated stem once), -1 past the end (NEAR_WIDTH columns): for W_NEAR.
-        self.near = np.zeros((0, NEAR_WIDTH), dtype=np.int32)
+        # Every pair of stems standing side by side in a record's keywords (stop words left
+        # out), as sorted integer keys and the record of each: for W_NEAR, by bisection.
+        self.pair_keys = np.zeros(0, dtype=np.int64)
+        self.pair_docs = np.zeros(0, dtype=np.int32)
         self.phrases: list[Phrase] = []
         self.phrase_index: dict[str, list[int]] = {}
         self.phrase_words: dict[str, str] = {}  # folded word of a phrase -> the word as written
@@ -175,7 +176,7 @@ class Corpus:
         by_ref: dict[str, list[int]] = {}
         prefixes: set[str] = set()
         kind_order, position, title_len = [], [], []
-        near_rows: list[list[int]] = []
+        pairs: set[tuple[int, int]] = set()
         stem_ids = c.stem_ids
         for i, (_id, kind, ref, pos, label, detail, *fields) in enumerate(rows):
             c.kinds.append(kind)
@@ -194,7 +195,9 @@ class Corpus:
                     sid = stem_ids.setdefault(stem(w), len(stem_ids))
                     if not seq or seq[-1] != sid:  # a word's lemma mostly shares its stem
                         seq.append(sid)
-            near_rows.append(seq[:NEAR_WIDTH])
+            for k, first in enumerate(seq):
+                for second in seq[k + 1:k + 1 + NEAR_WINDOW]:
+                    pairs.add(((first << _PAIR_SHIFT) | second, i))
             for fi, text in enumerate(fields):
                 bit = 1 << fi
                 for w in text.split():
@@ -217,12 +220,14 @@ class Corpus:
         c.symbol_docs = {w: np.unique(np.array(v, dtype=np.int32))
                          for w, v in symbol_docs.items()}
         c.by_ref = {r: np.array(v, dtype=np.int32) for r, v in by_ref.items()}
+        c.procedures_by_ref = {r: d for r, d in ((r, v[[c.kinds[i] == "procedure" for i in v]])
+                                                for r, v in c.by_ref.items()) if d.size}
         c.kind_order = np.array(kind_order, dtype=np.int16)
         c.position = np.array(position, dtype=np.int32)
         c.title_len = np.array(title_len, dtype=np.int16)
-        c.near = np.full((c.n, NEAR_WIDTH), -1, dtype=np.int32)
-        for i, seq in enumerate(near_rows):
-            c.near[i, :len(seq)] = seq
+        if pairs:
+            keyed = np.array(sorted(pairs), dtype=np.int64)
+            c.pair_keys, c.pair_docs = keyed[:, 0], keyed[:, 1].astype(np.int32)
         c.vocab = sorted(masks)
         for w in c.vocab:
             if w.isalpha():
@@ -393,31 +398,33 @@ def read_query(query: str, corpus: Corpus) -> list[Concept]:
     return concepts[:MAX_CONCEPTS]
 
 
-def near_pairs(query: str, corpus: Corpus) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The query's consecutive meaningful words as pairs of stem ids (each word: the stems
-    of its folded form and its lemmas), for W_NEAR."""
-    ids: list[np.ndarray] = []
+def near_pairs(query: str, corpus: Corpus) -> list[np.ndarray]:
+    """The query's consecutive meaningful words as pair keys (each word: the stems of its
+    folded form and its lemmas; every combination of the two words' stems), for W_NEAR."""
+    ids: list[set[int]] = []
     for raw in raw_tokens(clean_text(query)[:MAX_QUERY]):
         word = fold(raw)
         if word in STOPWORDS:
             continue
         forms = {word, *lemmas(raw, corpus.lang)}
-        known = {corpus.stem_ids.get(stem(f), -1) for f in forms} - {-1}
-        ids.append(np.fromiter(known, dtype=np.int32, count=len(known)))
-    return [(a, b) for a, b in zip(ids, ids[1:], strict=False) if a.size and b.size]
+        ids.append({corpus.stem_ids.get(stem(f), -1) for f in forms} - {-1})
+    return [np.array(sorted((a << _PAIR_SHIFT) | b for a in first for b in second),
+                     dtype=np.int64)
+            for first, second in zip(ids, ids[1:], strict=False) if first and second]
 
 
-def _near_hits(corpus: Corpus, docs: np.ndarray,
-               pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """How many of the pairs stand side by side, in order, in each of the documents."""
-    hits = np.zeros(docs.size, dtype=np.int16)
-    rows = corpus.near[docs]
-    for a, b in pairs:
-        first, second = np.isin(rows, a), np.isin(rows, b)
-        found = np.zeros(docs.size, dtype=bool)
-        for gap in range(1, NEAR_WINDOW + 1):
-            found |= (first[:, :-gap] & second[:, gap:]).any(axis=1)
-        hits += found
+def _near_vector(corpus: Corpus, pairs: Sequence[np.ndarray]) -> np.ndarray | None:
+    """Per record, how many of the query's word pairs stand side by side in its keywords."""
+    hits: np.ndarray | None = None
+    for keys in pairs:
+        lo = np.searchsorted(corpus.pair_keys, keys, "left")
+        hi = np.searchsorted(corpus.pair_keys, keys, "right")
+        found = [corpus.pair_docs[a:b] for a, b in zip(lo, hi, strict=True) if b > a]
+        if not found:
+            continue
+        if hits is None:
+            hits = np.zeros(corpus.n, dtype=np.int16)
+        hits[np.unique(np.concatenate(found))] += 1
     return hits
 
 
@@ -475,7 +482,7 @@ def _phrases(corpus: Corpus, words: list[_Word]) -> list[Concept]:
 # --- ranking -----------------------------------------------------------------------------
 
 def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: int,
-         pairs: Sequence[tuple[np.ndarray, np.ndarray]] = ()
+         pairs: Sequence[np.ndarray] = ()
          ) -> tuple[list[tuple[int, float]], int]:
     """The best `limit` documents as (index, score) and how many match at all; `pairs`
     (near_pairs) add W_NEAR where the query's words stand together."""
@@ -501,21 +508,22 @@ def rank(corpus: Corpus, concepts: list[Concept], opens: dict[str, int], limit: 
     total = int(cand.size)
     if not total or limit <= 0:
         return [], total
+    near = _near_vector(corpus, pairs) if pairs else None
+    if near is not None:
+        score += near * W_NEAR
     primary = cover[cand] * 100_000.0 + np.round(score[cand], 3)
-    if pairs:
-        if total > NEAR_CANDIDATES:
-            kth = np.partition(primary, total - NEAR_CANDIDATES)[total - NEAR_CANDIDATES]
-            keep = primary >= kth
-            cand, primary = cand[keep], primary[keep]
-        bonus = _near_hits(corpus, cand, pairs) * W_NEAR
-        score[cand] += bonus
-        primary = primary + bonus
     if cand.size > limit:
         kth = np.partition(primary, cand.size - limit)[cand.size - limit]
-        keep = primary >= kth
+        keep = primary >= kth  # ties at the edge stay: the order below decides them
         cand, primary = cand[keep], primary[keep]
-    opened = np.array([opens.get(corpus.refs[i], 0) if corpus.kinds[i] == "procedure" else 0
-                       for i in cand], dtype=np.int64)
+    opened = np.zeros(cand.size, dtype=np.int64)
+    if opens:  # a few dozen guides at most: look those up, not every candidate
+        per_doc = np.zeros(corpus.n, dtype=np.int64)
+        for ref, count in opens.items():
+            docs = corpus.procedures_by_ref.get(ref)
+            if docs is not None:
+                per_doc[docs] = count
+        opened = per_doc[cand]
     order = np.lexsort((corpus.position[cand], corpus.kind_order[cand], -opened,
                         -np.round(rarity[cand], 3), -primary))
     return [(int(cand[j]), float(score[cand[j]])) for j in order[:limit]], total

@@ -310,11 +310,17 @@ class SearchService:
         return self._open_counts
 
     # --- the query ----------------------------------------------------------------------
-    def search(self, query: str, lang: str = "pl", limit: int = 20) -> SearchResults:
+    def search(self, query: str, lang: str = "pl", limit: int = 20, *,
+               revision: tuple[int, str] | None = None) -> SearchResults:
+        """`revision`: (id, checksum) of the revision the screens show (ContentService's
+        pinned key), so results match the guides they open and no query reads the database;
+        None searches the active revision."""
         query = clean_text(query or "")[:MAX_QUERY]
         lang = lang if lang in LANGS else "pl"
-        with self._Session() as s:
-            key = self._active_key(s)
+        key = revision
+        if key is None:
+            with self._Session() as s:
+                key = self._active_key(s)
         if key is None or not tokens(query):
             return SearchResults(query, lang, (), 0, "none")
         from kiosk.search.ranking import near_pairs, rank, read_query

@@ -197,6 +197,7 @@ def _is_cyrillic(word: str) -> bool:
 _UK_SUFFIXES = sorted(["ами", "ями", "ові", "еві", "ого", "ому", "ими", "іми", "ах", "ях", "ів", "їв", "ою", "ею", "ом", "ем", "ий", "ій", "ої", "ої", "ії", "ну", "на", "не", "ні", "а", "я", "у", "ю", "і", "и", "е", "о", "ь", "й"], key=len, reverse=True)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The folded word without one inflectional ending; digits and short words unchanged."""
     if word in IRREGULAR:
