@@ -280,11 +280,16 @@ def query_symbol_key(word: str, following: str | None, prefixes: frozenset[str]
 def index_words(text: str, lang: str = "pl") -> list[str]:
     """Words as the index stores them: folded, plus the lemma of an irregular form and the
     lemmas (or English stems) of the word in its text's language."""
-    out = []
+    out: list[str] = []
     for raw in raw_tokens(text):
-        word = fold(raw)
-        out.append(word)
-        if word in IRREGULAR:
-            out.append(IRREGULAR[word])
-        out.extend(lemmas(raw, lang))
+        out.extend(_token_index_words(raw, lang))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_index_words(raw: str, lang: str) -> tuple[str, ...]:
+    # Cached: a revision repeats its words many times over, and indexes its Polish text in
+    # each of the three languages.
+    word = fold(raw)
+    irregular = (IRREGULAR[word],) if word in IRREGULAR else ()
+    return (word, *irregular, *lemmas(raw, lang))
