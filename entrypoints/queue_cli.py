@@ -118,6 +118,13 @@ def _run(cfg, action, *, with_core: bool = False) -> int:
         core.close()
 
 
+def _ticket_page(core, ticket) -> str | None:
+    """The ticket's own page on the live queue site (what its QR code opens), with
+    [web] public_url set; else None."""
+    base = core.config.web.public_url
+    return f"{base.rstrip('/')}/t/{ticket.token}" if base and ticket.token else None
+
+
 def cmd_ticket_issue(args, cfg) -> int:
     from kiosk.queue.service import UNKNOWN_CATEGORY, QueueClosed
 
@@ -137,7 +144,8 @@ def cmd_ticket_issue(args, cfg) -> int:
                 "issued_at": _iso(t.issued_at), "priority": t.priority,
                 "people_ahead": t.people_ahead, "estimate": estimate_dict(t.estimate),
                 "estimate_text": estimate_text(t.estimate), "department": t.department_code,
-                "prepare": t.prepare.pl if t.prepare else None, "kiosk_id": t.kiosk_id}
+                "prepare": t.prepare.pl if t.prepare else None, "kiosk_id": t.kiosk_id,
+                "page": _ticket_page(core, t)}
         result = None
         if args.print:
             result = core.printing.print_ticket(

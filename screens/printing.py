@@ -123,8 +123,10 @@ class PrintingScreen(KioskScreen):
             self.para(self._("No wait estimate yet."), box)
         if ticket.prepare:
             self.para(self.tx(ticket.prepare), box, bold=True)
-        link = self.app.core.printing.ticket_link(symbol, self.app.lang) if not result.ok \
-            else None
+        # Without paper, the code on screen opens the ticket's own live page (with [web]
+        # public_url set): the resident photographs it and follows the queue on the phone.
+        link = self.app.core.printing.ticket_link(symbol, self.app.lang, ticket) \
+            if not result.ok else None
         if link is not None:
             url, label = link
             box.add_widget(QRCode(data=url, pos_hint={"center_x": 0.5}))

@@ -35,6 +35,7 @@ def test_ticket_issue_json_and_desk_call(tmp_path):
     assert (first["code"], first["number"], first["people_ahead"]) == ("A001", 1, 0)
     assert first["estimate"] is None and first["estimate_text"] == "no estimate yet"
     assert first["department"] == "USC" and first["issued_at"].startswith("2026-11-30T10:00")
+    assert first["page"] is None  # no live queue site configured
     assert (tmp_path / "queue.sqlite3").exists()
     for n in (2, 3):
         out = json.loads(kiosk("ticket", "issue", "A", "--json", data_dir=tmp_path).stdout)
@@ -114,3 +115,14 @@ def test_queue_config_is_validated(tmp_path):
 def test_help(tmp_path, args):
     r = kiosk(*args, data_dir=tmp_path)
     assert r.returncode == 0 and "usage" in r.stdout
+
+
+def test_ticket_issue_json_gives_the_tickets_live_page(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[web]\npublic_url = "https://kolejka.example.pl"\n', encoding="utf-8")
+    r = kiosk("ticket", "issue", "A", "--json", data_dir=tmp_path, config=config)
+    assert r.returncode == 0, r.stderr
+    page = json.loads(r.stdout)["page"]
+    prefix = "https://kolejka.example.pl/t/"
+    assert page.startswith(prefix) and len(page) - len(prefix) >= 20  # a random token
+    assert "A001" not in page

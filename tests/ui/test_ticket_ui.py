@@ -118,6 +118,25 @@ def test_printer_out_of_paper_the_ticket_stays_valid_and_is_shown_on_screen(kios
     _queue(kiosk).served(99)
 
 
+def test_without_paper_the_code_on_screen_opens_the_tickets_own_live_page(kiosk, monkeypatch):
+    """With the live queue site configured, the QR code shown in place of the paper is the
+    ticket's page (followed on the phone), not a guide link."""
+    jobs = kiosk.app.core.printing
+    site = dataclasses.replace(jobs.config.web, public_url="https://kolejka.piotrkow.example/")
+    monkeypatch.setattr(jobs, "config", dataclasses.replace(jobs.config, web=site))
+    with LoopbackPrinter("paper_out") as peer, _network_printer(kiosk, peer):
+        _take(kiosk, "E")
+        kiosk.tap("Pobierz bilet")
+        kiosk.wait_until(lambda: kiosk.screen == "printing")
+        kiosk.wait_until(_result_shown(kiosk))
+        kiosk.frames(3)
+        ticket = kiosk.app.manager.get_screen("printing").params["ticket"]
+        [qr] = [w for w in kiosk.widgets() if isinstance(w, QRCode)
+                and kiosk._in_current_screen(w)]
+        assert ticket.token and qr.data == f"https://kolejka.piotrkow.example/t/{ticket.token}"
+        assert ticket.code not in qr.data  # the page is found by its token, never by number
+
+
 def test_a_printer_that_raises_the_ticket_stays_valid_and_is_shown_on_screen(
         kiosk, monkeypatch):
     """An exception while printing (not a printer state the service foresaw) ends like any
