@@ -26,6 +26,7 @@ from kiosk.queue.bookings import (
     EARLY_MINUTES,
     TOO_EARLY,
     TOO_LATE,
+    TOO_MANY_WRONG,
 )
 from kiosk.queue.service import CheckInRefused
 from screens.background import Generation, run_in_background
@@ -226,6 +227,9 @@ class BookingScreen(KioskScreen):
         elif error.reason == ANOTHER_DAY and r.service_day is not None:
             text = self._("This code is for a visit on {date} at {time}. Please come that "
                           "day.").format(date=tr.date(r.service_day), time=at)
+        elif error.reason == TOO_MANY_WRONG:
+            text = self._("Too many wrong codes have been typed here. Please ask at the "
+                          "information point.")
         elif error.reason == ALREADY_USED:
             text = self._("This code has already been used. Each code gives one ticket. If "
                           "you have lost your ticket, please ask at the information point.")
@@ -238,7 +242,7 @@ class BookingScreen(KioskScreen):
         if error.reason == TOO_LATE:
             self.button(self._("Take an ordinary ticket"),
                         lambda: self.app.go("ticket", letter=r.letter), cls=PrimaryButton)
-        if error.reason != ALREADY_USED:
+        if error.reason not in (ALREADY_USED, TOO_MANY_WRONG):
             self.button(self._("Type the code again"), self._again, cls=KButton)
         self.mark_polish_only()
         self.app.audio.items_changed(focus=label, say=text)

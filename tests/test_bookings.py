@@ -19,6 +19,7 @@ from kiosk.queue.bookings import (
     ANOTHER_DAY,
     TOO_EARLY,
     TOO_LATE,
+    TOO_MANY_WRONG,
     WRONG_CODE,
     BookingRecord,
 )
@@ -86,6 +87,24 @@ def test_a_booked_code_gives_one_booked_ticket_and_every_refusal_says_why(queue_
         assert s.scalars(select(Ticket.number).order_by(Ticket.id)).all() == [1, 2, 3, 4]
         assert s.scalar(select(QueueCounter.last_number)) == 4
     assert walk_in.code == "A001"
+    q.close()
+
+
+def test_codes_tried_one_after_another_stop_being_checked_for_a_while(tmp_path, clock):
+    """Trying codes to take someone else's booked time: after five wrong codes the kiosk
+    checks none, not even a right one, for ten minutes; a resident who mistypes twice is not
+    affected."""
+    q = service(f"sqlite:///{tmp_path / 'queue.sqlite3'}", clock=clock)
+    q.bookings.import_records([booking("123456", "10:20")], "test")
+    for guess in ("000001", "000002", "000003", "000004", "000005"):
+        assert refusal(q, guess).reason == WRONG_CODE
+    assert refusal(q, "123456").reason == TOO_MANY_WRONG
+    clock.set(at(MONDAY, 10, 9))
+    assert refusal(q, "123456").reason == TOO_MANY_WRONG
+    clock.set(at(MONDAY, 10, 10))
+    assert q.check_in("123456").booked_at == at(MONDAY, 10, 20)
+    with q._Session() as s:
+        assert s.scalar(select(func.count()).select_from(Ticket)) == 1  # no number spent
     q.close()
 
 

@@ -39,7 +39,13 @@ ANOTHER_DAY = "another_day"
 TOO_EARLY = "too_early"
 TOO_LATE = "too_late"
 ALREADY_USED = "already_used"
-REFUSALS = (WRONG_CODE, ANOTHER_DAY, TOO_EARLY, TOO_LATE, ALREADY_USED)
+TOO_MANY_WRONG = "too_many_wrong"
+REFUSALS = (WRONG_CODE, ANOTHER_DAY, TOO_EARLY, TOO_LATE, ALREADY_USED, TOO_MANY_WRONG)
+# Wrong codes one kiosk takes before it stops checking codes for a while: a resident mistypes
+# two or three times; trying codes one after another (to take someone else's booked time)
+# gets a handful an hour, never the thousands a six-digit code needs.
+WRONG_CODES_ALLOWED = 5
+WRONG_CODES_PAUSE = dt.timedelta(minutes=10)
 
 
 class BookingRecord(BaseModel):
@@ -174,6 +180,24 @@ def claim(s: Session, code: str, now: dt.datetime) -> Claim | Refusal:
 def attach_ticket(s: Session, booking_id: int, ticket_id: int) -> None:
     s.execute(update(Booking).where(Booking.id == booking_id).values(ticket_id=ticket_id)
               .execution_options(synchronize_session=False))
+
+
+class WrongCodes:
+    """Wrong codes typed at this kiosk lately: after WRONG_CODES_ALLOWED within
+    WRONG_CODES_PAUSE, no code is checked until the oldest of them is that old."""
+
+    def __init__(self) -> None:
+        self._times: list[dt.datetime] = []
+
+    def _recent(self, now: dt.datetime) -> list[dt.datetime]:
+        self._times = [t for t in self._times if now - t < WRONG_CODES_PAUSE]
+        return self._times
+
+    def paused(self, now: dt.datetime) -> bool:
+        return len(self._recent(now)) >= WRONG_CODES_ALLOWED
+
+    def wrong(self, now: dt.datetime) -> None:
+        self._recent(now).append(now)
 
 
 class Bookings:

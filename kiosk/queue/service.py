@@ -54,7 +54,18 @@ from kiosk.db.queue_models import (
     Ticket,
 )
 from kiosk.hours import Span
-from kiosk.queue.bookings import Bookings, Claim, Refusal, attach_ticket, claim
+from kiosk.queue.bookings import (
+    TOO_MANY_WRONG,
+    WRONG_CODE,
+    WRONG_CODES_ALLOWED,
+    WRONG_CODES_PAUSE,
+    Bookings,
+    Claim,
+    Refusal,
+    WrongCodes,
+    attach_ticket,
+    claim,
+)
 from kiosk.queue.call_log import log_call
 from kiosk.queue.hall_alerts import HallAlerts
 from kiosk.texts import LocalText
@@ -356,6 +367,7 @@ class QueueService:
         self._now = now
         self._engine = engine
         self._cats: tuple[float, dict[str, QueueCategoryView]] | None = None
+        self._wrong_codes = WrongCodes()
         # The year's holidays take ~80 ms to work out: here, not in the first resident's tap.
         public_holiday(self.now().date())
 
@@ -530,6 +542,10 @@ class QueueService:
         now = self._now()
         local = now.astimezone(self.tz)
         token = secrets.token_urlsafe(16)
+        if self._wrong_codes.paused(now):
+            log.warning("check-in paused at kiosk %s: %d wrong codes in %s", self.kiosk_id,
+                        WRONG_CODES_ALLOWED, WRONG_CODES_PAUSE)
+            raise CheckInRefused(Refusal(TOO_MANY_WRONG))
 
         def txn():
             with write_session(self._Session) as s:
@@ -549,6 +565,8 @@ class QueueService:
         result = retrying(txn)
         if isinstance(result, Refusal):
             log.info("check-in refused: %s", result.reason)  # never the code: it is a key
+            if result.reason == WRONG_CODE:
+                self._wrong_codes.wrong(now)
             raise CheckInRefused(result)
         got, cat, tid, number = result
         assert isinstance(got, Claim)
