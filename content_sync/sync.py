@@ -57,7 +57,15 @@ from kiosk.content.format import (
     reference_problems,
 )
 from kiosk.content.lint import LintContext, record_problems
-from kiosk.content.store import active_revision, apply_bundle
+from kiosk.content.store import (
+    WHOLE_LISTS,
+    ChangesDoNotApply,
+    ContentChanges,
+    active_revision,
+    apply_bundle,
+    apply_changes,
+)
+from kiosk.db import models as m
 from kiosk.db.models import SyncRecord, SyncState
 from kiosk.ops.alerts import Alerts
 from kiosk.ops.sync_reports import (
@@ -236,10 +244,11 @@ class _Record:
     data: Any
     shown: Any = None
     problem: str | None = None
+    links: dict | None = None  # the shown version's identity and references (_links)
 
     def state(self) -> tuple:
         return (self.file, self.position, self.central_revision, self.data, self.shown,
-                self.problem)
+                self.problem, self.links)
 
     def label(self) -> str:
         return f"{RECORD_KINDS[self.kind].label} {self.key!r}"
@@ -285,6 +294,32 @@ def _references(kind: str, parsed: dict) -> list[tuple[_Key, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class _Linked:
+    """A record not parsed again (an incremental sync: it did not change): what the
+    reference check needs of it, as kept from when it was (sync_record.links)."""
+
+    ident: str
+    refs: list[tuple[_Key, str]]
+
+
+def _links(kind: str, value: dict | _Linked) -> dict:
+    """How a shown record is named and what it points at, to keep with it."""
+    if isinstance(value, _Linked):
+        return {"ident": value.ident, "refs": [[k, n, f] for (k, n), f in value.refs]}
+    name = value[RECORD_KINDS[kind].field]
+    return {"ident": name if isinstance(name, str) else None,
+            "refs": [[k, n, f] for (k, n), f in _references(kind, value)]}
+
+
+def _linked(links: dict) -> _Linked:
+    return _Linked(links["ident"], [((k, n), f) for k, n, f in links["refs"]])
+
+
+def _refs(kind: str, value: dict | _Linked) -> list[tuple[_Key, str]]:
+    return value.refs if isinstance(value, _Linked) else _references(kind, value)
+
+
 def _names(keys: list[_Key]) -> str:
     """"9 procedures ('USC I', 'USC II', ...), 2 forms (...) and queue category 'A'"."""
     by_kind: dict[str, list[str]] = {}
@@ -302,20 +337,28 @@ def _names(keys: list[_Key]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+# The kinds the content linter checks other records against (LintContext): a change to one
+# of them may change what is refused anywhere, so every record is checked again.
+LINT_CONTEXT_KINDS = frozenset({"department", "queue_category", "rate"})
+
+
 def _refuse_contradictions(records: dict[_Key, _Record],
-                           versions: dict[_Key, list[tuple[Any, dict]]],
+                           versions: dict[_Key, list[tuple[Any, dict | _Linked]]],
                            own: dict[_Key, str]) -> None:
     """A central version whose free text contradicts the data (the content linter: a typed
     ticket letter, room, hour or fee, a document without a kind, ...) is refused like an
     invalid one: the record keeps its last good version."""
     newest = {kind: [v[0][1] for k, v in versions.items() if k[0] == kind and v]
-              for kind in ("department", "queue_category", "rate")}
+              for kind in LINT_CONTEXT_KINDS}
     ctx = LintContext.of(newest["department"], newest["queue_category"], newest["rate"])
     for k, options in versions.items():
         rec = records[k]
         if rec.data is None or not options or options[0][0] is not rec.data:
             continue  # deleted, invalid already, or only the last good version is left
-        found = record_problems(k[0], options[0][1], ctx)
+        value = options[0][1]
+        if isinstance(value, _Linked):
+            continue  # unchanged, and so is what it is checked against: passed before
+        found = record_problems(k[0], value, ctx)
         if found:
             own[k] = "; ".join(str(ContentProblem(rec.where(), rec.label(), f, m))
                                for f, m in found[:5])[:1000]
@@ -328,11 +371,18 @@ class _Outcome:
     records: dict[tuple[str, str], _Record]
     parsed: dict[tuple[str, str], dict]
     rejected: list[dict] = field(default_factory=list)
+    # Every shown procedure's position in the content order, by symbol.
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
-                 source: str) -> _Outcome:
+                 source: str, unchanged: frozenset[_Key] = frozenset()) -> _Outcome:
     """Validate every record and put the valid ones together as a whole revision.
+
+    `unchanged`: records known valid and unchanged since the last sync (with nothing they are
+    checked against changed either, and their links kept): they are not parsed again, only
+    their references take part; they are left out of the bundle and `parsed` (an incremental
+    sync applies only what changed), but count in the checksum and positions as ever.
 
     Nothing the kiosk shows is lost to a broken record or reference:
     - a record whose new version is invalid (or names a bad file) keeps its last good
@@ -344,10 +394,13 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
       with the names of those records, until they are changed or deleted centrally too.
     Records deleted centrally that nothing refers to any more are removed from `records`."""
     # Each record's valid versions, the preferred first: the central one, then the last good.
-    versions: dict[_Key, list[tuple[Any, dict]]] = {}
+    versions: dict[_Key, list[tuple[Any, dict | _Linked]]] = {}
     own: dict[_Key, str] = {}  # problems of the central version itself
     for k, rec in records.items():
-        options: list[tuple[Any, dict]] = []
+        options: list[tuple[Any, dict | _Linked]] = []
+        if k in unchanged and rec.links is not None:
+            versions[k] = [(rec.data, _linked(rec.links))]
+            continue
         if rec.data is not None:
             bad_file = record_file_problem(rec.kind, rec.key, rec.file)
             value, problem = (None, bad_file) if bad_file else _parse(rec, rec.data)
@@ -365,7 +418,8 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
     ident: dict[_Key, tuple[str, Any]] = {}
     for k, v in versions.items():
         if v:
-            name = v[0][1][RECORD_KINDS[k[0]].field]
+            value = v[0][1]
+            name = value.ident if isinstance(value, _Linked) else value[RECORD_KINDS[k[0]].field]
             ident[k] = (k[0], name if isinstance(name, str) else k[1])
 
     choice = {k: 0 for k, v in versions.items() if v}  # index into versions; absent: not shown
@@ -377,7 +431,7 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
         deleted_by_ident = {ident[k]: k for k in deleted if k in choice}
         dangling: dict[_Key, list[tuple[_Key, str]]] = {}
         for k, value in present.items():
-            for target, field_ in _references(k[0], value):
+            for target, field_ in _refs(k[0], value):
                 if target not in by_ident:
                     dangling.setdefault(k, []).append((target, field_))
         if not dangling:
@@ -410,14 +464,16 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
             del records[k]  # gone centrally, and nothing the kiosk keeps refers to it
             continue
         rec.shown = versions[k][choice[k]][0] if k in choice else None
-        if k in present:
-            parsed[k] = present[k]
+        rec.links = _links(k[0], present[k]) if k in present else None
+        value = present.get(k)
+        if value is not None and not isinstance(value, _Linked):
+            parsed[k] = value
         kept = rec.shown is not None and rec.shown != rec.data
         entry: dict[str, Any] = {"kind": rec.kind, "key": rec.key, "kept_previous": kept}
         if rec.data is None:  # a refused deletion
             target = ident[k]
             orphans = sorted(o for o, value in present.items() if o != k and any(
-                t == target for t, _ in _references(o[0], value)))
+                t == target for t, _ in _refs(o[0], value)))
             rec.problem = (f"deleted centrally, but {_names(orphans)} still "
                            f"refer to it: the deletion is refused and the kiosk keeps it; "
                            f"change or delete those records centrally first")[:1000]
@@ -433,11 +489,16 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
     b = ContentBundle(schema_version=head.schema_version,
                       revision=f"{head.label or 'central'} (central {head.revision})"[:80],
                       published=head.published, source=source[:500], checksum="")
-    order = sorted(parsed, key=lambda k: (records[k].file or "", records[k].position, k[1]))
+    order = sorted(present, key=lambda k: (records[k].file or "", records[k].position, k[1]))
+    positions: dict[str, int] = {}
     for k in order:
-        getattr(b, RECORD_KINDS[k[0]].bundle).append(dict(parsed[k]))
-    for i, p in enumerate(b.procedures):  # one order across the procedure files
-        p["position"] = i
+        if k[0] == "procedure":  # one order across the procedure files
+            positions[ident[k][1]] = len(positions)
+        if k in parsed:
+            record = dict(parsed[k])
+            if k[0] == "procedure":
+                record["position"] = positions[ident[k][1]]
+            getattr(b, RECORD_KINDS[k[0]].bundle).append(record)
     left = reference_problems(b)
     if left:  # cannot happen after the resolution above; never apply a broken revision
         raise SyncFailure("rejected", f"the content still has broken references: "
@@ -445,9 +506,9 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
     digest = hashlib.sha256(json.dumps(
         [head.label, str(head.published), head.schema_version,
          sorted([k[0], k[1], records[k].file, records[k].position, records[k].shown]
-                for k in parsed)], sort_keys=True, default=str).encode())
+                for k in present)], sort_keys=True, default=str).encode())
     b.checksum = digest.hexdigest()
-    return _Outcome(b, records, parsed, rejected)
+    return _Outcome(b, records, parsed, rejected, positions)
 
 
 def _texts(value: Any, out: list[tuple[str, str]]) -> None:
@@ -587,6 +648,69 @@ def _record(Session_, cfg: KioskConfig, report: SyncReportView, *,
     return report
 
 
+# Above this share of the procedures changed, the whole revision is written again: the
+# change set would cost about as much, and a whole revision is the simpler path.
+INCREMENTAL_LIMIT = 0.3
+
+
+@dataclass(frozen=True)
+class _Plan:
+    unchanged: frozenset[_Key]  # records not validated again; empty: the whole revision
+    how: str  # for the report: "changes only" or "whole revision (why)"
+
+
+def _plan_apply(records: dict[_Key, _Record], touched: set[_Key], since: int,
+                rev: m.ContentRevision | None, head: CentralHead) -> _Plan:
+    """Apply only what changed when the kiosk's content is the one these records were last
+    synced into, and little changed; else validate and write the whole revision (a first or
+    full sync, a changed schema, a change to what every record is checked against)."""
+    if not since or rev is None:
+        return _Plan(frozenset(), "whole revision (first or full sync)")
+    if rev.schema_version != head.schema_version:
+        return _Plan(frozenset(), f"whole revision (schema {rev.schema_version} → "
+                                  f"{head.schema_version})")
+    if any(k[0] in LINT_CONTEXT_KINDS for k in touched):
+        return _Plan(frozenset(), "whole revision (departments, queue categories or rates "
+                                  "changed: every record is checked again)")
+    procedures = [k for k in records if k[0] == "procedure"]
+    unchanged = frozenset(
+        k for k in procedures
+        if k not in touched and (r := records[k]).problem is None and r.links is not None
+        and r.shown is not None and (r.shown is r.data or r.shown == r.data))
+    if not procedures or len(procedures) - len(unchanged) > INCREMENTAL_LIMIT * len(procedures):
+        return _Plan(frozenset(), f"whole revision ({len(procedures) - len(unchanged)} of "
+                                  f"{len(procedures)} procedures to check)")
+    return _Plan(unchanged, "changes only")
+
+
+def _changes(base_revision_id: int, result: _Outcome, written: list[_Key],
+             removed: list[_Key], mirror: dict[_Key, _Record]) -> ContentChanges | None:
+    """The change set for kiosk.content.store.apply_changes: the procedures added or changed,
+    the symbols of those removed, and every other kind with any change whole. None when a
+    removed record's name is not known (kept from a sync before links were)."""
+    b = result.bundle
+    procedures = {p["symbol"]: p for p in b.procedures}
+    out = dataclasses.replace(b, procedures=[], **{n: [] for n in WHOLE_LISTS})
+    gone: set[str] = set()
+    for k in removed:
+        if k[0] == "procedure":
+            links = mirror[k].links if k in mirror else None
+            if not links or not isinstance(links.get("ident"), str):
+                return None
+            gone.add(links["ident"])
+    for k in written:
+        if k[0] == "procedure":
+            symbol = result.records[k].links["ident"] if result.records[k].links else None
+            if symbol not in procedures:
+                return None
+            out.procedures.append(procedures[symbol])
+    whole = {RECORD_KINDS[k[0]].bundle for k in written + removed if k[0] != "procedure"}
+    for name in whole:
+        setattr(out, name, getattr(b, name))
+    return ContentChanges(base_revision_id, out, frozenset(whole), frozenset(gone),
+                          result.positions)
+
+
 def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource, full: bool,
           draft: dict, checkpoint: Callable[[str], None] = lambda _outcome: None,
           progress: Progress | None = None) -> str:
@@ -596,7 +720,8 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         state = s.get(SyncState, 1)
         rev = active_revision(s)
         mirror = {(r.kind, r.key): _Record(r.kind, r.key, r.file, r.position,
-                                           r.central_revision, r.data, r.shown, r.problem)
+                                           r.central_revision, r.data, r.shown, r.problem,
+                                           r.links)
                   for r in s.scalars(select(SyncRecord))}
     # The records stand for the shown content only while the revision built from them is
     # active; after `kiosk content load` (or a first sync) start again from nothing.
@@ -657,9 +782,14 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
             if k not in pulled:
                 r.data = None
 
-    result = build_bundle(head, records, f"central {redact(source.url)}")
+    plan = _plan_apply(records, pulled | {(r.kind, r.key) for r in rows}, since,
+                       rev if consistent else None, head)
+    detail["applied"] = plan.how
+    source_label = f"central {redact(source.url)}"
+    unbuilt = {k: dataclasses.replace(r) for k, r in records.items()} if plan.unchanged else {}
+    result = build_bundle(head, records, source_label, plan.unchanged)
     bundle = result.bundle
-    if not bundle.categories or not bundle.procedures:
+    if not bundle.categories or not result.positions:
         raise SyncFailure("rejected", "after validation the central content has no "
                           "categories or no procedures; refusing to empty the kiosk "
                           f"({len(result.rejected)} record(s) rejected)")
@@ -674,6 +804,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         detail["rejected_records"] = result.rejected[:200]
     detail["counts"] = {spec.bundle: len(getattr(bundle, spec.bundle))
                         for spec in RECORD_KINDS.values()}
+    detail["counts"]["procedures"] = len(result.positions)
 
     dirty = [k for k, r in records.items() if before.get(k) != r.state()]
     gone = [k for k in before if k not in records]
@@ -691,15 +822,34 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         rows_ = [dict(kind=r.kind, key=r.key, file=r.file, position=r.position,
                       central_revision=r.central_revision,
                       data=JSON.NULL if r.data is None else r.data, shown=r.shown,
-                      problem=r.problem) for k in dirty if (r := records[k])]
+                      problem=r.problem, links=r.links) for k in dirty if (r := records[k])]
         if rows_:
             conn.execute(insert(table), rows_)
         s.merge(SyncState(id=1, source=redact(source.url)[:500],
                           central_revision=head.revision, content_revision_id=revision_id,
                           synced_at=_now()))
 
+    def whole_revision(why: str) -> int:
+        """Validate every record and write the whole revision after all. The records come
+        out of it as they did from the incremental build (same versions, same links), so
+        what write_state stores is the same."""
+        nonlocal result
+        detail["applied"] = f"whole revision ({why})"
+        result = build_bundle(head, unbuilt, source_label)
+        records.update(result.records)
+        return apply_bundle(Session_, result.bundle, keep_old=1, in_transaction=write_state)
+
     progress.stage("apply", len(records))
-    rid = apply_bundle(Session_, bundle, keep_old=1, in_transaction=write_state)
+    if not plan.unchanged:
+        rid = apply_bundle(Session_, bundle, keep_old=1, in_transaction=write_state)
+    else:
+        assert rev is not None
+        changes = _changes(rev.id, result, added + changed, removed, mirror)
+        try:
+            rid = (apply_changes(Session_, changes, in_transaction=write_state) if changes
+                   else whole_revision("a removed record synced before its links were kept"))
+        except ChangesDoNotApply as exc:  # a content load meanwhile
+            rid = whole_revision(str(exc))
     progress.advance(len(records))
     progress.done(f"content revision {rid}: {len(added)} added, {len(changed)} changed, "
                   f"{len(removed)} removed, {len(result.rejected)} rejected")

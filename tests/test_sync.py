@@ -500,13 +500,16 @@ def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monke
 # --- pinning ---------------------------------------------------------------------------------
 
 def test_a_pinned_service_shows_its_revision_until_pinned_again(central, kiosk):
+    """A sync that writes the whole revision keeps the old one for a service pinned to it
+    (a resident mid-session). An incremental sync moves the rows on to its new revision:
+    a pinned service then reads the active one (the next test)."""
     c, reader = central
     _, Session_, _ = kiosk
     sync(kiosk, reader)
     ui = ContentService(Session_)
     ui.pin()
     c.edit("procedure", "USC I", lambda d: d["title"].update(pl="Nowy tytuł"))
-    sync(kiosk, reader)
+    sync(kiosk, reader, full=True)
     assert ui.guide("USC I").title.pl.startswith("Wydanie odpisu")  # mid-session: old
     assert kiosk[2].guide("USC I").title.pl == "Nowy tytuł"  # unpinned: the active one
     ui.pin()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,8 +15,9 @@ from kiosk.config import KioskConfig
 from kiosk.content.format import ContentBundle, folder_checksum, read_content
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
-from kiosk.db.search_models import ElsewhereMatter, SearchSynonym
+from kiosk.db.search_models import ElsewhereMatter, SearchDoc, SearchSynonym
 from kiosk.db.setup_lock import setup_lock
+from kiosk.search.index_update import reindex, reposition_procedures
 from kiosk.search.service import build_index, drop_index
 
 log = logging.getLogger(__name__)
@@ -47,27 +50,7 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
         s.add(rev)
         s.flush()
         rid = rev.id
-        s.add_all(m.Category(revision_id=rid, **c) for c in bundle.categories)
-        for d in bundle.departments:
-            dept = m.Department(revision_id=rid, **_without(d, "hours"))
-            dept.hours = [m.OpeningHours(weekday=w, opens=o, closes=c) for w, o, c in d["hours"]]
-            s.add(dept)
-        s.add_all(m.QueueCategory(revision_id=rid, **q) for q in bundle.queue_categories)
-        for f in bundle.forms:
-            form = m.Form(revision_id=rid, **_without(f, "fields"))
-            form.fields = [m.FormField(**x) for x in f["fields"]]
-            s.add(form)
-        s.add_all(m.LocalRate(revision_id=rid, **r) for r in bundle.rates)
-        s.add_all(m.Announcement(revision_id=rid, **a) for a in bundle.announcements)
-        for p in bundle.procedures:
-            proc = m.Procedure(revision_id=rid, **_without(p, "steps", "documents", "fees"))
-            proc.steps = [m.ProcedureStep(**x) for x in p["steps"]]
-            proc.documents = [m.ProcedureDocument(**x) for x in p["documents"]]
-            proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
-            s.add(proc)
-        s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
-        s.add_all(ElsewhereMatter(revision_id=rid, **x) for x in bundle.elsewhere)
-        s.add_all(OfficeClosure(revision_id=rid, **x) for x in bundle.closures)
+        _insert_records(s, rid, bundle)
         s.flush()
         # The search index is part of the revision: built in this transaction, so residents
         # never search an index of another revision than the one they read.
@@ -81,6 +64,166 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
         if in_transaction is not None:
             in_transaction(s, rid)
     return rid
+
+
+class ChangesDoNotApply(Exception):
+    """The change set was worked out against another revision than the active one (a content
+    load ran meanwhile) or another schema: apply the whole bundle instead."""
+
+
+# The bundle lists an incremental apply may replace whole, with their tables. Procedures are
+# changed record by record; the other kinds are few, and their order among themselves (by
+# row id for departments and forms) is kept only by writing the whole list again.
+_WHOLE_LISTS: dict[str, Any] = {  # the mapped classes
+    "categories": m.Category, "departments": m.Department,
+    "queue_categories": m.QueueCategory, "forms": m.Form, "rates": m.LocalRate,
+    "announcements": m.Announcement, "synonyms": SearchSynonym, "elsewhere": ElsewhereMatter,
+    "closures": OfficeClosure}
+# Bundle list → the kind of its search index rows.
+_INDEX_KINDS = {"departments": "department", "forms": "form", "rates": "rate",
+                "elsewhere": "elsewhere", "announcements": "announcement"}
+WHOLE_LISTS = frozenset(_WHOLE_LISTS)
+
+
+@dataclass(frozen=True)
+class ContentChanges:
+    """A new revision given as what differs from the active one, `base_revision_id` (what an
+    incremental sync works out).
+
+    `bundle` carries the new revision's header (label, checksum...) and: its procedures that
+    were added or changed (with their positions in the new revision); for each list named in
+    `whole`, every record of that list (written again whole); every other list empty (kept as
+    it is). `removed` names the procedures (symbols) that are gone."""
+
+    base_revision_id: int
+    bundle: ContentBundle
+    whole: frozenset[str] = frozenset()
+    removed: frozenset[str] = frozenset()
+    # Every procedure's position in the new revision (symbol → position): a record added or
+    # removed before others moves them.
+    positions: Mapping[str, int] = field(default_factory=dict)
+
+
+def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
+                  in_transaction: Callable[[Session, int], None] | None = None) -> int:
+    """Make a new revision of the active one with `changes`, and activate it, in one
+    transaction; costs what changed, not the size of the content.
+
+    The rows that stay are moved to the new revision (one UPDATE per table), the changed
+    records written again and their search index rows only (kiosk.search.index_update). As
+    with apply_bundle, readers see the whole old revision until the commit, then the whole new
+    one, a kill anywhere leaving the old; the new revision has a new id and the checksum of
+    the content it holds, so whatever keeps content in memory by revision sees it is new. The
+    old revision cannot be kept (its rows moved on): a kiosk pinned to it falls back to the
+    active one (ContentService._rev). Raises ChangesDoNotApply when the active revision is
+    not the base (nothing written then)."""
+    b = changes.bundle
+    unknown = changes.whole - WHOLE_LISTS
+    if unknown:
+        raise ValueError(f"only these lists can be replaced whole: {sorted(WHOLE_LISTS)}; "
+                         f"not {sorted(unknown)}")
+    with Session_.begin() as s:
+        base = active_revision(s)
+        if base is None or base.id != changes.base_revision_id:
+            raise ChangesDoNotApply(f"the active revision is {base.id if base else None}, "
+                                    f"not {changes.base_revision_id}")
+        if base.schema_version != b.schema_version:
+            raise ChangesDoNotApply(f"schema {base.schema_version} → {b.schema_version}")
+        rev = m.ContentRevision(
+            label=b.revision, schema_version=b.schema_version, published=b.published,
+            source=b.source[:500], checksum=b.checksum,
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), active=False)
+        s.add(rev)
+        s.flush()
+        rid = rev.id
+        for table in (*m.CONTENT_TABLES, SearchSynonym, ElsewhereMatter, OfficeClosure,
+                      SearchDoc):
+            s.execute(update(table).where(table.revision_id == base.id)
+                      .values(revision_id=rid))
+        categories_before = _category_names(s, rid) if "categories" in changes.whole else {}
+        written = {p["symbol"] for p in b.procedures}
+        _delete_procedures(s, rid, sorted(written | changes.removed))
+        for name in changes.whole:
+            _delete_list(s, rid, _WHOLE_LISTS[name])
+        _insert_records(s, rid, b)
+        s.flush()
+        reindexed = set(written | changes.removed)
+        if "categories" in changes.whole:  # a procedure's index words hold its category's name
+            after = _category_names(s, rid)
+            renamed = {c for c in categories_before.keys() | after.keys()
+                       if categories_before.get(c) != after.get(c)}
+            if renamed:
+                reindexed |= set(s.scalars(select(m.Procedure.symbol).where(
+                    m.Procedure.revision_id == rid, m.Procedure.category_code.in_(renamed))))
+        _reposition_procedures(s, rid, changes.positions)
+        reindex(s, rid, procedures=reindexed,
+                kinds={_INDEX_KINDS[n] for n in changes.whole if n in _INDEX_KINDS})
+        reposition_procedures(s, rid)
+        s.execute(update(m.ContentRevision).values(active=m.ContentRevision.id == rid))
+        # The base is an empty shell now; older revisions hold nothing anyone will see again.
+        _delete_revisions(s, list(s.scalars(select(m.ContentRevision.id)
+                                             .where(m.ContentRevision.id != rid))))
+        if in_transaction is not None:
+            in_transaction(s, rid)
+    return rid
+
+
+def _category_names(s: Session, rid: int) -> dict[str, object]:
+    return {c.code: c.name for c in s.scalars(select(m.Category)
+                                              .where(m.Category.revision_id == rid))}
+
+
+def _delete_procedures(s: Session, rid: int, symbols: list[str]) -> None:
+    for start in range(0, len(symbols), 500):  # SQLite's limit on bound parameters
+        ids = select(m.Procedure.id).where(m.Procedure.revision_id == rid,
+                                           m.Procedure.symbol.in_(symbols[start:start + 500]))
+        for child in (m.ProcedureStep, m.ProcedureDocument, m.ProcedureFee):
+            s.execute(delete(child).where(child.procedure_id.in_(ids)))
+        s.execute(delete(m.Procedure).where(m.Procedure.revision_id == rid,
+                                            m.Procedure.symbol.in_(symbols[start:start + 500])))
+
+
+def _delete_list(s: Session, rid: int, table: Any) -> None:
+    ids = select(table.id).where(table.revision_id == rid)
+    if table is m.Department:
+        s.execute(delete(m.OpeningHours).where(m.OpeningHours.department_id.in_(ids)))
+    elif table is m.Form:
+        s.execute(delete(m.FormField).where(m.FormField.form_id.in_(ids)))
+    s.execute(delete(table).where(table.revision_id == rid))
+
+
+def _reposition_procedures(s: Session, rid: int, positions: Mapping[str, int]) -> None:
+    """Only the positions that differ are written (usually none)."""
+    moved = [{"id": pid, "position": positions[sym]} for pid, sym, pos in s.execute(
+        select(m.Procedure.id, m.Procedure.symbol, m.Procedure.position)
+        .where(m.Procedure.revision_id == rid)) if positions.get(sym, pos) != pos]
+    if moved:
+        s.execute(update(m.Procedure), moved)  # by primary key
+
+
+def _insert_records(s: Session, rid: int, bundle: ContentBundle) -> None:
+    """Every record of the bundle's lists as rows of revision `rid` (children included)."""
+    s.add_all(m.Category(revision_id=rid, **c) for c in bundle.categories)
+    for d in bundle.departments:
+        dept = m.Department(revision_id=rid, **_without(d, "hours"))
+        dept.hours = [m.OpeningHours(weekday=w, opens=o, closes=c) for w, o, c in d["hours"]]
+        s.add(dept)
+    s.add_all(m.QueueCategory(revision_id=rid, **q) for q in bundle.queue_categories)
+    for f in bundle.forms:
+        form = m.Form(revision_id=rid, **_without(f, "fields"))
+        form.fields = [m.FormField(**x) for x in f["fields"]]
+        s.add(form)
+    s.add_all(m.LocalRate(revision_id=rid, **r) for r in bundle.rates)
+    s.add_all(m.Announcement(revision_id=rid, **a) for a in bundle.announcements)
+    for p in bundle.procedures:
+        proc = m.Procedure(revision_id=rid, **_without(p, "steps", "documents", "fees"))
+        proc.steps = [m.ProcedureStep(**x) for x in p["steps"]]
+        proc.documents = [m.ProcedureDocument(**x) for x in p["documents"]]
+        proc.fees = [m.ProcedureFee(**x) for x in p["fees"]]
+        s.add(proc)
+    s.add_all(SearchSynonym(revision_id=rid, **x) for x in bundle.synonyms)
+    s.add_all(ElsewhereMatter(revision_id=rid, **x) for x in bundle.elsewhere)
+    s.add_all(OfficeClosure(revision_id=rid, **x) for x in bundle.closures)
 
 
 def _delete_revisions(s: Session, ids: list[int]) -> None:

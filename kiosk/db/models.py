@@ -309,6 +309,10 @@ class SyncRecord(Base):
     # The version residents see: `data` when valid, else the last valid one; None: not shown.
     shown: Mapped[dict | None] = mapped_column(JSON)
     problem: Mapped[str | None] = mapped_column(String(1000))  # why `data` was rejected
+    # How the shown version is named and what it points at ({"ident": ..., "refs": [[kind,
+    # identity, field], ...]}), kept so an incremental sync need not parse the records that
+    # did not change; None: not shown, or synced before this was kept (migration 0011).
+    links: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SyncReport(Base):
