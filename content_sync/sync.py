@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import JSON, bindparam, delete, insert, select
+from sqlalchemy import JSON, Text, bindparam, case, cast, delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from content_sync import hooks
@@ -301,19 +301,24 @@ class _Linked:
 
     ident: str
     refs: list[tuple[_Key, str]]
+    links: dict  # as kept (given back unchanged: the record stays clean)
 
 
-def _links(kind: str, value: dict | _Linked) -> dict:
-    """How a shown record is named and what it points at, to keep with it."""
+def _links(rec: _Record, value: dict | _Linked) -> dict:
+    """How a shown record is named, what it points at, and a digest of what is shown (the
+    revision's checksum is made of these), to keep with it."""
     if isinstance(value, _Linked):
-        return {"ident": value.ident, "refs": [[k, n, f] for (k, n), f in value.refs]}
-    name = value[RECORD_KINDS[kind].field]
+        return value.links
+    name = value[RECORD_KINDS[rec.kind].field]
+    shown = json.dumps([rec.kind, rec.key, rec.file, rec.position, rec.shown],
+                       sort_keys=True, default=str)
     return {"ident": name if isinstance(name, str) else None,
-            "refs": [[k, n, f] for (k, n), f in _references(kind, value)]}
+            "refs": [[k, n, f] for (k, n), f in _references(rec.kind, value)],
+            "digest": hashlib.sha256(shown.encode()).hexdigest()}
 
 
 def _linked(links: dict) -> _Linked:
-    return _Linked(links["ident"], [((k, n), f) for k, n, f in links["refs"]])
+    return _Linked(links["ident"], [((k, n), f) for k, n, f in links["refs"]], links)
 
 
 def _refs(kind: str, value: dict | _Linked) -> list[tuple[_Key, str]]:
@@ -464,7 +469,7 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
             del records[k]  # gone centrally, and nothing the kiosk keeps refers to it
             continue
         rec.shown = versions[k][choice[k]][0] if k in choice else None
-        rec.links = _links(k[0], present[k]) if k in present else None
+        rec.links = _links(rec, present[k]) if k in present else None
         value = present.get(k)
         if value is not None and not isinstance(value, _Linked):
             parsed[k] = value
@@ -505,8 +510,7 @@ def build_bundle(head: CentralHead, records: dict[tuple[str, str], _Record],
                           f"{'; '.join(str(p) for _, _, p in left[:5])}")
     digest = hashlib.sha256(json.dumps(
         [head.label, str(head.published), head.schema_version,
-         sorted([k[0], k[1], records[k].file, records[k].position, records[k].shown]
-                for k in present)], sort_keys=True, default=str).encode())
+         sorted([k[0], k[1], records[k].links["digest"]] for k in present)]).encode())
     b.checksum = digest.hexdigest()
     return _Outcome(b, records, parsed, rejected, positions)
 
@@ -648,6 +652,46 @@ def _record(Session_, cfg: KioskConfig, report: SyncReportView, *,
     return report
 
 
+def _merge(base: dict[_Key, _Record], rows: list[CentralRow], since: int, detail: dict
+           ) -> tuple[dict[_Key, _Record], set[_Key]]:
+    """The records as last synced with what changed centrally, and the keys pulled live."""
+    records = dict(base)
+    pulled: set[_Key] = set()
+    for row in rows:
+        k = (row.kind, row.key)
+        if row.kind not in RECORD_KINDS:
+            detail.setdefault("unknown_kinds", []).append(row.kind)
+            continue
+        old = records.get(k)
+        if row.deleted:  # build_bundle removes it unless records the kiosk keeps use it
+            if old is not None:
+                records[k] = _Record(row.kind, row.key, old.file, old.position,
+                                     row.changed_rev, None, old.shown)
+            continue
+        pulled.add(k)
+        records[k] = _Record(row.kind, row.key, row.file, row.position, row.changed_rev,
+                             row.data, old.shown if old else None)
+    if not since:  # a full pull has only the live records: the others are gone centrally
+        for k, r in records.items():
+            if k not in pulled:
+                r.data = None
+    return records, pulled
+
+
+def _read_mirror(s: Session) -> dict[_Key, _Record]:
+    """The records as last synced. Most are shown as they came (`shown` the same as `data`):
+    those are decoded once, into one object, which also makes comparing them free."""
+    t = SyncRecord
+    same = cast(t.shown, Text) == cast(t.data, Text)
+    rows = s.execute(select(t.kind, t.key, t.file, t.position, t.central_revision, t.data,
+                            case((same, None), else_=t.shown).label("shown"), same,
+                            t.problem, t.links))
+    return {(kind, key): _Record(kind, key, file, position, central, data,
+                                 data if is_same else shown, problem, links)
+            for kind, key, file, position, central, data, shown, is_same, problem, links
+            in rows}
+
+
 # Above this share of the procedures changed, the whole revision is written again: the
 # change set would cost about as much, and a whole revision is the simpler path.
 INCREMENTAL_LIMIT = 0.3
@@ -675,8 +719,9 @@ def _plan_apply(records: dict[_Key, _Record], touched: set[_Key], since: int,
     procedures = [k for k in records if k[0] == "procedure"]
     unchanged = frozenset(
         k for k in procedures
-        if k not in touched and (r := records[k]).problem is None and r.links is not None
-        and r.shown is not None and (r.shown is r.data or r.shown == r.data))
+        if k not in touched and (r := records[k]).problem is None
+        and r.links is not None and "digest" in r.links and r.shown is not None
+        and (r.shown is r.data or r.shown == r.data))
     if not procedures or len(procedures) - len(unchanged) > INCREMENTAL_LIMIT * len(procedures):
         return _Plan(frozenset(), f"whole revision ({len(procedures) - len(unchanged)} of "
                                   f"{len(procedures)} procedures to check)")
@@ -684,7 +729,8 @@ def _plan_apply(records: dict[_Key, _Record], touched: set[_Key], since: int,
 
 
 def _changes(base_revision_id: int, result: _Outcome, written: list[_Key],
-             removed: list[_Key], mirror: dict[_Key, _Record]) -> ContentChanges | None:
+             removed: list[_Key], old_links: dict[_Key, dict | None]
+             ) -> ContentChanges | None:
     """The change set for kiosk.content.store.apply_changes: the procedures added or changed,
     the symbols of those removed, and every other kind with any change whole. None when a
     removed record's name is not known (kept from a sync before links were)."""
@@ -694,7 +740,7 @@ def _changes(base_revision_id: int, result: _Outcome, written: list[_Key],
     gone: set[str] = set()
     for k in removed:
         if k[0] == "procedure":
-            links = mirror[k].links if k in mirror else None
+            links = old_links.get(k)
             if not links or not isinstance(links.get("ident"), str):
                 return None
             gone.add(links["ident"])
@@ -719,10 +765,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     with Session_() as s:
         state = s.get(SyncState, 1)
         rev = active_revision(s)
-        mirror = {(r.kind, r.key): _Record(r.kind, r.key, r.file, r.position,
-                                           r.central_revision, r.data, r.shown, r.problem,
-                                           r.links)
-                  for r in s.scalars(select(SyncRecord))}
+        mirror = _read_mirror(s)
     # The records stand for the shown content only while the revision built from them is
     # active; after `kiosk content load` (or a first sync) start again from nothing.
     consistent = (state is not None and rev is not None
@@ -761,32 +804,13 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
     old_shown = {k: (r.file, r.position, r.shown) for k, r in base.items()
                  if r.shown is not None}
     before = {k: r.state() for k, r in mirror.items()} if since else {}
-    records = {k: dataclasses.replace(r) for k, r in base.items()}
-    pulled: set[tuple[str, str]] = set()
-    for row in rows:
-        k = (row.kind, row.key)
-        if row.kind not in RECORD_KINDS:
-            detail.setdefault("unknown_kinds", []).append(row.kind)
-            continue
-        old = records.get(k)
-        if row.deleted:  # build_bundle removes it unless records the kiosk keeps use it
-            if old is not None:
-                records[k] = _Record(row.kind, row.key, old.file, old.position,
-                                     row.changed_rev, None, old.shown)
-            continue
-        pulled.add(k)
-        records[k] = _Record(row.kind, row.key, row.file, row.position, row.changed_rev,
-                             row.data, old.shown if old else None)
-    if not since:  # a full pull has only the live records: the others are gone centrally
-        for k, r in records.items():
-            if k not in pulled:
-                r.data = None
-
+    old_links = {k: r.links for k, r in base.items()}
+    # build_bundle updates the records in place (the mirror's own: not copied, for speed).
+    records, pulled = _merge(base, rows, since, detail)
     plan = _plan_apply(records, pulled | {(r.kind, r.key) for r in rows}, since,
                        rev if consistent else None, head)
     detail["applied"] = plan.how
     source_label = f"central {redact(source.url)}"
-    unbuilt = {k: dataclasses.replace(r) for k, r in records.items()} if plan.unchanged else {}
     result = build_bundle(head, records, source_label, plan.unchanged)
     bundle = result.bundle
     if not bundle.categories or not result.positions:
@@ -830,13 +854,16 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
                           synced_at=_now()))
 
     def whole_revision(why: str) -> int:
-        """Validate every record and write the whole revision after all. The records come
-        out of it as they did from the incremental build (same versions, same links), so
-        what write_state stores is the same."""
-        nonlocal result
+        """Validate every record and write the whole revision after all, from the records
+        as last synced again (the incremental build changed them in place)."""
+        nonlocal result, records, dirty, gone
         detail["applied"] = f"whole revision ({why})"
-        result = build_bundle(head, unbuilt, source_label)
-        records.update(result.records)
+        with Session_() as s:
+            fresh = _read_mirror(s) if consistent else {}
+        records, _ = _merge(fresh, rows, since, {})
+        result = build_bundle(head, records, source_label)
+        dirty = [k for k, r in records.items() if before.get(k) != r.state()]
+        gone = [k for k in before if k not in records]
         return apply_bundle(Session_, result.bundle, keep_old=1, in_transaction=write_state)
 
     progress.stage("apply", len(records))
@@ -844,7 +871,7 @@ def _sync(cfg: KioskConfig, Session_: sessionmaker[Session], source: SyncSource,
         rid = apply_bundle(Session_, bundle, keep_old=1, in_transaction=write_state)
     else:
         assert rev is not None
-        changes = _changes(rev.id, result, added + changed, removed, mirror)
+        changes = _changes(rev.id, result, added + changed, removed, old_links)
         try:
             rid = (apply_changes(Session_, changes, in_transaction=write_state) if changes
                    else whole_revision("a removed record synced before its links were kept"))

@@ -501,8 +501,8 @@ def test_the_cli_walkthrough_central_init_import_sync(pg_server, tmp_path, monke
 
 def test_a_pinned_service_shows_its_revision_until_pinned_again(central, kiosk):
     """A sync that writes the whole revision keeps the old one for a service pinned to it
-    (a resident mid-session). An incremental sync moves the rows on to its new revision:
-    a pinned service then reads the active one (the next test)."""
+    (a resident mid-session). An incremental sync changes the active revision in place
+    (tests/test_sync_incremental.py)."""
     c, reader = central
     _, Session_, _ = kiosk
     sync(kiosk, reader)
@@ -524,7 +524,7 @@ def test_a_pinned_revision_pruned_away_falls_back_to_the_active_one(central, kio
     old = ui.pin()
     for title in ("Drugi", "Trzeci"):  # two syncs in one session: the pinned one is pruned
         c.edit("procedure", "USC I", lambda d, t=title: d["title"].update(pl=t))
-        sync(kiosk, reader)
+        sync(kiosk, reader, full=True)
     with Session_() as s:
         assert s.get(m.ContentRevision, old) is None
     assert ui.guide("USC I").title.pl == "Trzeci"

@@ -76,7 +76,7 @@ def test_an_incremental_sync_shows_what_a_whole_revision_would(central, tmp_path
     c, reader = central
     kiosk = Kiosk(tmp_path / "incremental", reader)
     kiosk.sync()
-    rev_before = ContentService(kiosk.Session).status().revision_id
+    rev_before = ContentService(kiosk.Session).status()
     # An editor's evening: one procedure changed, one added before the others (every later
     # one moves), one deleted, a category renamed (in the procedures' index words), a form
     # and an announcement changed.
@@ -93,16 +93,17 @@ def test_an_incremental_sync_shows_what_a_whole_revision_would(central, tmp_path
     assert report.detail["applied"] == "changes only", report.detail
     assert (report.added, report.removed) == (1, 1)
     content = ContentService(kiosk.Session)
-    assert content.status().revision_id != rev_before  # a new revision: caches see it
+    status = content.status()  # the same revision, changed: its checksum tells caches
+    assert status.revision_id == rev_before.revision_id
+    assert status.checksum != rev_before.checksum and status.loaded_at > rev_before.loaded_at
     assert content.guide("USC I").title.pl == "Odpis aktu (zmieniony)"
     assert content.guide("AAA 1").title.pl == "Rejestracja hulajnogi"
     with pytest.raises(NotFound):
         content.guide("DRK XX")
     hits = SearchService(kiosk.Session).search("hulajnoga").hits
     assert hits and hits[0].ref == "AAA 1"
-    with kiosk.Session() as s:  # the old revision's rows all moved on: nothing left behind
-        assert s.scalars(select(m.ContentRevision.id)).all() == \
-            [content.status().revision_id]
+    with kiosk.Session() as s:
+        assert s.scalars(select(m.ContentRevision.id)).all() == [status.revision_id]
 
     whole = Kiosk(tmp_path / "whole", reader)
     assert whole.sync(full=True).detail["applied"].startswith("whole revision")
@@ -114,7 +115,7 @@ def test_an_incremental_sync_shows_what_a_whole_revision_would(central, tmp_path
 
 
 def test_large_changes_and_changes_to_what_records_are_checked_against_write_it_whole(
-        central, tmp_path):
+        central, tmp_path, monkeypatch):
     c, reader = central
     kiosk = Kiosk(tmp_path / "k", reader)
     kiosk.sync()
@@ -126,6 +127,24 @@ def test_large_changes_and_changes_to_what_records_are_checked_against_write_it_
     assert kiosk.sync().detail["applied"].startswith("whole revision (")
     c.edit("procedure", symbols[0], lambda d: d.update(notes={"pl": "Jeszcze jedna."}))
     assert kiosk.sync().detail["applied"] == "changes only"
+
+    # Content loaded by hand while the sync worked out its changes: they no longer apply,
+    # and the sync writes the whole revision instead.
+    from content_sync import sync as sync_mod
+    from kiosk.content.store import ChangesDoNotApply
+
+    def moved_on(*_a, **_k):
+        raise ChangesDoNotApply("the active revision is another")
+
+    monkeypatch.setattr(sync_mod, "apply_changes", moved_on)
+    c.edit("procedure", symbols[1], lambda d: d.update(title={"pl": "Po załadowaniu"}))
+    report = kiosk.sync()
+    assert report.detail["applied"] == "whole revision (the active revision is another)"
+    assert ContentService(kiosk.Session).guide(symbols[1]).title.pl == "Po załadowaniu"
+    monkeypatch.undo()
+    c.edit("procedure", symbols[1], lambda d: d.update(title={"pl": "I znowu"}))
+    assert kiosk.sync().detail["applied"] == "changes only"
+    assert ContentService(kiosk.Session).guide(symbols[1]).title.pl == "I znowu"
     kiosk.close()
 
 

@@ -15,7 +15,7 @@ from kiosk.config import KioskConfig
 from kiosk.content.format import ContentBundle, folder_checksum, read_content
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
-from kiosk.db.search_models import ElsewhereMatter, SearchDoc, SearchSynonym
+from kiosk.db.search_models import ElsewhereMatter, SearchSynonym
 from kiosk.db.setup_lock import setup_lock
 from kiosk.search.index_update import reindex, reposition_procedures
 from kiosk.search.service import build_index, drop_index
@@ -106,17 +106,16 @@ class ContentChanges:
 
 def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
                   in_transaction: Callable[[Session, int], None] | None = None) -> int:
-    """Make a new revision of the active one with `changes`, and activate it, in one
-    transaction; costs what changed, not the size of the content.
+    """Change the active revision in place by `changes`, in one transaction: costs what
+    changed, not the size of the content. Returns its id (the same).
 
-    The rows that stay are moved to the new revision (one UPDATE per table), the changed
-    records written again and their search index rows only (kiosk.search.index_update). As
-    with apply_bundle, readers see the whole old revision until the commit, then the whole new
-    one, a kill anywhere leaving the old; the new revision has a new id and the checksum of
-    the content it holds, so whatever keeps content in memory by revision sees it is new. The
-    old revision cannot be kept (its rows moved on): a kiosk pinned to it falls back to the
-    active one (ContentService._rev). Raises ChangesDoNotApply when the active revision is
-    not the base (nothing written then)."""
+    Only the changed records are written again, and only their search index rows
+    (kiosk.search.index_update). SQLite readers (WAL) see the whole old content until the
+    commit, then the whole new one; a kill anywhere leaves the old. The revision's label,
+    checksum and load time change with it: whatever keeps content in memory must key it by
+    (id, checksum), as SearchService and ContentService's snapshot do. Unlike a whole new
+    revision, the old content is not kept for a kiosk pinned to it: it reads the new one.
+    Raises ChangesDoNotApply when the active revision is not the base (nothing written)."""
     b = changes.bundle
     unknown = changes.whole - WHOLE_LISTS
     if unknown:
@@ -129,17 +128,10 @@ def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
                                     f"not {changes.base_revision_id}")
         if base.schema_version != b.schema_version:
             raise ChangesDoNotApply(f"schema {base.schema_version} → {b.schema_version}")
-        rev = m.ContentRevision(
-            label=b.revision, schema_version=b.schema_version, published=b.published,
-            source=b.source[:500], checksum=b.checksum,
-            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), active=False)
-        s.add(rev)
-        s.flush()
-        rid = rev.id
-        for table in (*m.CONTENT_TABLES, SearchSynonym, ElsewhereMatter, OfficeClosure,
-                      SearchDoc):
-            s.execute(update(table).where(table.revision_id == base.id)
-                      .values(revision_id=rid))
+        rid = base.id
+        base.label, base.published, base.source = b.revision, b.published, b.source[:500]
+        base.checksum = b.checksum
+        base.loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         categories_before = _category_names(s, rid) if "categories" in changes.whole else {}
         written = {p["symbol"] for p in b.procedures}
         _delete_procedures(s, rid, sorted(written | changes.removed))
@@ -159,10 +151,7 @@ def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
         reindex(s, rid, procedures=reindexed,
                 kinds={_INDEX_KINDS[n] for n in changes.whole if n in _INDEX_KINDS})
         reposition_procedures(s, rid)
-        s.execute(update(m.ContentRevision).values(active=m.ContentRevision.id == rid))
-        # The base is an empty shell now; older revisions hold nothing anyone will see again.
-        _delete_revisions(s, list(s.scalars(select(m.ContentRevision.id)
-                                             .where(m.ContentRevision.id != rid))))
+        s.flush()
         if in_transaction is not None:
             in_transaction(s, rid)
     return rid
