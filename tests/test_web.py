@@ -124,6 +124,28 @@ def test_a_ticket_page_follows_its_ticket_by_token_only(svc, clock):
     assert "Ten bilet jest już nieważny" in client.get(f"/t/{later.token}").text
 
 
+def test_tickets_followed_together_read_as_each_alone(svc, clock):
+    """Hundreds of phones on their ticket pages are read in one go per change of the queue
+    (kiosk.web.app.FollowedTickets): each must see exactly what its page alone would say."""
+    from kiosk.web.views import read_ticket, read_tickets
+
+    _history(svc, clock)
+    walk_ins = [svc.issue("A") for _ in range(3)]
+    urgent = svc.issue("A", priority=True)
+    other = svc.issue("B")
+    svc.call_next(4, ["B"])
+    served = svc.issue("C")
+    svc.call_next(5, ["C"])
+    svc.served(5)
+    tokens = [t.token for t in (*walk_ins, urgent, other, served)]
+    together = read_tickets(svc, [*tokens, "no-such-token-at-all-x"])
+    assert together == {token: read_ticket(svc, token) for token in tokens}
+    assert [together[t.token].people_ahead for t in walk_ins] == [0, 1, 2]
+    assert together[walk_ins[0].token].estimate is not None
+    assert (together[other.token].state, together[other.token].desk) == ("called", 4)
+    assert together[served.token].state == "served"
+
+
 def test_wrong_tokens_and_codes_are_404_and_tokens_are_unguessable(svc):
     t = svc.issue("A")
     client = TestClient(create_app(svc))

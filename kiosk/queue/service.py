@@ -22,7 +22,7 @@ import math
 import secrets
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol, overload
 from zoneinfo import ZoneInfo
@@ -654,8 +654,42 @@ class QueueService:
 
     # estimates
 
+    def tickets_by_tokens(self, tokens: Collection[str]
+                          ) -> dict[str, tuple[TicketView, WaitEstimate | None]]:
+        """ticket_by_token for many tickets at once (the phones following their tickets on
+        the live queue page): one session, and each category's service history read once
+        however many of its tickets are followed. Unknown tokens are left out."""
+        wanted = [t for t in tokens if t]
+        out: dict[str, tuple[TicketView, WaitEstimate | None]] = {}
+        if not wanted:
+            return out
+        with self._Session() as s:
+            now = self.now()
+            history: dict[str, tuple[list[float], int]] = {}
+            for t in s.scalars(select(Ticket).where(Ticket.token.in_(wanted))):
+                view = self._view(s, t)
+                estimate = None
+                if view.people_ahead is not None and t.service_day == now.date():
+                    if t.category not in history:
+                        history[t.category] = self._service_history(s, t.category, now)
+                    durations, desks = history[t.category]
+                    if len(durations) >= MIN_SAMPLES:
+                        estimate = _estimate(durations, desks, view.people_ahead)
+                if t.token:  # found by it, so never empty
+                    out[t.token] = (view, estimate)
+        return out
+
     def _estimate_for(self, s: Session, category: str, ahead: int,
                       now: dt.datetime) -> WaitEstimate | None:
+        durations, desks = self._service_history(s, category, now)
+        if len(durations) < MIN_SAMPLES:
+            return None
+        return _estimate(durations, desks, ahead)
+
+    def _service_history(self, s: Session, category: str, now: dt.datetime
+                         ) -> tuple[list[float], int]:
+        """Minutes each recent ticket of `category` took at a desk, and the desks serving it
+        now: what an estimate is made of."""
         now_u = _utc_naive(now)
         rows = s.execute(
             select(Ticket.called_at, Ticket.served_at)
@@ -668,11 +702,11 @@ class QueueService:
         durations = [m for c, e in rows if c is not None and e is not None
                      and 0 < (m := (e - c).total_seconds() / 60) <= MAX_SERVICE_MIN]
         if len(durations) < MIN_SAMPLES:
-            return None
+            return durations, 0
         desks = sum(1 for d in s.scalars(select(Desk).where(
             Desk.last_seen_at >= now_u - dt.timedelta(minutes=DESK_ACTIVE_MIN)))
             if not d.letters or category in d.letters.split(","))
-        return _estimate(durations, desks, ahead)
+        return durations, desks
 
     # desks
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -33,7 +34,7 @@ from starlette.routing import Route
 from kiosk.queue.service import QueueService
 from kiosk.web.feed import Feed
 from kiosk.web.texts import LANG_NAMES, LANGS, Texts, choose_language
-from kiosk.web.views import REASON_KEYS, TicketShown, read_ticket
+from kiosk.web.views import REASON_KEYS, TicketShown, read_ticket, read_tickets
 
 HERE = Path(__file__).parent
 CSS = HERE / "static" / "web.css"
@@ -58,6 +59,38 @@ def _hm(t) -> str:
 
 def _spans(spans) -> str:
     return ", ".join(f"{_hm(o)}–{_hm(c)}" for o, c in spans)
+
+
+class FollowedTickets:
+    """The tickets phones follow right now, read together once per change of the queue: with
+    hundreds of ticket pages open, a desk's call costs one read of the queue, not one per
+    phone. The first stream to wake after a change reads for all; the others wait for that
+    read and take their ticket from it."""
+
+    def __init__(self, svc: QueueService):
+        self._svc = svc
+        self._streams: Counter[str] = Counter()
+        self._version = -1
+        self._shown: dict[str, TicketShown] = {}
+        self._lock = asyncio.Lock()
+
+    @contextlib.contextmanager
+    def follow(self, token: str) -> Iterator[None]:
+        self._streams[token] += 1
+        try:
+            yield
+        finally:
+            self._streams[token] -= 1
+            if self._streams[token] <= 0:
+                del self._streams[token]
+
+    async def read(self, token: str, version: int) -> TicketShown | None:
+        async with self._lock:
+            if version != self._version or token not in self._shown:
+                tokens = {*self._streams, token}
+                self._shown = await run_in_threadpool(read_tickets, self._svc, tokens)
+                self._version = version
+            return self._shown.get(token)
 
 
 def _environment() -> Environment:
@@ -105,6 +138,8 @@ def create_app(svc: QueueService, *, office: str = "", listen: bool = True,
                 t=Texts(lang), lang=lang, shown=feed.shown, feed=feed)
         return rendered[key]
 
+    followed = FollowedTickets(svc)
+
     def ticket_part(ticket: TicketShown, lang: str, token: str) -> str:
         return env.get_template("_ticket.html").render(t=Texts(lang), lang=lang, ticket=ticket,
                                                        feed=feed, token=token)
@@ -135,7 +170,8 @@ def create_app(svc: QueueService, *, office: str = "", listen: bool = True,
                     version=feed.version, here=f"/t/{token}",
                     events=f"/t/{token}/events?lang={lang}&v={feed.version}")
 
-    def stream(request: Request, render: Callable[[], Awaitable[str | None]]) -> Response:
+    def stream(request: Request, render: Callable[[], Awaitable[str | None]],
+               following: contextlib.AbstractContextManager | None = None) -> Response:
         try:
             # A reconnecting browser sends the last event's id: newer than the page's.
             since = int(request.headers.get("last-event-id") or request.query_params.get("v")
@@ -144,6 +180,11 @@ def create_app(svc: QueueService, *, office: str = "", listen: bool = True,
             since = -1
 
         async def events() -> AsyncIterator[str]:
+            with following or contextlib.nullcontext():
+                async for event in _events():
+                    yield event
+
+        async def _events() -> AsyncIterator[str]:
             nonlocal since
             yield "retry: 3000\n\n"
             end = time.monotonic() + stream_seconds
@@ -183,9 +224,9 @@ def create_app(svc: QueueService, *, office: str = "", listen: bool = True,
             return page("not_found.html", lang, status=404, here="/")
 
         async def render() -> str | None:
-            shown = await run_in_threadpool(read_ticket, svc, token)
+            shown = await followed.read(token, feed.version)
             return None if shown is None else ticket_part(shown, lang, token)
-        return stream(request, render)
+        return stream(request, render, followed.follow(token))
 
     async def css(request: Request) -> Response:
         return Response(CSS.read_text(encoding="utf-8"), media_type="text/css",

@@ -8,6 +8,7 @@ tells the phones only of real changes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from kiosk.closures import Closure
@@ -20,6 +21,8 @@ from kiosk.queue.service import (
     DAILY_LIMIT,
     QueueService,
     TicketNotFound,
+    TicketView,
+    WaitEstimate,
 )
 from kiosk.texts import LocalText
 from kiosk.web.texts import LANGS
@@ -107,7 +110,19 @@ def read_ticket(svc: QueueService, token: str) -> TicketShown | None:
         t, estimate = svc.ticket_by_token(token)
     except TicketNotFound:
         return None
+    return _shown(svc, t, estimate, svc.now().date())
+
+
+def read_tickets(svc: QueueService, tokens: Collection[str]) -> dict[str, TicketShown]:
+    """read_ticket for every ticket followed at once, in one read of the queue; tokens no
+    ticket has are left out."""
     today = svc.now().date()
+    return {token: _shown(svc, t, estimate, today)
+            for token, (t, estimate) in svc.tickets_by_tokens(tokens).items()}
+
+
+def _shown(svc: QueueService, t: TicketView, estimate: WaitEstimate | None,
+           today: dt.date) -> TicketShown:
     if t.status == "served":
         state = SERVED
     elif t.service_day != today or t.status not in ("waiting", "called"):
