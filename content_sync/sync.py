@@ -12,9 +12,12 @@ validated record by record, applied atomically, keeping the last good content on
    deletion that would strand records the kiosk keeps is refused whole and reported with
    their names. Each of these is a rejected record in the report (exit 1, `kiosk status`
    needs staff).
-4. Apply the whole result as a new revision with content_store.apply_bundle, and in the same
-   transaction the merged records and the new position (sync_state). A crash or kill anywhere
-   leaves the old revision, records and position, or all of the new ones.
+4. Apply the result, and in the same transaction the merged records and the new position
+   (sync_state). When little changed (_plan_apply), the procedures that did not change are
+   not parsed again (their identity and references are kept with them: sync_record.links)
+   and only the changes are written, into the active revision (content_store.apply_changes);
+   else the whole result as a new revision (content_store.apply_bundle). A crash or kill
+   anywhere leaves the old content, records and position, or all of the new ones.
 5. Audio and usage events (content_sync.hooks), then the report (kiosk.ops.sync_reports).
 """
 
