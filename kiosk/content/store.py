@@ -87,8 +87,8 @@ WHOLE_LISTS = frozenset(_WHOLE_LISTS)
 
 @dataclass(frozen=True)
 class ContentChanges:
-    """A new revision given as what differs from the active one, `base_revision_id` (what an
-    incremental sync works out).
+    """The next content given as what differs from the active revision, `base_revision_id`
+    (what an incremental sync works out).
 
     `bundle` carries the new revision's header (label, checksum...) and: its procedures that
     were added or changed (with their positions in the new revision); for each list named in
@@ -110,8 +110,10 @@ def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
     changed, not the size of the content. Returns its id (the same).
 
     Only the changed records are written again, and only their search index rows
-    (kiosk.search.index_update). SQLite readers (WAL) see the whole old content until the
-    commit, then the whole new one; a kill anywhere leaves the old. The revision's label,
+    (kiosk.search.index_update). A read transaction (WAL) sees the whole old content until
+    the commit, then the whole new one; a kill anywhere leaves the old. (Without a read
+    transaction, pysqlite's default, each SELECT is a snapshot of its own: a reader making
+    several may read some before the commit and some after.) The revision's label,
     checksum and load time change with it: whatever keeps content in memory must key it by
     (id, checksum), as SearchService and ContentService's snapshot do. Unlike a whole new
     revision, the old content is not kept for a kiosk pinned to it: it reads the new one.
