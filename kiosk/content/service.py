@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -15,6 +18,8 @@ from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
 from kiosk.hours import Span
 from kiosk.texts import LocalText
+
+T = TypeVar("T")
 
 
 class NotFound(LookupError):
@@ -219,27 +224,79 @@ def _closures(s: Session, rid: int) -> tuple[ContentClosure, ...]:
                  for c in rows)
 
 
+def _kept(method: Callable[..., T]) -> Callable[..., T]:
+    """Answer a query from the snapshot of the pinned revision once it was read: a screen's
+    tap reads memory, not the database. Unpinned (the command line), every call reads."""
+
+    @functools.wraps(method)
+    def read(self: ContentService, *args):
+        memo = self._memo  # taken before the query: a pin meanwhile drops what this reads
+        if self._pinned is None:
+            return method(self, *args)
+        key = (method.__name__, *args)
+        try:
+            found = memo[key]
+        except KeyError:
+            found = memo[key] = method(self, *args)
+        return list(found) if isinstance(found, list) else found
+
+    return read
+
+
 class ContentService:
     """Read-only queries over the active content revision, one short session per call.
 
     The kiosk UI pins a revision (`pin()` at Home and at the idle reset): a sync that
     activates a new revision meanwhile changes nothing a resident is reading until then.
-    Unpinned (the command line, tests), every call reads the active revision."""
+    While pinned, each answer is kept in memory (a snapshot of the revision, filled as
+    screens ask or all at once by `warm()` off the UI thread) until a pin finds another
+    revision, or the same one changed (its checksum or load time): screens then read no
+    database on a tap. Unpinned (the command line, tests), every call reads the active
+    revision."""
 
     def __init__(self, Session_: sessionmaker[Session]):
         self._Session = Session_
         self._pinned: int | None = None
+        self._pinned_key: tuple | None = None
+        self._memo: dict[tuple, Any] = {}
 
     def pin(self) -> int | None:
         """Show the newest active revision from now on, until the next pin; its id."""
         with self._Session() as s:
             rev = active_revision(s)
-            self._pinned = rev.id if rev is not None else None
+            key = (rev.id, rev.checksum, rev.loaded_at) if rev is not None else None
+        self._keep(key)
         return self._pinned
+
+    def _keep(self, key: tuple | None) -> None:
+        if key != self._pinned_key:
+            self._memo = {}
+            self._pinned_key = key
+        self._pinned = key[0] if key is not None else None
 
     @property
     def pinned(self) -> int | None:
         return self._pinned
+
+    @property
+    def pinned_key(self) -> tuple | None:
+        """What tells the pinned revision from any other, or from itself changed: screens
+        keep a page built from it while this stays the same."""
+        return self._pinned_key
+
+    def warm(self) -> None:
+        """Read everything a screen may ask of the pinned revision into the snapshot (off the
+        UI thread: after the first frame, and after a pin found new content)."""
+        if self._pinned is None:
+            return
+        for c in self.categories():
+            for p in self.procedures_in(c.code):
+                self.guide(p.symbol)
+        self.departments()
+        self.forms()
+        self.rates()
+        self.queue_categories()
+        self.closures()
 
     def _rev(self, s: Session) -> int:
         pinned = self._pinned
@@ -252,7 +309,7 @@ class ContentService:
         if rev is None:
             raise NotFound("no content loaded")
         if pinned is not None:
-            self._pinned = rev.id
+            self._keep((rev.id, rev.checksum, rev.loaded_at))
         return rev.id
 
     def status(self) -> ContentStatus:
@@ -271,6 +328,7 @@ class ContentService:
             return ContentStatus(rev.label, rev.id, rev.loaded_at, rev.checksum, counts,
                                  rev.source)
 
+    @_kept
     def categories(self) -> list[CategoryView]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -288,6 +346,7 @@ class ContentService:
                 return c
         raise NotFound(f"category {code!r}")
 
+    @_kept
     def procedures_in(self, category_code: str) -> list[ProcedureItem]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -300,6 +359,7 @@ class ContentService:
                                   not any(f.amount and not f.conditional for f in p.fees))
                     for p in rows]
 
+    @_kept
     def guide(self, symbol: str) -> ProcedureGuide:
         """The guide of a procedure by its symbol, as people type it: "del i", "DEL  I"."""
         wanted = " ".join(symbol.split()).upper()
@@ -346,6 +406,7 @@ class ContentService:
                     m.QueueCategory.revision_id == rid,
                     m.QueueCategory.letter == p.queue_letter)) if p.queue_letter else None)
 
+    @_kept
     def departments(self) -> list[DepartmentView]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -360,6 +421,7 @@ class ContentService:
                 return d
         raise NotFound(f"department {code!r}")
 
+    @_kept
     def forms(self) -> list[FormView]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -375,6 +437,7 @@ class ContentService:
                 return f
         raise NotFound(f"form {code!r}")
 
+    @_kept
     def rates(self) -> list[RateView]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -384,6 +447,7 @@ class ContentService:
                              r.resolution,
                              r.notes, tuple(r.unconfirmed or ())) for r in rows]
 
+    @_kept
     def queue_categories(self) -> list[QueueCategoryView]:
         with self._Session() as s:
             rid = self._rev(s)
@@ -417,12 +481,14 @@ class ContentService:
                 return q
         raise NotFound(f"queue category {letter!r}")
 
+    @_kept
     def closures(self) -> list[ContentClosure]:
         """The office's closures (closures.yaml) in the content's order; public holidays are
         not among them (kiosk.closures.closure_on adds them)."""
         with self._Session() as s:
             return list(_closures(s, self._rev(s)))
 
+    @_kept
     def announcements(self, today: dt.date) -> list[AnnouncementView]:
         with self._Session() as s:
             rid = self._rev(s)
