@@ -20,16 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.config import KioskConfig
 from kiosk.content.service import ContentService
 from kiosk.ops.alerts import Alerts
-from kiosk.queue.service import QueueService, open_queue
-from kiosk.search.service import SearchService
-from kiosk.usage.events import UsageLog
 
 if TYPE_CHECKING:  # imported where first used: a command that never prints or speaks starts
-    # without python-escpos, Pillow, the barcode fonts or the speech engines (~0.2 s)
+    # without python-escpos, Pillow, the barcode fonts or the speech engines (~0.2 s); the
+    # kiosk draws its first Home frame before the queue, search and usage modules are read
     from kiosk.ops.admin import Admin, StaffActions
     from kiosk.printing.jobs import PrintJobs
     from kiosk.printing.service import PrinterService
+    from kiosk.queue.service import QueueService
+    from kiosk.search.service import SearchService
     from kiosk.speech.service import Speech
+    from kiosk.usage.events import UsageLog
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Core:
     def usage(self) -> UsageLog:
         """Anonymous usage events, made on first use."""
         if self._usage is None:
+            from kiosk.usage.events import UsageLog
+
             u = self.config.usage
             self._usage = UsageLog(self.Session, u.kiosk_id or self.config.queue.kiosk_id,
                                    enabled=u.enabled, flush_seconds=u.flush_seconds)
@@ -67,6 +70,8 @@ class Core:
     @property
     def search(self) -> SearchService:
         if self._search is None:
+            from kiosk.search.service import SearchService
+
             self._search = SearchService(self.Session)
         return self._search
 
@@ -75,6 +80,8 @@ class Core:
         """The queue service, opened on first use (it may live on a shared server)."""
         with self._queue_lock:
             if self._queue is None:
+                from kiosk.queue.service import open_queue
+
                 cfg = self.config
                 extra = {"now": self.queue_clock} if self.queue_clock else {}
                 self._queue = open_queue(cfg.queue.effective_url(cfg.paths.data_dir),

@@ -22,17 +22,28 @@ SWITCH_STATES = {
 
 
 class AccessibilityScreen(KioskScreen):
+    reuse_widgets = True
     def crumb(self, **_params) -> str:
         return self._("Accessibility")
 
     def _on_off(self, which: str, on: bool) -> str:
         return self._(SWITCH_STATES[which][0 if on else 1])
 
-    def render(self) -> None:
+    def render(self, **_params) -> None:
+        self.show_page()
+        self.finish()
+
+    def page_key(self, **_params):
+        app = self.app
+        if not app.audio_on:
+            return ("accessibility",)
+        speaker = app.audio.speaker
+        return ("accessibility", app.privacy, speaker.volume_step, speaker.speed_step)
+
+    def fill(self, **_params) -> None:
         app = self.app
         _ = self._
-        self.clear()
-        self.add(TitleLabel(text=_("Accessibility")))
+        self.add(self.take(TitleLabel, text=_("Accessibility")))
         self.para(_("Everything here goes back to normal when you tap Start screen, or when "
                     "nobody touches the kiosk for a while."))
 
@@ -69,12 +80,10 @@ class AccessibilityScreen(KioskScreen):
         self.para(_("All buttons in the lower part of the screen, for a seated person."), box)
         self.switch("reach", app.low_reach,
                     lambda: app.set_low_reach(not app.low_reach), box)
-        self.finish()
 
     def switch(self, which: str, on: bool, toggle, parent) -> SwitchButton:
-        btn = SwitchButton(text=self._on_off(which, on), active=on)
-        btn.bind(on_release=lambda *_: toggle())
-        return self.add(btn, parent)
+        return self.add(self.take(SwitchButton, toggle, text=self._on_off(which, on), active=on),
+                        parent)
 
     def _toggle_audio(self) -> None:
         """Audio mode on or off from here; the page shows the new state (and, when on, the

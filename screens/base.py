@@ -10,6 +10,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
 from kiosk.texts import LocalText
+from screens.reuse import SHARED_POOL, WidgetPool
 from screens.widgets import (
     Card,
     Heading,
@@ -18,6 +19,7 @@ from screens.widgets import (
     NoteLabel,
     PolishOnlyMark,
     SmallLabel,
+    Tile,
 )
 
 # The facts a record may list as unconfirmed, as a resident would name them: the note says
@@ -36,9 +38,16 @@ UNCONFIRMED_WORDS = {
 
 
 class KioskScreen(Screen):
-    """Every screen: `show(**params)` renders it for those params; `crumb()` names it."""
+    """Every screen: `show(**params)` renders it for those params; `crumb()` names it.
+
+    A screen with `reuse_widgets` builds its page only through the building blocks below,
+    from its pool of widgets (screens.reuse): each visit refills the widgets of the last one.
+    A screen that also names its pages (`page_key` and `fill`, shown with `show_page`) keeps
+    a page it shows again as it is, and may prepare the page likely to come next in idle
+    frames (`prepare`), which is then swapped in at the tap."""
 
     params: dict = {}
+    reuse_widgets = False
 
     @property
     def app(self):
@@ -74,21 +83,129 @@ class KioskScreen(Screen):
     def crumb(self, **params) -> str:
         return ""
 
+    # --- kept and prepared pages ----------------------------------------------------------
+    def page_key(self, **params):
+        """What decides the page `fill(**params)` builds, beside the language, the text size,
+        the colours and the content revision (added by `_key`); None: never kept."""
+        return None
+
+    def fill(self, **params) -> None:
+        """Build the page for `params` into `self.body`: widgets only, no other effect (it
+        also runs ahead of the resident, in `prepare`)."""
+        raise NotImplementedError
+
+    def _key(self, params: dict):
+        own = self.page_key(**params)
+        if own is None:
+            return None
+        app = self.app
+        return (own, app.lang, app.font_scale, app.pal.name, app.low_reach,
+                app.core.content.pinned_key)
+
+    def show_page(self, **params) -> None:
+        """Show the page for `params`: kept if it is shown already, swapped in if it was
+        prepared, built now otherwise. Each way it starts at its top."""
+        key = self._key(params)
+        scroll = self.ids.scroll
+        spare = getattr(self, "_spare", None)
+        if key is not None and key == scroll.body.key:
+            scroll.scroll_y = 1
+            scroll.halt()
+        elif key is not None and spare is not None and spare.key == key:
+            self._spare = scroll.swap(spare)
+        else:
+            self.clear()
+            self._fallback_texts = set()
+            self.fill(**params)
+            self.mark_polish_only()
+            scroll.body.key = key
+        self._fallback_texts = set()  # marked: `finish` has nothing more to mark
+
+    def prepare(self, **params) -> None:
+        """Build the page for `params` in a column off screen, in the next frames, so that
+        the tap that asks for it only swaps it in (the next step of a guide)."""
+        from kivy.clock import Clock
+
+        ev = getattr(self, "_prepare_ev", None)
+        if ev is not None:
+            ev.cancel()
+        self._prepare_ev = Clock.schedule_once(lambda _dt: self._prepare_now(params), 0)
+
+    def _prepare_now(self, params: dict) -> None:
+        from screens.widgets import Column
+
+        self._prepare_ev = None
+        if self.manager is None or self.manager.current != self.name:
+            return  # the resident went elsewhere: nothing to prepare for
+        key = self._key(params)
+        shown = self.ids.scroll.body
+        spare = getattr(self, "_spare", None)
+        if key is None or key == shown.key or (spare is not None and spare.key == key):
+            return
+        if spare is None:
+            spare = self._spare = Column()
+        self.pool.give_back(spare.page)
+        spare.clear_widgets()
+        spare.key = None
+        spare.width = shown.width  # laid out (labels wrapped) at the width it will show at
+        texts, self._fallback_texts = getattr(self, "_fallback_texts", set()), set()
+        self._building = spare
+        try:
+            self.fill(**params)
+            self.mark_polish_only()
+            spare.key = key
+        except Exception:  # a broken record: the tap builds the page and says so then
+            import logging
+
+            logging.getLogger(__name__).exception("could not prepare %s %r", self.name,
+                                                  params)
+            self.pool.give_back(spare.page)
+            spare.clear_widgets()
+        finally:
+            self._building = None
+            self._fallback_texts = texts
+
     # --- building blocks ------------------------------------------------------------------
     @property
     def body(self):
-        return self.ids.scroll.ids.body
+        building = getattr(self, "_building", None)
+        return building if building is not None else self.ids.scroll.body
+
+    @property
+    def pool(self) -> WidgetPool:
+        return SHARED_POOL
+
+    def take(self, cls, action=None, **props):
+        """A widget for this page (from the pool when the screen reuses widgets)."""
+        if not self.reuse_widgets:
+            widget = cls(**props)
+            if action is not None:
+                widget.bind(on_release=lambda *_: action())
+            return widget
+        return self.pool.take(self.body.page, cls, action, **props)
 
     def clear(self) -> None:
-        self.body.clear_widgets()
-        self.ids.scroll.scroll_y = 1
-        self.ids.scroll.halt()  # the last gesture's glide must not carry the new column off
+        body = self.body
+        if self.reuse_widgets:
+            self.pool.give_back(body.page)
+        body.clear_widgets()
+        body.key = None
+        if body is self.ids.scroll.body:
+            self.ids.scroll.scroll_y = 1
+            self.ids.scroll.halt()  # the last gesture's glide must not carry the new column off
 
     def release(self) -> None:
-        """Forget what the screen shows, at the end of a visit. Every show renders afresh,
-        so nothing is lost; the kiosk then keeps neither the last resident's screens nor
-        their labels' textures between visits."""
+        """Forget what the screen shows, at the end of a visit: the next resident finds no
+        trace of it (its widgets, kept for the next visit, are blank, their textures gone)."""
         self.clear()
+        spare = getattr(self, "_spare", None)
+        if spare is not None:
+            if self.reuse_widgets:
+                self.pool.give_back(spare.page)
+            spare.clear_widgets()
+            spare.key = None
+        if self.reuse_widgets:
+            self.pool.forget_texts()
 
     def tx(self, text: LocalText | None) -> str:
         """The text in the resident's language; remembers when Polish stood in for it, so
@@ -103,24 +220,25 @@ class KioskScreen(Screen):
         return widget
 
     def heading(self, text: str, parent=None):
-        return self.add(Heading(text=text), parent)
+        return self.add(self.take(Heading, text=text), parent)
 
     def para(self, text: str, parent=None, **kw):
-        return self.add(KLabel(text=text, **kw), parent)
+        return self.add(self.take(KLabel, text=text, **kw), parent)
 
     def small(self, text: str, parent=None):
-        return self.add(SmallLabel(text=text), parent)
+        return self.add(self.take(SmallLabel, text=text), parent)
 
     def note(self, text: str, parent=None):
-        return self.add(NoteLabel(text=text), parent)
+        return self.add(self.take(NoteLabel, text=text), parent)
 
-    def card(self, parent=None) -> Card:
-        return self.add(Card(), parent)
+    def card(self, parent=None, **kw) -> Card:
+        return self.add(self.take(Card, **kw), parent)
 
     def button(self, text: str, on_release, parent=None, cls=KButton):
-        btn = cls(text=text)
-        btn.bind(on_release=lambda *_: on_release())
-        return self.add(btn, parent)
+        return self.add(self.take(cls, on_release, text=text), parent)
+
+    def tile(self, title: str, subtitle: str, on_release, parent=None) -> Tile:
+        return self.add(self.take(Tile, on_release, title=title, subtitle=subtitle), parent)
 
     def unconfirmed_note(self, unconfirmed: tuple[str, ...], *fields: str, parent=None):
         """Say which of these facts still await the office's confirmation, if any."""
@@ -163,7 +281,7 @@ class KioskScreen(Screen):
                 if isinstance(child, KLabel):
                     if fell_back(child.text):
                         where = widget.children.index(child)  # children run bottom-up
-                        widget.add_widget(PolishOnlyMark(text=mark), where)
+                        widget.add_widget(self.take(PolishOnlyMark, text=mark), where)
                     continue
                 walk(child)
 

@@ -1,27 +1,34 @@
 """The matters of one category, each a button into its guide."""
 
 from screens.base import KioskScreen, load_kv
-from screens.widgets import Tile, TitleLabel
+from screens.widgets import TitleLabel
 
 
 class CategoryScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self, code: str) -> str:
         return self.app.t(self.app.core.content.category(code).name)
 
     def render(self, code: str) -> None:
+        self.show_page(code=code)
+        self.finish()
+
+    def page_key(self, code: str):
+        return ("category", code)
+
+    def fill(self, code: str) -> None:
         content = self.app.core.content
         cat = content.category(code)
-        self.clear()
-        self.add(TitleLabel(text=self.tx(cat.name)))
+        self.add(self.take(TitleLabel, text=self.tx(cat.name)))
         if cat.description:
             self.para(self.tx(cat.description))
         self.small(self._("Choose your matter:"))
+        go = self.app.go
         for p in content.procedures_in(code):
             sub = first_sentence(self.tx(p.summary))
-            tile = Tile(title=f"{self.tx(p.title)}", subtitle=f"{p.symbol} · {sub}")
-            tile.bind(on_release=lambda *_, s=p.symbol: self.app.go("guide", symbol=s, step=0))
-            self.add(tile)
-        self.finish()
+            self.tile(self.tx(p.title), f"{p.symbol} · {sub}",
+                      lambda s=p.symbol: go("guide", symbol=s, step=0))
 
 
 def first_sentence(text: str) -> str:

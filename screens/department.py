@@ -6,6 +6,7 @@ from screens.widgets import TitleLabel
 
 
 class DepartmentScreen(KioskScreen):
+    reuse_widgets = True  # refilled each time: "open now" changes with the minute
     def crumb(self, code: str) -> str:
         return code
 
@@ -13,7 +14,7 @@ class DepartmentScreen(KioskScreen):
         d = self.app.core.content.department(code)
         tr = self.app.i18n
         self.clear()
-        self.add(TitleLabel(text=f"{self.tx(d.name)} ({d.code})"))
+        self.add(self.take(TitleLabel, text=f"{self.tx(d.name)} ({d.code})"))
         where = self.card()
         self.heading(self._("Where"), where)
         for line in place_lines(d.place, tr):

@@ -5,13 +5,21 @@ from screens.widgets import TitleLabel
 
 
 class FormScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self, code: str) -> str:
         return code
 
     def render(self, code: str) -> None:
+        self.show_page(code=code)
+        self.finish()
+
+    def page_key(self, code: str):
+        return ("form", code)
+
+    def fill(self, code: str) -> None:
         f = self.app.core.content.form(code)
-        self.clear()
-        self.add(TitleLabel(text=self.tx(f.title)))
+        self.add(self.take(TitleLabel, text=self.tx(f.title)))
         if f.description:
             self.para(self.tx(f.description))
         if f.url:
@@ -24,7 +32,6 @@ class FormScreen(KioskScreen):
             self.para(self.tx(field.guide), box)
             if field.example:
                 self.small(self._("Example: {example}").format(example=field.example), box)
-        self.finish()
 
 
 SCREEN = FormScreen

@@ -1,22 +1,27 @@
 """All forms; each opens its field-by-field filling guide."""
 
 from screens.base import KioskScreen, load_kv
-from screens.widgets import Tile, TitleLabel
+from screens.widgets import TitleLabel
 
 
 class FormsScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self) -> str:
         return self._("Forms")
 
     def render(self) -> None:
-        self.clear()
-        self.add(TitleLabel(text=self._("Forms")))
+        self.show_page()
+        self.finish()
+
+    def page_key(self):
+        return ("forms",)
+
+    def fill(self) -> None:
+        self.add(self.take(TitleLabel, text=self._("Forms")))
         self.small(self._("Choose a form to see how to fill it in."))
         for f in self.app.core.content.forms():
-            tile = Tile(title=self.tx(f.title), subtitle=f.code)
-            tile.bind(on_release=lambda *_, c=f.code: self.app.go("form", code=c))
-            self.add(tile)
-        self.finish()
+            self.tile(self.tx(f.title), f.code, lambda c=f.code: self.app.go("form", code=c))
 
 
 SCREEN = FormsScreen

@@ -7,6 +7,8 @@ takes and how to appeal; a summary with what is still missing.
 
 from __future__ import annotations
 
+from functools import partial
+
 from kiosk.content.places import open_now_line, place_lines, today_hours_line
 from kiosk.i18n import N_
 from screens import satisfaction, theme
@@ -27,6 +29,8 @@ STEP_TITLES = {
 
 
 class GuideScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self, symbol: str, step: int = 0) -> str:
         return symbol
 
@@ -34,18 +38,38 @@ class GuideScreen(KioskScreen):
         self.guide = g = self.app.core.content.guide(symbol)
         self._count_open(g.symbol)
         self.step = step = max(0, min(step, len(STEPS) - 1))
-        name = STEPS[step]
         self.ids.progress.text = self._("Step {n} of {total}").format(n=step + 1,
                                                                        total=len(STEPS))
         self.ids.prev_button.disabled = step == 0
         last = step == len(STEPS) - 1
         self.ids.next_button.text = (self._("Finish") if last else self._("Next") + "  ›")
-        self.clear()
-        self.add(TitleLabel(text=self.tx(g.title),
-                            font_size=theme.FONT_HEADING * self.app.font_scale))
+        if STEPS[step] == "summary":
+            self._count_completed(g)
+        self.show_page(symbol=g.symbol, step=step)
+        self.finish()
+        if not last:  # read while the resident reads this one
+            self.prepare(symbol=g.symbol, step=step + 1)
+
+    def page_key(self, symbol: str, step: int = 0):
+        name = STEPS[step]
+        session = self.app.session
+        if name == "documents":
+            return ("guide", symbol, step, frozenset(session.ticked.get(symbol, ())))
+        if name == "summary":
+            key = ("guide", symbol)
+            return ("guide", symbol, step, frozenset(session.ticked.get(symbol, ())),
+                    session.answers.get(key), frozenset(session.reasons.get(key, ())))
+        if name == "where":  # "open now" changes with the minute
+            return ("guide", symbol, step, self.app.today().strftime("%Y-%m-%d %H:%M"))
+        return ("guide", symbol, step)
+
+    def fill(self, symbol: str, step: int = 0) -> None:
+        g = self.app.core.content.guide(symbol)
+        name = STEPS[step]
+        self.add(self.take(TitleLabel, text=self.tx(g.title),
+                           font_size=theme.FONT_HEADING * self.app.font_scale))
         self.small(f"{g.symbol} · {self._(STEP_TITLES[name])}")
         getattr(self, f"_step_{name}")(g)
-        self.finish()
 
     def _count_open(self, symbol: str) -> None:
         """Tell search that a resident opened this guide: once per resident and guide, since
@@ -109,9 +133,10 @@ class GuideScreen(KioskScreen):
                 # The clerk prepares it: nothing to tick, never "missing".
                 self._desk_document(self.tx(d.name), detail)
                 continue
-            row = CheckRow(text=self.tx(d.name), detail=" ".join(detail), index=d.index)
-            self._sync_row(row)
-            row.bind(on_release=self._toggle)
+            row = self.take(CheckRow, text=self.tx(d.name), detail=" ".join(detail),
+                            index=d.index)
+            row.pool_action = partial(self._toggle, row, g.symbol)
+            self._sync_row(row, g.symbol)
             self.add(row)
         self.unconfirmed_note(g.unconfirmed, "documents")
 
@@ -120,13 +145,15 @@ class GuideScreen(KioskScreen):
         self.para(name, box)
         self.small(" ".join([self._("(prepared at the desk)"), *detail]), box)
 
-    def _sync_row(self, row: CheckRow) -> None:
-        row.checked = self.app.session.has(self.guide.symbol, row.index)
+    def _sync_row(self, row: CheckRow, symbol: str) -> None:
+        row.checked = self.app.session.has(symbol, row.index)
         row.state_text = self._("I have it") if row.checked else self._("Missing")
 
-    def _toggle(self, row: CheckRow) -> None:
-        self.app.session.toggle(self.guide.symbol, row.index)
-        self._sync_row(row)
+    def _toggle(self, row: CheckRow, symbol: str) -> None:
+        self.app.session.toggle(symbol, row.index)
+        self._sync_row(row, symbol)
+        # The page shown is the ticked one now: kept as such, not built again.
+        self.ids.scroll.body.key = self._key({"symbol": symbol, "step": self.step})
 
     def _step_fees(self, g) -> None:
         tr = self.app.i18n
@@ -204,15 +231,19 @@ class GuideScreen(KioskScreen):
             self.heading(self._("Good to know"), box)
             self.para(self.tx(g.notes), box)
 
-    def _step_summary(self, g) -> None:
-        tr = self.app.i18n
+    def _missing(self, g) -> list[int]:
         # Only what the resident brings can be missing (not what the clerk prepares).
-        missing = self.app.session.missing(g.symbol, [d.index for d in g.documents
-                                                      if d.brought])
+        return self.app.session.missing(g.symbol, [d.index for d in g.documents if d.brought])
+
+    def _count_completed(self, g) -> None:
         if ("completed", g.symbol) not in self._counted:  # once per resident and guide
             self._counted.add(("completed", g.symbol))
             self.app.core.usage.guide_completed(
-                g.symbol, [(i, g.documents[i].name.get("pl")) for i in missing])
+                g.symbol, [(i, g.documents[i].name.get("pl")) for i in self._missing(g)])
+
+    def _step_summary(self, g) -> None:
+        tr = self.app.i18n
+        missing = self._missing(g)
         box = self.card()
         self.heading(self._("Documents"), box)
         if not g.documents:

@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 from screens.base import KioskScreen, load_kv
-from screens.widgets import Card, Tile, TileGrid, TitleLabel
+from screens.widgets import TileGrid, TitleLabel
 
 
 class HomeScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self, **params) -> str:
         return self._("Start")
 
     def render(self) -> None:
+        self.show_page()
+        self.finish()
+
+    def page_key(self):
+        # Notices change with the day; the rest with the language and the content.
+        return ("home", self.app.today().date())
+
+    def fill(self) -> None:
         content = self.app.core.content
-        self.clear()
-        self.add(TitleLabel(text=self._("Good day! How can we help you?")))
-        quick = self.add(TileGrid())
-        ticket = Tile(title=self._("Take a queue ticket"),
-                      subtitle=self._("Get a number and wait to be called"))
-        ticket.bind(on_release=lambda *_: self.app.go("ticket"))
-        search = Tile(title=self._("Search"), subtitle=self._("Type what you need to do"))
-        search.bind(on_release=lambda *_: self.app.go("search"))
-        quick.add_widget(ticket)
-        quick.add_widget(search)
+        go = self.app.go
+        self.add(self.take(TitleLabel, text=self._("Good day! How can we help you?")))
+        quick = self.add(self.take(TileGrid))
+        self.tile(self._("Take a queue ticket"), self._("Get a number and wait to be called"),
+                  lambda: go("ticket"), quick)
+        self.tile(self._("Search"), self._("Type what you need to do"), lambda: go("search"),
+                  quick)
 
         self.heading(self._("Matters by topic"))
-        grid = self.add(TileGrid())
+        grid = self.add(self.take(TileGrid))
         for cat in content.categories():
             n = cat.procedure_count
-            tile = Tile(title=self.tx(cat.name),
-                        subtitle=self.app.i18n.ngettext("{n} matter", "{n} matters", n).format(n=n))
-            tile.bind(on_release=lambda *_, code=cat.code: self.app.go("category", code=code))
-            grid.add_widget(tile)
+            self.tile(self.tx(cat.name),
+                      self.app.i18n.ngettext("{n} matter", "{n} matters", n).format(n=n),
+                      lambda code=cat.code: go("category", code=code), grid)
 
         self.heading(self._("More information"))
-        more = self.add(TileGrid())
+        more = self.add(self.take(TileGrid))
         for title, subtitle, target in (
             (self._("Departments and rooms"), self._("Where to go, phones, opening hours"),
              "departments"),
@@ -41,17 +47,13 @@ class HomeScreen(KioskScreen):
              "rates"),
             (self._("Forms"), self._("How to fill them in, field by field"), "forms"),
         ):
-            tile = Tile(title=title, subtitle=subtitle)
-            tile.bind(on_release=lambda *_, t=target: self.app.go(t))
-            more.add_widget(tile)
+            self.tile(title, subtitle, lambda t=target: go(t), more)
 
         # Notices come after the ways in: residents come for their matter first.
         for a in content.announcements(self.app.today().date()):
-            box = self.add(Card(note=True))
+            box = self.card(note=True)
             self.para(self.tx(a.title), box, bold=True)
             self.para(self.tx(a.body), box)
-        self.finish()
-
 
 
 SCREEN = HomeScreen

@@ -22,6 +22,7 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
+from kivy.uix.screenmanager import ScreenManager
 
 from kiosk.i18n import N_, translator
 from kiosk.ops.heartbeat import beat, heartbeat_path, sd_notify
@@ -83,6 +84,7 @@ class KioskApp(App):
         self._crumbs: list[str] = []  # one per history entry, in the resident's language
         self._idle_popup: IdleWarning | None = None
         self._visit_start: float | None = None  # usage: when the current visit began
+        self._first_frame_drawn = False
         super().__init__(**kwargs)
         self.lang = self.session.lang
         self.i18n = translator(self.lang)
@@ -90,14 +92,9 @@ class KioskApp(App):
 
     # --- building -------------------------------------------------------------------------
     def build(self):
-        import importlib
-
-        for name in SCREEN_MODULES:
-            importlib.import_module(f"screens.{name}")
         root = Builder.load_file(str(Path(__file__).with_suffix(".kv")))
-        for name in SCREEN_MODULES:
-            cls = importlib.import_module(f"screens.{name}").SCREEN
-            root.ids.manager.add_widget(cls(name=name))
+        # Home now; every other screen after the first frame (or when first asked for).
+        root.ids.manager.get_screen("home")
         Window.bind(on_touch_down=self._on_any_touch, on_touch_up=self._on_any_touch_up,
                     on_key_down=self._on_key_down,
                     on_key_up=lambda _w, key, *_a: self.audio.released(key))
@@ -110,9 +107,26 @@ class KioskApp(App):
         self.home()
         Window.bind(on_flip=self._report_ready)
 
+    def _warm_content(self) -> None:
+        """The pinned revision and its search index into memory, off the UI thread, after
+        the first frame and after a sync landed: taps then read no database, and nobody's
+        first query waits for the index."""
+        core = self.core
+
+        def warm() -> None:
+            core.content.warm()
+            core.search.warm()
+
+        run_in_background(warm, name="content-warm-up", serial="content", done=None,
+                          error=None)
+
     def _report_ready(self, *_args):
         """Write when the first Home frame reached the screen (start-up probes, benchmarks)."""
         Window.unbind(on_flip=self._report_ready)
+        self._first_frame_drawn = True
+        # The rest of the start waits for Home to be on screen: the other screens, one a
+        # frame, then the content and the search index on a worker thread.
+        self.manager.build_the_rest(then=self._warm_content)
         self._beat()
         sd_notify("READY=1")
         if not os.environ.get(READY_FILE_ENV):
@@ -189,7 +203,11 @@ class KioskApp(App):
 
     def home(self) -> None:
         # A synced revision shows from Home on, never mid-session (reset_session comes here).
-        self.core.content.pin()
+        content = self.core.content
+        before = content.pinned_key
+        content.pin()
+        if content.pinned_key != before and self._first_frame_drawn:
+            self._warm_content()
         self.history = [("home", {})]
         self._show("home", {}, "right")
 
@@ -539,6 +557,36 @@ def _flat(args):
             yield from a
         else:
             yield a
+
+
+class KioskScreens(ScreenManager):
+    """The kiosk's ScreenManager: a screen is made (its module imported, its .kv loaded) when
+    first asked for, so the first Home frame waits for Home alone; `build_the_rest` makes the
+    others in idle frames after it."""
+
+    def get_screen(self, name):
+        if name not in self.screen_names and name in SCREEN_MODULES:
+            self.add_widget(_screen_class(name)(name=name))
+        return super().get_screen(name)
+
+    def build_the_rest(self, then: Callable[[], None] | None = None) -> None:
+        missing = [n for n in SCREEN_MODULES if n not in self.screen_names]
+        if not missing:
+            if then is not None:
+                then()
+            return
+
+        def next_one(_dt) -> None:
+            self.get_screen(missing[0])
+            self.build_the_rest(then)
+
+        Clock.schedule_once(next_one, 0)
+
+
+def _screen_class(name: str):
+    import importlib
+
+    return importlib.import_module(f"screens.{name}").SCREEN
 
 
 class _CrashHandler:

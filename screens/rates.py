@@ -5,13 +5,21 @@ from screens.widgets import TitleLabel
 
 
 class RatesScreen(KioskScreen):
+    reuse_widgets = True
+
     def crumb(self) -> str:
         return self._("Local fees and taxes")
 
     def render(self) -> None:
+        self.show_page()
+        self.finish()
+
+    def page_key(self):
+        return ("rates",)
+
+    def fill(self) -> None:
         tr = self.app.i18n
-        self.clear()
-        self.add(TitleLabel(text=self._("Local fees and taxes")))
+        self.add(self.take(TitleLabel, text=self._("Local fees and taxes")))
         for r in self.app.core.content.rates():
             box = self.card()
             self.heading(self.tx(r.name), box)
@@ -23,7 +31,6 @@ class RatesScreen(KioskScreen):
             if r.notes:
                 self.para(self.tx(r.notes), box)
             self.unconfirmed_note(r.unconfirmed, "amount", "resolution", "unit", parent=box)
-        self.finish()
 
 
 SCREEN = RatesScreen

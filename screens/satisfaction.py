@@ -33,6 +33,8 @@ REASONS = {
 class AnswerRow(GridLayout):
     """Three big answers side by side (one under another with large text)."""
 
+    holds_screen_widgets = True
+
 
 def add_panel(screen, context: str, symbol: str | None, ref=None, parent=None) -> None:
     """Add the question card to `screen` (a KioskScreen) for this guide or ticket; `ref` tells
@@ -50,12 +52,10 @@ def _fill(screen, box, context, symbol, key, said: str = "") -> None:
     focus = None
     if answer is None:
         screen.small(_("You can skip this question."), box)
-        row = AnswerRow(cols=3 if app.font_scale < 1.5 else 1)
-        box.add_widget(row)
+        row = screen.add(screen.take(AnswerRow, cols=3 if app.font_scale < 1.5 else 1), box)
         for code, label in ANSWERS:
-            btn = PrimaryButton(text=_(label))
-            btn.bind(on_release=lambda *_a, c=code: _answer(screen, box, context, symbol, key, c))
-            row.add_widget(btn)
+            screen.button(_(label), lambda c=code: _answer(screen, box, context, symbol, key, c),
+                          row, cls=PrimaryButton)
     else:
         focus = screen.para(_("Thank you for your answer."), box, bold=True)
         if answer != "yes":
@@ -67,10 +67,8 @@ def _fill(screen, box, context, symbol, key, said: str = "") -> None:
                 text = _(label)
                 if code in chosen:
                     text = _("Chosen: {label}").format(label=text)
-                btn = (PrimaryButton if code in chosen else KButton)(text=text)
-                btn.bind(on_release=lambda *_a, c=code: _reason(screen, box, context, symbol,
-                                                                 key, c))
-                box.add_widget(btn)
+                screen.button(text, lambda c=code: _reason(screen, box, context, symbol, key, c),
+                              box, cls=PrimaryButton if code in chosen else KButton)
     if said:
         app.audio.items_changed(focus=focus, say=said)
 

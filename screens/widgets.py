@@ -16,6 +16,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.layout import Layout
 from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
@@ -184,6 +185,8 @@ class TileGrid(GridLayout):
     as the tallest of them (a longer title in Ukrainian or at x2 text must not leave its
     neighbours short)."""
 
+    holds_screen_widgets = True
+
     def add_widget(self, widget, *args, **kwargs):
         if hasattr(widget, "natural_height"):
             widget.bind(natural_height=self._trigger_layout)
@@ -205,8 +208,20 @@ class TileGrid(GridLayout):
         super().do_layout(*largs)
 
 
+class Column(BoxLayout):
+    """A screen's page: the column of widgets its BodyScroll scrolls. A screen may keep a
+    second one, built in idle frames, and swap it in (screens.base)."""
+
+    holds_screen_widgets = True
+    key = None  # what the page shows (KioskScreen.page_key); None: nothing to keep
+
+    def __init__(self, **kwargs):
+        self.page: list = []  # the widgets the screen's pool gave out to this page
+        super().__init__(**kwargs)
+
+
 class BodyScroll(ScrollView):
-    """The scrolling column every screen fills; `body` is the column."""
+    """The scrolling column every screen fills; `body` is the column shown."""
 
     def update_from_scroll(self, *largs):
         # Kivy 2.3 binds bar_color to the bar once per scroll update but unbinds it once per
@@ -235,11 +250,33 @@ class BodyScroll(ScrollView):
 
     @property
     def body(self):
-        return self.ids.body
+        return self._viewport or self.ids.body
+
+    def swap(self, column: Column) -> Column:
+        """Show `column` in place of the one shown, from its top; the one shown is returned."""
+        old = self.body
+        self.remove_widget(old)
+        # Kivy's ScrollView leaves its bindings on a removed child: the old column, filled
+        # again off screen, would still set this view's viewport size.
+        old.unbind(size=self._set_viewport_size)
+        old.unbind(size=self._trigger_update_from_scroll,
+                   size_hint_min=self._trigger_update_from_scroll)
+        self.add_widget(column)
+        self.scroll_y = 1
+        self.halt()
+        # Placed now, not a frame later: a tap in the next frame finds every widget where it
+        # is drawn (the column was laid out off screen, at 0, 0).
+        self.update_from_scroll()
+        for w in column.walk(restrict=True):
+            if isinstance(w, Layout):
+                w.do_layout()
+        return old
 
 
 class Card(BoxLayout):
     """A white panel that grows with what it holds."""
+
+    holds_screen_widgets = True  # a screen fills it (screens.reuse empties it)
 
     note = BooleanProperty(False)  # an announcement or note: the note colour
 
