@@ -4,7 +4,9 @@
                                   [--soak-events 10000] [--kill-rounds 20]
 
 Baselines: a bare Kivy window with two screens and a button (bench/bare_window.py), started
-and driven the same way as the kiosk, in the same Xvfb, in the same run.
+and driven the same way as the kiosk, in the same Xvfb, in the same run. Every kiosk tap is
+set against the bare app's tap; the scroll against a page of plain labels scrolled the same way
+(bench/ui_probe.py says what "drawn" is).
 
 The long drills come last, at the length of the README's figures (the test suite runs them
 short: 2,000 events, 5 kills): the soak (bench/soak.py, 10,000 events) and the restart drill
@@ -121,6 +123,10 @@ def main() -> int:
             k, b = pct(values, q), pct(bt, q)
             rows.append((f"tap -> drawn: {name.replace('_', ' ')} {label}",
                          f"{k * 1000:.1f} ms", f"{b * 1000:.1f} ms", f"{k / b:.2f}x"))
+    for q, label in ((0.5, "p50"), (0.95, "p95")):
+        k, b = pct(kiosk["scroll_frames"], q), pct(bare["scroll_frames"], q)
+        rows.append((f"frame while scrolling the longest guide page {label}",
+                     f"{k * 1000:.1f} ms", f"{b * 1000:.1f} ms", f"{k / b:.2f}x"))
     rows.append(("RSS after visiting every screen", f"{kiosk['rss_kib'] / 1024:.0f} MiB",
                  f"{bare['rss_kib'] / 1024:.0f} MiB", f"{kiosk['rss_kib'] / bare['rss_kib']:.2f}x"))
     widths = [max(len(r[i]) for r in rows + [("measure", "kiosk", "bare Kivy", "ratio")])
