@@ -35,6 +35,9 @@ def configure_kivy(cfg: KioskConfig) -> None:
 
     os.environ.setdefault("MESA_SHADER_CACHE_DIR", str(default_cache_dir() / "mesa"))
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
+    # No image in the kiosk needs Pillow's loader; importing it (and numpy's typing with it)
+    # held up the first frame. SDL2 reads Kivy's own PNG atlas.
+    os.environ.setdefault("KIVY_IMAGE", "tex,dds,sdl2")
     from kivy.config import Config
 
     s = cfg.screen

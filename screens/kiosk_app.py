@@ -73,7 +73,6 @@ class KioskApp(App):
         self.idle = IdleWatch(cfg.timeouts.idle_seconds, cfg.timeouts.idle_warning_seconds,
                               now=now)
         self.history: list[tuple[str, dict]] = []
-        self.admin = core.admin
         self.exit_code = 0  # what `kiosk run` exits with (kiosk.ops.admin.EXIT_*)
         self._leaving = False  # only the admin side may close the window
         self._stopped = False
@@ -89,6 +88,12 @@ class KioskApp(App):
         self.lang = self.session.lang
         self.i18n = translator(self.lang)
         self.audio = AudioMode(self)
+
+    @property
+    def admin(self):
+        """The staff side (PIN checks, audit), opened when first used: its imports (printing,
+        barcodes, Pillow) do not hold up the first Home frame."""
+        return self.core.admin
 
     # --- building -------------------------------------------------------------------------
     def build(self):
