@@ -17,7 +17,7 @@ def run_kiosk(cfg: KioskConfig, *, load_bundled: bool = True) -> int:
     `load_bundled`: fill an empty kiosk from the content folder (never on an installed one)."""
     signals = StopSignals().install()  # before SDL starts: see StopSignals
     configure_kivy(cfg)
-    app = build_app(cfg, open_core(cfg, load_bundled=load_bundled))
+    app = build_app(cfg, open_core(cfg, load_bundled=load_bundled, warm_up=False))
     signals.attach(app)
     # After a crash or a power cut: check the files before the first resident arrives.
     startup_check(app.core)

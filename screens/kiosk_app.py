@@ -113,12 +113,15 @@ class KioskApp(App):
         Window.bind(on_flip=self._report_ready)
 
     def _warm_content(self) -> None:
-        """The pinned revision and its search index into memory, off the UI thread, after
-        the first frame and after a sync landed: taps then read no database, and nobody's
-        first query waits for the index."""
-        core = self.core
+        """The year's public holidays, the pinned revision and its search index into memory,
+        off the UI thread, after the first frame and after a sync landed: taps then read no
+        database, and nobody's first query waits for the index."""
+        core, today = self.core, self.today
 
         def warm() -> None:
+            from kiosk.closures import public_holiday
+
+            public_holiday(today().date())  # the year's holidays, before a guide asks
             core.content.warm()
             core.search.warm()
 
