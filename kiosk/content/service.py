@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from kiosk.closures import ContentClosure
 from kiosk.content.store import active_revision
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
+from kiosk.db.engine import read_snapshot
 from kiosk.hours import Span
 from kiosk.texts import LocalText
 
@@ -262,7 +264,7 @@ class ContentService:
 
     def pin(self) -> int | None:
         """Show the newest active revision from now on, until the next pin; its id."""
-        with self._Session() as s:
+        with self._reading() as s:
             rev = active_revision(s)
             key = (rev.id, rev.checksum, rev.loaded_at) if rev is not None else None
         self._keep(key)
@@ -287,6 +289,7 @@ class ContentService:
     def warm(self) -> None:
         """Read everything a screen may ask of the pinned revision into the snapshot (off the
         UI thread: after the first frame, and after a pin found new content)."""
+        key = self._pinned_key
         if self._pinned is None:
             return
         for c in self.categories():
@@ -297,14 +300,28 @@ class ContentService:
         self.rates()
         self.queue_categories()
         self.closures()
+        if self._pinned_key != key:  # changed in place meanwhile: fill it again, all new
+            self.warm()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session whose reads all see one moment of the database (read_snapshot)."""
+        with self._Session() as s:
+            yield read_snapshot(s)
 
     def _rev(self, s: Session) -> int:
         pinned = self._pinned
         # Pruning keeps at least one old revision, so the pinned one normally survives a sync;
         # after several in one session it may be gone: then show the active one rather than
         # fail in front of a resident.
-        if pinned is not None and s.get(m.ContentRevision, pinned) is not None:
-            return pinned
+        rev = s.get(m.ContentRevision, pinned) if pinned is not None else None
+        if rev is not None:
+            key = (rev.id, rev.checksum, rev.loaded_at)
+            if key != self._pinned_key:
+                # Changed in place by an incremental sync: its old rows are gone, so the
+                # snapshot starts again from the new ones rather than mix the two.
+                self._keep(key)
+            return rev.id
         rev = active_revision(s)
         if rev is None:
             raise NotFound("no content loaded")
@@ -313,7 +330,7 @@ class ContentService:
         return rev.id
 
     def status(self) -> ContentStatus:
-        with self._Session() as s:
+        with self._reading() as s:
             rev = active_revision(s)
             if rev is None:
                 return ContentStatus(None, None, None, None, {})
@@ -330,7 +347,7 @@ class ContentService:
 
     @_kept
     def categories(self) -> list[CategoryView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             counts = dict(s.execute(
                 select(m.Procedure.category_code, func.count())
@@ -348,7 +365,7 @@ class ContentService:
 
     @_kept
     def procedures_in(self, category_code: str) -> list[ProcedureItem]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             rows = s.scalars(
                 select(m.Procedure).options(selectinload(m.Procedure.fees))
@@ -363,7 +380,7 @@ class ContentService:
     def guide(self, symbol: str) -> ProcedureGuide:
         """The guide of a procedure by its symbol, as people type it: "del i", "DEL  I"."""
         wanted = " ".join(symbol.split()).upper()
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             p = s.scalars(
                 select(m.Procedure)
@@ -408,7 +425,7 @@ class ContentService:
 
     @_kept
     def departments(self) -> list[DepartmentView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             rows = s.scalars(select(m.Department).options(selectinload(m.Department.hours))
                              .where(m.Department.revision_id == rid).order_by(m.Department.id))
@@ -423,7 +440,7 @@ class ContentService:
 
     @_kept
     def forms(self) -> list[FormView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             rows = s.scalars(select(m.Form).options(selectinload(m.Form.fields))
                              .where(m.Form.revision_id == rid).order_by(m.Form.id))
@@ -439,7 +456,7 @@ class ContentService:
 
     @_kept
     def rates(self) -> list[RateView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             rows = s.scalars(select(m.LocalRate).where(m.LocalRate.revision_id == rid)
                              .order_by(m.LocalRate.position))
@@ -449,7 +466,7 @@ class ContentService:
 
     @_kept
     def queue_categories(self) -> list[QueueCategoryView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             depts = {d.code: tuple((h.weekday, h.opens, h.closes) for h in d.hours)
                      for d in s.scalars(select(m.Department)
@@ -485,12 +502,12 @@ class ContentService:
     def closures(self) -> list[ContentClosure]:
         """The office's closures (closures.yaml) in the content's order; public holidays are
         not among them (kiosk.closures.closure_on adds them)."""
-        with self._Session() as s:
+        with self._reading() as s:
             return list(_closures(s, self._rev(s)))
 
     @_kept
     def announcements(self, today: dt.date) -> list[AnnouncementView]:
-        with self._Session() as s:
+        with self._reading() as s:
             rid = self._rev(s)
             rows = s.scalars(
                 select(m.Announcement)

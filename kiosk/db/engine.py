@@ -33,6 +33,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def read_snapshot(s: Session) -> Session:
+    """Make every read of `s` see the database at one moment (SQLite WAL): Python's sqlite3
+    begins a transaction only before a write, so without this two SELECTs of one session (a
+    procedure, then its steps) can straddle a sync's commit and show half of each. Ended by
+    the session's close, like any transaction. Other databases: nothing to do (a session's
+    reads already share its transaction)."""
+    conn = s.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+    return s
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
