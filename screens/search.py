@@ -175,10 +175,14 @@ class SearchScreen(KioskScreen):
             self._record_ev = None
         self._unanswered = None
         search = self.app.core.search
+        # The revision the screens show: results open guides of the same content, and the
+        # query reads no database to find out which revision is active.
+        pinned = self.app.core.content.pinned_key
+        revision = (pinned[0], pinned[1]) if pinned is not None else None
 
         def work():
             if query.strip():
-                result = search.search(query, lang, limit=RESULTS)
+                result = search.search(query, lang, limit=RESULTS, revision=revision)
                 return result, search.most_asked(5) if not result.hits else []
             return None, search.most_asked(5)
 
