@@ -14,6 +14,7 @@ import fcntl
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kiosk.progress import Progress
 from kiosk.speech.cache import AudioCache, cache_key
@@ -186,10 +187,17 @@ def revision_texts(session, revision_id: int | None = None,
     return out
 
 
+@lru_cache(maxsize=32_768)
+def _spoken(text: str, lang: str) -> str:
+    # A sync asks for the clips of every text of a revision up to three times (what to
+    # render, what to keep, what is covered): the grammar work once per text.
+    return normalise(text, lang)
+
+
 def clip_names(speech: Speech, text: str, lang: str, speed: float = 1.0) -> set[str]:
     """The file names a clip of `text` may have in the cache, one per configured engine (a
     stand-in from the offline engine counts: the kiosk plays it)."""
-    spoken = normalise(text, lang)
+    spoken = _spoken(text, lang)
     if not spoken:
         return set()  # nothing to say: no clip needed
     return {cache_key(e.name, e.voice(lang), lang, speed, spoken) + e.suffix
