@@ -11,6 +11,8 @@ search that fails shows what "nothing found" shows: the topics and the most-aske
 
 from __future__ import annotations
 
+import threading
+
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import StringProperty
@@ -26,6 +28,8 @@ from screens.widgets import KButton, PrimaryButton, TileGrid
 
 MAX_QUERY = 80
 RESULTS = 12
+# How long a key waits for its answer before the frame is drawn without it (seconds).
+ANSWER_WAIT = 0.03
 # A query is counted (usage events; and kept for staff when it found nothing) once the resident
 # stops typing for this long (or leaves the screen), not at every key on the way.
 UNANSWERED_AFTER = 1.5
@@ -180,11 +184,16 @@ class SearchScreen(KioskScreen):
         pinned = self.app.core.content.pinned_key
         revision = (pinned[0], pinned[1]) if pinned is not None else None
 
+        answered = threading.Event()
+
         def work():
-            if query.strip():
-                result = search.search(query, lang, limit=RESULTS, revision=revision)
-                return result, search.most_asked(5) if not result.hits else []
-            return None, search.most_asked(5)
+            try:
+                if query.strip():
+                    result = search.search(query, lang, limit=RESULTS, revision=revision)
+                    return result, search.most_asked(5) if not result.hits else []
+                return None, search.most_asked(5)
+            finally:
+                answered.set()
 
         # What a resident typed is personal (private: the log gets the kind of failure, not
         # the text). A failed search shows what "nothing found" shows; never a traceback.
@@ -192,6 +201,10 @@ class SearchScreen(KioskScreen):
                           private=True, current=token,
                           done=lambda got: self._show(query, *got),
                           error=lambda _exc: self._show(query, None, []))
+        # An index in memory answers in a few ms: waiting that long puts the letter and its
+        # results in one frame, instead of drawing the letter alone first (a whole frame of
+        # the software renderer, ~0.1 s). A slower answer (a cold index) comes a frame later.
+        answered.wait(ANSWER_WAIT)
 
     def _show(self, query: str, result, asked) -> None:
         self.last_results = result
