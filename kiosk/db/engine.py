@@ -40,7 +40,8 @@ def read_snapshot(s: Session) -> Session:
     the session's close, like any transaction. Other databases: nothing to do (a session's
     reads already share its transaction)."""
     conn = s.connection()
-    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite" and not getattr(dbapi, "in_transaction", True):
         conn.exec_driver_sql("BEGIN")
     return s
 
