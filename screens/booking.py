@@ -33,6 +33,7 @@ from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.printing import new_job
 from screens.search import KeyButton, SearchKeyboard
+from screens.ticket import queue_call
 from screens.widgets import KButton, PrimaryButton, TitleLabel
 
 log = logging.getLogger(__name__)
@@ -184,16 +185,7 @@ class BookingScreen(KioskScreen):
         self.add(TitleLabel(text=self._("Please wait a moment.")))
 
         def work():
-            try:
-                return core.queue.check_in(code)
-            except CheckInRefused:
-                raise
-            except Exception as exc:  # the screen says so; staff are told
-                try:
-                    core.alerts.raise_("queue", "unreachable", str(exc)[:300])
-                except Exception:
-                    log.exception("could not record the queue alert")
-                raise
+            return queue_call(core, lambda queue: queue.check_in(code), CheckInRefused)
 
         # private: the code is a key to someone's visit; it stays out of the log.
         run_in_background(work, name="queue-check-in", private=True,

@@ -29,6 +29,22 @@ CLOSED_LINES = {
 }
 
 
+def queue_call(core, work, expected: type[Exception]):
+    """`work(core.queue)` on a worker thread (the queue opens on first use). A failure other
+    than the `expected` answer (the queue database unreachable, ...) is raised on to the
+    screen, which says so, and staff are told through an alert."""
+    try:
+        return work(core.queue)
+    except expected:
+        raise
+    except Exception as exc:
+        try:
+            core.alerts.raise_("queue", "unreachable", str(exc)[:300])
+        except Exception:
+            log.exception("could not record the queue alert")
+        raise
+
+
 class TicketScreen(KioskScreen):
     """`letter=None`: the list of matters; `letter="A"`: that matter, to confirm."""
 
@@ -54,20 +70,8 @@ class TicketScreen(KioskScreen):
         tickets can be given now, and staff are told)."""
         core = self.app.core
         token = self._requests.new()
-
-        def run():
-            try:
-                return work(core.queue)  # the queue opens on first use
-            except QueueClosed:
-                raise
-            except Exception as exc:  # the screen says so; staff are told
-                try:
-                    core.alerts.raise_("queue", "unreachable", str(exc)[:300])
-                except Exception:
-                    log.exception("could not record the queue alert")
-                raise
-
-        run_in_background(run, name=name, done=done, error=self._unavailable,
+        run_in_background(lambda: queue_call(core, work, QueueClosed), name=name, done=done,
+                          error=self._unavailable,
                           expected=(QueueClosed,),
                           current=lambda: token() and self.manager.current == self.name)
 

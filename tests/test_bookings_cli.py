@@ -4,23 +4,14 @@ own `main`), with $KIOSK_TEST_NOW fixing the office time."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from entrypoints.cli import main
+from tests.test_central_kiosks import run_cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

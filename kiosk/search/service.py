@@ -259,9 +259,6 @@ class SearchService:
         self._corpora: dict[tuple[tuple[int, str], str], Corpus] = {}
         self._open_counts: dict[str, int] | None = None
 
-    def _active(self, s: Session) -> int | None:
-        return s.scalar(select(m.ContentRevision.id).where(m.ContentRevision.active.is_(True)))
-
     def _active_key(self, s: Session) -> tuple[int, str] | None:
         """The active revision and its checksum: a sync that updates a revision in place
         changes the checksum, so its index is read again."""
@@ -352,7 +349,8 @@ class SearchService:
     def elsewhere(self, code: str) -> ElsewhereView | None:
         """The "not handled here" entry `code` of the active revision, or None."""
         with self._Session() as s:
-            rid = self._active(s)
+            key = self._active_key(s)
+            rid = key[0] if key is not None else None
             e = s.scalar(select(ElsewhereMatter).where(ElsewhereMatter.revision_id == rid,
                                                        ElsewhereMatter.code == code))
             if e is None:
