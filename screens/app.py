@@ -65,8 +65,10 @@ def build_app(cfg: KioskConfig, core: Core, now: Callable[[], float] = time.mono
               today: Callable[[], dt.datetime] | None = None) -> KioskApp:
     """The kiosk window over an opened core (entrypoints.run opens it)."""
     configure_kivy(cfg)
+    from screens import text_textures
     from screens.kiosk_app import KioskApp
 
+    text_textures.install()
     if today is not None and core.queue_clock is None:
         # An injected office time (tests, drills) drives the queue too: one clock for all.
         from zoneinfo import ZoneInfo

@@ -78,25 +78,25 @@ def test_kiosk_mode_window_settings_have_no_cursor_and_no_decorations(tmp_path):
 def test_a_binding_left_by_a_dead_widget_does_not_break_large_text(kiosk, kind):
     """Found by the soak: a widget freed by the cycle collector can leave its kv rule bound
     to app.font_scale through a dead weak proxy (as kivy.lang's call_fn holds it); the next
-    "Large text" raised ReferenceError. The app now drops such bindings first."""
+    "Large text" raised ReferenceError. The app drops such bindings first (and looks for
+    them only when a widget has gone since it last looked: every kv proxy is a widget's or
+    its canvas's)."""
     import gc
     import weakref
 
-    from kivy.weakproxy import WeakProxy
+    from kivy.uix.label import Label
 
-    class Thing:
-        x = 0
-
-    thing = Thing()
-    proxy = WeakProxy(thing) if kind == "kivy" else weakref.proxy(thing)
+    kiosk.tap("Ułatwienia")
+    widget = Label(text="gone soon")
+    widget.cycle = widget  # only the cycle collector frees it, as the soak's widgets
+    proxy = widget.proxy_ref if kind == "kivy" else weakref.proxy(widget)
 
     def call_fn(args, _instance, value):
-        args[0].x = value  # what a kv rule does with its widget
+        args[0].font_size = value  # what a kv rule does with its widget
 
     kiosk.app.fbind("font_scale", call_fn, (proxy, "x"))
-    del thing
+    del widget
     gc.collect()
-    kiosk.tap("Ułatwienia")
     kiosk.tap("Duży tekst")
     assert kiosk.app.font_scale == 1.5
     assert call_fn not in kiosk.app.get_property_observers("font_scale")
