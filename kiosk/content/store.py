@@ -151,7 +151,8 @@ def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
                     m.Procedure.revision_id == rid, m.Procedure.category_code.in_(renamed))))
         _reposition_procedures(s, rid, changes.positions)
         reindex(s, rid, procedures=reindexed,
-                kinds={_INDEX_KINDS[n] for n in changes.whole if n in _INDEX_KINDS})
+                kinds={_INDEX_KINDS[n] for n in changes.whole if n in _INDEX_KINDS},
+                synonyms="synonyms" in changes.whole)
         reposition_procedures(s, rid)
         s.flush()
         if in_transaction is not None:

@@ -1,4 +1,4 @@
-"""Tables of search: synonyms (content), the derived index, and kiosk-local counters.
+"""Tables of search: synonyms (content), the derived index and lemmas, and kiosk-local counters.
 
 kiosk.db.schema imports it, so that Base.metadata (and the migration check) holds them.
 The SQLite FTS5 table `search_fts` is not an ORM table: it is created by migration 0004 with raw
@@ -73,6 +73,23 @@ class SearchDoc(Base):
     symbol: Mapped[str] = mapped_column(Text)
     keywords: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+
+
+class SearchLemma(Base):
+    """A lemma of a revision's words with every inflected form of it (as generated: lower case
+    but for proper names; separated by spaces), in its family: "pl" (morfeusz2) or "uk"
+    (pymorphy3). Written where content is applied, so that the kiosk can read a query's words
+    by lemma without loading the dictionaries (kiosk.search.text.Lexicon). Only ever added
+    to: a form left over from content since changed just leads to a lemma no index word
+    holds."""
+
+    __tablename__ = "search_lemma"
+
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("content_revision.id", ondelete="CASCADE"), primary_key=True)
+    family: Mapped[str] = mapped_column(String(2), primary_key=True)
+    lemma: Mapped[str] = mapped_column(String(120), primary_key=True)
+    forms: Mapped[str] = mapped_column(Text)
 
 
 class SearchOpenCount(Base):

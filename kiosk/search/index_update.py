@@ -21,7 +21,13 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from kiosk.db import models as m
 from kiosk.db.search_models import ElsewhereMatter, SearchDoc
-from kiosk.search.service import _docs_for_revision
+from kiosk.search.service import (
+    _docs_for_revision,
+    has_lemmas,
+    record_all_lemmas,
+    record_lemmas,
+    synonym_words,
+)
 
 # The record type each kind of index row is built from, and the column naming it (`ref`).
 _INDEXED = {"procedure": (m.Procedure, m.Procedure.symbol),
@@ -51,12 +57,18 @@ def _only(s: Session, criteria: Mapping[type, ColumnElement[bool]]) -> Iterator[
 
 
 def reindex(s: Session, revision_id: int, *, procedures: Collection[str] = (),
-            kinds: Collection[str] = ()) -> int:
+            kinds: Collection[str] = (), synonyms: bool = False) -> int:
     """Write the index rows (every language) of these procedures (symbols) and of every record
     of these whole kinds again, inside the caller's transaction; other rows stay. A symbol
-    no longer in the revision just loses its rows. Returns the number of rows written."""
+    no longer in the revision just loses its rows. The lemmas of their words (and of the
+    synonyms', when they changed) that the revision lacks are added. Returns the number of
+    rows written."""
     kinds = set(kinds) & WHOLE_KINDS
     procedures = sorted(set(procedures))
+    if not has_lemmas(s, revision_id):  # applied before search_lemma existed: all, once
+        record_all_lemmas(s, revision_id)
+    elif synonyms:
+        record_lemmas(s, revision_id, synonym_words(s, revision_id))
     if not procedures and not kinds:
         return 0
     _drop(s, revision_id, procedures, kinds)
@@ -66,9 +78,11 @@ def reindex(s: Session, revision_id: int, *, procedures: Collection[str] = (),
             criteria[entity] = name.in_(procedures) if procedures else false()
         elif kind not in kinds:
             criteria[entity] = false()
+    vocabulary: set[str] = set()
     with _only(s, criteria):
-        docs = _docs_for_revision(s, revision_id)
+        docs = _docs_for_revision(s, revision_id, vocabulary)
     s.add_all(SearchDoc(revision_id=revision_id, **d) for d in docs)
+    record_lemmas(s, revision_id, vocabulary)
     s.flush()
     return len(docs)
 

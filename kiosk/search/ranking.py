@@ -37,8 +37,8 @@ import numpy as np
 from kiosk.search.text import (
     IRREGULAR,
     STOPWORDS,
+    Lexicon,
     fold,
-    lemmas,
     query_symbol_key,
     raw_tokens,
     stem,
@@ -98,18 +98,23 @@ class Phrase:
     matters: tuple[str, ...]
 
 
-def signature(raw: str, lang: str) -> frozenset[str]:
+def signature(raw: str, lang: str, lexicon: Lexicon) -> frozenset[str]:
     """What identifies a word when phrases are compared: its stem and its lemmas."""
     word = fold(raw)
-    out = {stem(word), *lemmas(raw, lang)}
+    out = {stem(word), *lexicon.lemmas(raw, lang)}
     if word in IRREGULAR:
         out.add(IRREGULAR[word])
     return frozenset(out)
 
 
-def make_term(corpus: Corpus | None, raw: str, *, typing: bool) -> Term:
+def make_term(corpus: Corpus | None, raw: str, *, typing: bool,
+              lexicon: Lexicon | None = None) -> Term:
+    """`lexicon`: where there is no corpus (the meaning of an everyday phrase, read once)."""
     word = fold(raw)
-    exact = {word, *lemmas(raw, corpus.lang if corpus else "pl")}
+    if corpus is not None:
+        lexicon = corpus.lexicon
+    exact = {word, *(lexicon.lemmas(raw, corpus.lang if corpus else "pl")
+                     if lexicon is not None else ())}
     if word in IRREGULAR:
         exact.add(IRREGULAR[word])
     s = stem(word)
@@ -134,9 +139,10 @@ def _meaningful(raws: Sequence[str]) -> list[str]:
 class Corpus:
     """One revision's index in one language, in memory."""
 
-    def __init__(self, revision_id: int, lang: str):
+    def __init__(self, revision_id: int, lang: str, lexicon: Lexicon | None = None):
         self.revision_id = revision_id
         self.lang = lang
+        self.lexicon = lexicon if lexicon is not None else Lexicon()
         self.n = 0
         self.kinds: list[str] = []
         self.refs: list[str] = []
@@ -167,9 +173,11 @@ class Corpus:
     # --- building ---------------------------------------------------------------------------
     @classmethod
     def build(cls, revision_id: int, lang: str, rows: Sequence[Any],
-              synonyms: Sequence[tuple[list[str], list[str], list[str]]]) -> Corpus:
-        """rows: (id, kind, ref, position, label, detail, title, symbol, keywords, body)."""
-        c = cls(revision_id, lang)
+              synonyms: Sequence[tuple[list[str], list[str], list[str]]],
+              lexicon: Lexicon | None = None) -> Corpus:
+        """rows: (id, kind, ref, position, label, detail, title, symbol, keywords, body);
+        lexicon: the revision's lemmas (search_lemma), shared by its languages."""
+        c = cls(revision_id, lang, lexicon)
         c.n = len(rows)
         masks: dict[str, dict[int, int]] = {}
         symbol_docs: dict[str, list[int]] = {}
@@ -236,14 +244,15 @@ class Corpus:
         c.symbol_prefixes = frozenset(p for p in prefixes if p.isalpha())
         for words, means, matters in synonyms:
             mean_terms = tuple(t for t in (
-                tuple(make_term(None, r, typing=False) for r in _meaningful(raw_tokens(p)))
+                tuple(make_term(None, r, typing=False, lexicon=c.lexicon)
+                      for r in _meaningful(raw_tokens(p)))
                 for p in means) if t)
             for phrase in words:
                 raws = _meaningful(raw_tokens(phrase))
                 if not raws:
                     continue
                 k = len(c.phrases)
-                c.phrases.append(Phrase(clean_text(phrase), tuple(signature(r, lang)
+                c.phrases.append(Phrase(clean_text(phrase), tuple(signature(r, lang, c.lexicon)
                                                                    for r in raws),
                                         mean_terms, tuple(matters)))
                 for sig in c.phrases[-1].words[0]:
@@ -390,7 +399,7 @@ def read_query(query: str, corpus: Corpus) -> list[Concept]:
                 for r, w in list(zip(raws, words, strict=True))[:5]]
     for w in rest:
         _correct(corpus, w)
-        w.sig = signature(w.raw, corpus.lang)
+        w.sig = signature(w.raw, corpus.lang, corpus.lexicon)
     concepts += _phrases(corpus, rest)
     for w in rest:
         if not w.used:
@@ -406,7 +415,7 @@ def near_pairs(query: str, corpus: Corpus) -> list[np.ndarray]:
         word = fold(raw)
         if word in STOPWORDS:
             continue
-        forms = {word, *lemmas(raw, corpus.lang)}
+        forms = {word, *corpus.lexicon.lemmas(raw, corpus.lang)}
         ids.append({corpus.stem_ids.get(stem(f), -1) for f in forms} - {-1})
     return [np.array(sorted((a << _PAIR_SHIFT) | b for a in first for b in second),
                      dtype=np.int64)
@@ -433,7 +442,7 @@ def _correct(corpus: Corpus, w: _Word) -> None:
     word, so its phrase applies."""
     if len(w.folded) < 5 or not w.folded.isalpha():
         return
-    exact = {w.folded, *lemmas(w.raw, corpus.lang)}
+    exact = {w.folded, *corpus.lexicon.lemmas(w.raw, corpus.lang)}
     s = stem(w.folded)
     if corpus.knows(exact, [s, w.folded] if len(s) >= 4 else [w.folded]):
         return

@@ -5,12 +5,17 @@ How it works (docs/residents.md "Search", docs/content-editors.md "Synonyms and 
 - When a content revision is applied, `build_index` writes one `search_doc` row per item and
   language (the language's text plus the Polish original, so Polish always works), its fields
   already turned into index words by kiosk.search.text: each word folded ("dowód" → dowod),
-  plus its lemmas (morfeusz2 for Polish, pymorphy3 for Ukrainian) or English stem. Written in
-  the same transaction as the content: the index always matches the revision residents see.
-- The first query of a revision and language reads those rows once into memory
-  (kiosk.search.ranking.Corpus): postings per word with the best field it occurs in, the
-  sorted vocabulary for prefixes, the everyday phrases of synonyms.yaml, and the titles shown.
-  Nothing that does not depend on the query is computed again.
+  plus its lemmas (morfeusz2 for Polish, pymorphy3 for Ukrainian) or English stem. Beside
+  them, `search_lemma` rows: each lemma of the revision's words (synonyms.yaml's included)
+  with all its inflected forms. Written in the same transaction as the content: the index
+  always matches the revision residents see.
+- The first query of a revision reads its lemmas once (kiosk.search.text.Lexicon, shared by
+  the three languages), so the kiosk reads a query's words by lemma without loading the
+  dictionaries (~65 MiB a process keeps for good); the first query of a language reads the
+  index rows once into memory (kiosk.search.ranking.Corpus): postings per word with the best
+  field it occurs in, the sorted vocabulary for prefixes, the everyday phrases of
+  synonyms.yaml, and the titles shown. Nothing that does not depend on the query is computed
+  again.
 - A query is read into "concepts": each meaningful word (stop words in pl/en/uk dropped), or a
   procedure symbol ("USC I" / "usc1" / "DRK 15"), or an everyday phrase or situation from
   synonyms.yaml with what it means and the matters it names. A word matches index words
@@ -42,6 +47,7 @@ from kiosk.db import models as m
 from kiosk.db.search_models import (
     ElsewhereMatter,
     SearchDoc,
+    SearchLemma,
     SearchOpenCount,
     SearchQueryLog,
     SearchSynonym,
@@ -49,7 +55,7 @@ from kiosk.db.search_models import (
 
 if TYPE_CHECKING:
     from kiosk.search.ranking import Corpus
-from kiosk.search.text import index_words, symbol_keys, tokens
+from kiosk.search.text import Lexicon, index_words, inflections, raw_tokens, symbol_keys, tokens
 from kiosk.texts import LANGS, LocalText, clean_text
 from kiosk.usage.scrub import scrub_text
 
@@ -100,25 +106,35 @@ def _texts(value: LocalText | None, lang: str) -> list[tuple[str, str]]:
     return [(own, lang), (value.pl, "pl")] if own and own != value.pl else [(value.pl, "pl")]
 
 
-def _words(*parts) -> str:
-    """Index words of texts: (text, lang) pairs, lists of them, or plain Polish strings."""
+def _index_text(seen: set[str], *parts) -> str:
+    """Index words of texts: (text, lang) pairs, lists of them, or plain Polish strings; the
+    words as written go into `seen`."""
     out: list[str] = []
 
     def add(part) -> None:
         if isinstance(part, tuple):
-            out.extend(index_words(*part))
+            text, lang = part
+            out.extend(index_words(text, lang, seen))
         elif isinstance(part, list):
             for p in part:
                 add(p)
         elif part:
-            out.extend(index_words(part, "pl"))
+            out.extend(index_words(part, "pl", seen))
 
     for part in parts:
         add(part)
     return " ".join(out)
 
 
-def _docs_for_revision(s: Session, rid: int) -> list[dict]:
+def _docs_for_revision(s: Session, rid: int, vocabulary: set[str] | None = None
+                       ) -> list[dict]:
+    """The index rows of a revision; `vocabulary` collects the words of their texts as
+    written (for their lemmas: record_lemmas)."""
+    seen = vocabulary if vocabulary is not None else set()
+
+    def _words(*parts) -> str:
+        return _index_text(seen, *parts)
+
     cats = {c.code: c.name
             for c in s.scalars(select(m.Category).where(m.Category.revision_id == rid))}
     docs: list[dict] = []
@@ -179,17 +195,67 @@ def _docs_for_revision(s: Session, rid: int) -> list[dict]:
 
 def build_index(s: Session, revision_id: int) -> int:
     """Index one revision inside the caller's transaction (kiosk.content.store.apply_bundle):
-    committed with the content it describes, or not at all. Returns the number of rows."""
+    committed with the content it describes, or not at all; its lemmas too. Returns the
+    number of index rows."""
     drop_index(s, [revision_id], synonyms=False)
-    docs = _docs_for_revision(s, revision_id)
+    vocabulary: set[str] = set()
+    docs = _docs_for_revision(s, revision_id, vocabulary)
     rows = [SearchDoc(revision_id=revision_id, **d) for d in docs]
     s.add_all(rows)
+    record_lemmas(s, revision_id, vocabulary | synonym_words(s, revision_id))
     s.flush()
     return len(rows)
 
 
+def synonym_words(s: Session, revision_id: int) -> set[str]:
+    """The words of the revision's everyday phrases and of what they mean, as written: a
+    query is compared with them by lemma (kiosk.search.ranking.signature)."""
+    out: set[str] = set()
+    for words, means in s.execute(select(SearchSynonym.words, SearchSynonym.means)
+                                  .where(SearchSynonym.revision_id == revision_id)):
+        for phrase in (*(words or ()), *(means or ())):
+            out.update(raw_tokens(phrase))
+    return out
+
+
+def record_lemmas(s: Session, revision_id: int, words: set[str]) -> int:
+    """Add the lemmas of these words (as written) that the revision lacks, each with all its
+    forms (kiosk.search.text.inflections), inside the caller's transaction. Loads the
+    morphology dictionaries: run where content is applied, never in the kiosk's own
+    queries. Lemmas are never removed: a form of content since changed is harmless. Returns
+    the number of lemmas added."""
+    known: dict[str, set[str]] = {}
+    for family, lemma in s.execute(select(SearchLemma.family, SearchLemma.lemma)
+                                   .where(SearchLemma.revision_id == revision_id)):
+        known.setdefault(family, set()).add(lemma)
+    found = inflections(sorted(words), known)
+    s.add_all(SearchLemma(revision_id=revision_id, family=family, lemma=lemma,
+                          forms=" ".join(sorted(forms)))
+              for (family, lemma), forms in found.items())
+    s.flush()
+    return len(found)
+
+
+def record_all_lemmas(s: Session, revision_id: int) -> int:
+    """The lemmas of every word of the revision (for a revision applied before search_lemma
+    existed); loads the morphology dictionaries."""
+    vocabulary: set[str] = set()
+    _docs_for_revision(s, revision_id, vocabulary)
+    return record_lemmas(s, revision_id, vocabulary | synonym_words(s, revision_id))
+
+
+def has_lemmas(s: Session, revision_id: int) -> bool:
+    return s.scalar(select(SearchLemma.lemma).where(SearchLemma.revision_id == revision_id)
+                    .limit(1)) is not None
+
+
+def read_lexicon(s: Session, revision_id: int) -> Lexicon:
+    return Lexicon(s.execute(select(SearchLemma.family, SearchLemma.lemma, SearchLemma.forms)
+                             .where(SearchLemma.revision_id == revision_id)))
+
+
 def drop_index(s: Session, revision_ids: list[int], *, synonyms: bool = True) -> None:
-    """Remove the index (and synonyms) of revisions being deleted."""
+    """Remove the index (and synonyms and lemmas) of revisions being deleted."""
     if not revision_ids:
         return
     conn = s.connection()
@@ -200,6 +266,7 @@ def drop_index(s: Session, revision_ids: list[int], *, synonyms: bool = True) ->
             f"(SELECT id FROM search_doc WHERE revision_id IN ({marks}))", tuple(revision_ids))
     s.execute(delete(SearchDoc).where(SearchDoc.revision_id.in_(revision_ids)))
     if synonyms:
+        s.execute(delete(SearchLemma).where(SearchLemma.revision_id.in_(revision_ids)))
         s.execute(delete(SearchSynonym).where(SearchSynonym.revision_id.in_(revision_ids)))
         s.execute(delete(ElsewhereMatter).where(ElsewhereMatter.revision_id.in_(revision_ids)))
 
@@ -257,6 +324,7 @@ class SearchService:
         self._now = now
         self._lock = threading.Lock()
         self._corpora: dict[tuple[tuple[int, str], str], Corpus] = {}
+        self._lexicons: dict[tuple[int, str], Lexicon] = {}
         self._open_counts: dict[str, int] | None = None
 
     def _active_key(self, s: Session) -> tuple[int, str] | None:
@@ -291,11 +359,30 @@ class SearchService:
                     .where(SearchSynonym.revision_id == rid).order_by(SearchSynonym.position))]
             from kiosk.search.ranking import Corpus  # numpy: only where a search runs
 
-            corpus = Corpus.build(rid, lang, rows, synonyms)
+            corpus = Corpus.build(rid, lang, rows, synonyms, self._lexicon(key))
             # Keep only the active revision's corpora: an old one is never asked again.
             self._corpora = {k: v for k, v in self._corpora.items() if k[0] == key}
             self._corpora[(key, lang)] = corpus
             return corpus
+
+    def _lexicon(self, key: tuple[int, str]) -> Lexicon:
+        """The revision's lemmas, read once for its three languages (under self._lock)."""
+        lexicon = self._lexicons.get(key)
+        if lexicon is not None:
+            return lexicon
+        rid = key[0]
+        with self._Session() as s:
+            missing = not has_lemmas(s, rid)
+        if missing:
+            # Content applied before search_lemma (schema 0011): write its lemmas now, once.
+            # This loads morfeusz2 and pymorphy3 into this process for good (~65 MiB): the
+            # only time its searching does; content applied since brings its lemmas along.
+            with self._Session.begin() as s:
+                record_all_lemmas(s, rid)
+        with self._Session() as s:
+            lexicon = read_lexicon(s, rid)
+        self._lexicons = {key: lexicon}
+        return lexicon
 
     def _opens_all(self) -> dict[str, int]:
         """Open counts, read once and then kept up to date by `record_open` (the kiosk is the

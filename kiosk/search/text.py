@@ -1,7 +1,10 @@
-"""How search reads words: folding, tokens, a light Polish stemmer, procedure symbols.
+"""How search reads words: folding, tokens, a light Polish stemmer, lemmas, procedure symbols.
 
 Pure functions, no database. The same functions prepare the index and the query, so whatever
-they do to a word they do on both sides.
+they do to a word they do on both sides. Lemmas are the exception in where they come from:
+the index asks the dictionaries (`lemmas`, where content is applied), a query asks the
+revision's table of forms (`Lexicon`, written by `inflections` beside the index), so that the
+kiosk never loads the dictionaries; for every form of the content's lemmas both give the same.
 
 Why a home-made stemmer: residents type on a touch screen and often leave out the Polish
 letters ("zaswiadczenie"). Every word is therefore folded first (ą→a, ł→l, ó→o...) and then
@@ -21,7 +24,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from kiosk.morphology import POLISH_LOCK, polish, ukrainian
 
@@ -111,6 +117,19 @@ def polish_lemmas(word: str) -> tuple[str, ...]:
     """Folded lemmas of a Polish word as written ("psa" → pies, "sprzedałem" → sprzedac),
     from morfeusz2 (SGJP), without the folded word itself; () where morfeusz2 does not know
     the word (most words typed without Polish letters) or is not installed."""
+    own = fold(word)
+    out: list[str] = []
+    for lemma in _polish_readings(word):
+        lemma = fold(lemma)
+        if lemma and lemma != own and lemma not in out and lemma.isalpha():
+            out.append(lemma)
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _polish_readings(word: str) -> tuple[str, ...]:
+    """Every lemma morfeusz2 reads the word as (as written, homonym marks dropped), its own
+    included: the index's lemmas, and the lemmas `inflections` generates forms of."""
     if not word.isalpha() or _is_cyrillic(word) or len(word) < 3:
         return ()
     morf = polish()
@@ -118,27 +137,16 @@ def polish_lemmas(word: str) -> tuple[str, ...]:
         return ()
     with POLISH_LOCK:
         analysis = morf.analyse(word)
-    own = fold(word)
-    out: list[str] = []
-    for _start, _end, (_form, lemma, tag, *_rest) in analysis:
-        if tag.startswith(_SKIP_TAGS):
-            continue
-        lemma = fold(lemma.split(":", 1)[0])
-        if lemma and lemma != own and lemma not in out and lemma.isalpha():
-            out.append(lemma)
-    return tuple(out)
+    return tuple(dict.fromkeys(lemma.split(":", 1)[0]
+                               for _start, _end, (_form, lemma, tag, *_rest) in analysis
+                               if not tag.startswith(_SKIP_TAGS)))
 
 
 @lru_cache(maxsize=100_000)
 def ukrainian_lemmas(word: str) -> tuple[str, ...]:
     """Folded lemmas of a Ukrainian word ("втратив" → втратити, "паспорта" → паспорт), from
     pymorphy3 with its Ukrainian dictionary: its most likely reading and any as likely."""
-    if not _is_cyrillic(word):
-        return ()
-    morph = ukrainian()
-    if morph is None:
-        return ()
-    parses = morph.parse(word)
+    parses = _ukrainian_parses(word)
     if not parses:
         return ()
     best = parses[0].score
@@ -151,6 +159,14 @@ def ukrainian_lemmas(word: str) -> tuple[str, ...]:
         if lemma != own and lemma not in out:
             out.append(lemma)
     return tuple(out[:3])
+
+
+@lru_cache(maxsize=20_000)
+def _ukrainian_parses(word: str) -> tuple[Any, ...]:
+    if not _is_cyrillic(word):
+        return ()
+    morph = ukrainian()
+    return tuple(morph.parse(word)) if morph is not None else ()
 
 
 try:
@@ -172,18 +188,181 @@ def english_stem(word: str) -> str | None:
 
 
 def lemmas(word: str, lang: str) -> tuple[str, ...]:
-    """What else the index and the query know a word (as written, lower case) by, in the
-    language of the text it is in: Polish lemmas (every language: Polish is searched
-    everywhere), Ukrainian lemmas, English stems (marked "e:" so they never meet a Polish
-    word)."""
+    """What else the index knows a word (as written, lower case) by, in the language of the
+    text it is in: Polish lemmas (every language: Polish is searched everywhere), Ukrainian
+    lemmas, English stems (marked "e:" so they never meet a Polish word). Index time only:
+    it loads the dictionaries; a query asks a Lexicon."""
     if _is_cyrillic(word):
         return ukrainian_lemmas(word)
-    out = polish_lemmas(word)
+    return _with_english(polish_lemmas(word), word, lang)
+
+
+def _with_english(out: tuple[str, ...], word: str, lang: str) -> tuple[str, ...]:
     if lang == "en":
         en = english_stem(word)
         if en is not None:
             out = (*out, en)
     return out
+
+
+# --- the lemmas of a revision's words, for queries --------------------------------------
+#
+# The dictionaries cost the process that loads them ~65 MiB (morfeusz2's SGJP ~41, pymorphy3's
+# Ukrainian ~24) that it never gives back, while a revision uses a few thousand lemmas. So the
+# process that applies content (and has the dictionaries anyway, to index it) writes each
+# lemma of the content's words with every inflected form of it (search_lemma), and the kiosk
+# answers queries from those: a form typed that no lemma of the content has can only match
+# through its stem, exactly as before, since its lemma would have been in no index word.
+
+FAMILIES = ("pl", "uk")  # Polish (morfeusz2) and Ukrainian (pymorphy3) lemmas
+MAX_LEMMA = 120
+# morfeusz2 analyses a past form with a personal ending as two or three segments ("zgubiłem" =
+# zgubił + em, "zgubiłbym" = zgubił + by + m) but generates the bare form only: the endings a
+# past form (praet) takes, by the form's number and last letter.
+_AGLT_SG_CONSONANT: tuple[str, ...] = ("em", "eś", "by", "bym", "byś")
+_AGLT_SG_VOWEL: tuple[str, ...] = ("m", "ś", "by", "bym", "byś")
+_AGLT_PL: tuple[str, ...] = ("śmy", "ście", "by", "byśmy", "byście")
+_LEXICON_CACHE = 4096
+
+
+class Lexicon:
+    """The lemmas of one revision's words for queries, read from its search_lemma rows; no
+    dictionary loaded.
+
+    Some 50,000 forms as a dict of strings would hold ~6 MiB and peak at twice that while
+    being built; so each form is kept as its str hash only (this process's, in a sorted
+    numpy array, 12 bytes a form), beside the index of its lemma. Two forms sharing a
+    64-bit hash would swap lemmas: a chance of about one in 10^10 per revision."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]] = ()):
+        """rows: (family, lemma as written, its forms as generated, separated by spaces)."""
+        import numpy as np  # only where a search runs, as kiosk.search.ranking
+
+        self._lemmas: list[str] = []
+        ids: dict[str, int] = {}
+        # (family, proper name?) → hashes of forms and the index of their lemma.
+        parts: dict[tuple[str, bool], tuple[array[int], array[int]]] = {
+            (f, p): (array("q"), array("i")) for f in FAMILIES for p in (False, True)}
+        for family, lemma, forms in rows:
+            if family not in FAMILIES:
+                continue
+            folded = fold(lemma)
+            lemma_id = ids.setdefault(folded, len(ids))
+            if lemma_id == len(self._lemmas):
+                self._lemmas.append(folded)
+            for form in forms.split():
+                lower = form.lower()
+                # morfeusz2 reads a word typed in lower case as a proper name ("krakowa" →
+                # Kraków) only where no common word has that form ("polskiej" is polski's,
+                # not Polska's).
+                hashes, lemma_ids = parts[(family, family == "pl" and lower != form)]
+                hashes.append(hash(lower))
+                lemma_ids.append(lemma_id)
+        self._parts: dict[tuple[str, bool], tuple[Any, Any]] = {}
+        self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        for key, (hashes, lemma_ids) in parts.items():
+            h = np.frombuffer(hashes, dtype=np.int64)
+            order = np.argsort(h, kind="stable")
+            self._parts[key] = (h[order], np.frombuffer(lemma_ids, dtype=np.int32)[order])
+
+    def _find(self, family: str, word: str) -> tuple[str, ...]:
+        h = hash(word)
+        for proper in (False, True):
+            hashes, lemma_ids = self._parts[(family, proper)]
+            lo = int(hashes.searchsorted(h, "left"))
+            hi = int(hashes.searchsorted(h, "right"))
+            if hi > lo:
+                return tuple(dict.fromkeys(self._lemmas[i] for i in lemma_ids[lo:hi]))
+        return ()
+
+    def lemmas(self, word: str, lang: str) -> tuple[str, ...]:
+        """As `lemmas` (the word as written, lower case), from the revision's forms."""
+        # Cached: a query asks for each word's lemmas several times, and each key typed asks
+        # again for the words before it.
+        got = self._cache.get((word, lang))
+        if got is None:
+            if _is_cyrillic(word):
+                got = self._find("uk", word)
+            else:
+                polish_ = self._find("pl", word) if word.isalpha() and len(word) >= 3 else ()
+                got = _with_english(polish_, word, lang)
+            if len(self._cache) >= _LEXICON_CACHE:
+                self._cache.clear()
+            self._cache[(word, lang)] = got
+        return got
+
+
+# Forms morfeusz2 generates but reads only inside a longer word: "aktualno-" (adja), "biorąco-"
+# (pacta), abbreviations (brev: "pkt" is read as itself), personal endings (aglt: "śmy").
+_NOT_ALONE = ("adja", "pacta", "brev", "aglt")
+
+
+def _polish_forms(lemma: str) -> set[str]:
+    morf = polish()
+    with POLISH_LOCK:
+        generated = morf.generate(lemma)
+    forms: set[str] = set()
+    for form, _lemma, tag, *_rest in generated:
+        if tag.startswith(_NOT_ALONE):
+            continue
+        if not tag.startswith("praet"):
+            forms.add(form)
+            continue
+        # "mogł" takes a personal ending only (mogłem), "mógł" stands alone or takes "by"
+        # (mógłbym); most verbs have one form for both (zgubił, zgubiłem, zgubiłbym).
+        if ":pl:" in tag:
+            endings = _AGLT_PL
+        elif form[-1:] in "aeiouyąęó":
+            endings = _AGLT_SG_VOWEL
+        else:
+            endings = _AGLT_SG_CONSONANT
+        if tag.endswith(":agl"):
+            endings = tuple(e for e in endings if not e.startswith("by"))
+        else:
+            forms.add(form)
+            if tag.endswith(":nagl"):
+                endings = tuple(e for e in endings if e.startswith("by"))
+        forms.update(form + e for e in endings)
+    return forms
+
+
+def _ukrainian_forms(parse: Any) -> set[str]:
+    forms = {x.word for x in parse.lexeme}
+    # pymorphy3 reads "г" typed for "ґ" as that letter ("гміни" → ґміна).
+    return forms | {f.replace("ґ", "г") for f in forms if "ґ" in f}
+
+
+def inflections(words: Iterable[str], known: Mapping[str, Iterable[str]] | None = None
+                ) -> dict[tuple[str, str], set[str]]:
+    """(family, lemma) → its inflected forms, for the lemmas of these words (as written,
+    lower case) that `known` (family → lemmas) does not hold yet. Loads the dictionaries:
+    for the process that applies content.
+
+    Each lemma the dictionaries read a word as, its own included ("dowód" brings "dowodu",
+    "dowodem"...): every Polish form morfeusz2 generates of it, with the personal endings of
+    past forms; every form of each Ukrainian lexeme pymorphy3 reads the word in."""
+    have = {f: set((known or {}).get(f, ())) for f in FAMILIES}
+    out: dict[tuple[str, str], set[str]] = {}
+    for word in words:
+        if _is_cyrillic(word):
+            for p in _ukrainian_parses(word):
+                lemma = p.normal_form
+                if lemma not in have["uk"] and len(lemma) <= MAX_LEMMA:
+                    # Not marked as had yet: another word may bring another lexeme of it.
+                    out.setdefault(("uk", lemma), set()).update(_ukrainian_forms(p))
+            continue
+        for lemma in _polish_readings(word):
+            # A lemma that does not fold to letters alone is never a query's (polish_lemmas).
+            if lemma not in have["pl"] and len(lemma) <= MAX_LEMMA and fold(lemma).isalpha():
+                have["pl"].add(lemma)
+                out[("pl", lemma)] = _polish_forms(lemma)
+    return {(family, lemma): _plain(lemma, forms) for (family, lemma), forms in out.items()}
+
+
+def _plain(lemma: str, forms: set[str]) -> set[str]:
+    # A form that folds to its lemma needs no entry: the folded word is already an index word.
+    folded = fold(lemma)
+    return {f for f in forms if f.isalpha() and fold(f) != folded}
 
 
 def has_polish_letters(word: str) -> bool:
@@ -277,11 +456,15 @@ def query_symbol_key(word: str, following: str | None, prefixes: frozenset[str]
     return None
 
 
-def index_words(text: str, lang: str = "pl") -> list[str]:
+def index_words(text: str, lang: str = "pl", seen: set[str] | None = None) -> list[str]:
     """Words as the index stores them: folded, plus the lemma of an irregular form and the
-    lemmas (or English stems) of the word in its text's language."""
+    lemmas (or English stems) of the word in its text's language. `seen` collects the words
+    as written (for `inflections`)."""
     out: list[str] = []
-    for raw in raw_tokens(text):
+    raws = raw_tokens(text)
+    if seen is not None:
+        seen.update(raws)
+    for raw in raws:
         out.extend(_token_index_words(raw, lang))
     return out
 
