@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import ConfigError, KioskConfig, config_as_dict, load_config, secret_sources
-from kiosk.content.format import ContentError, read_content
+from kiosk.content.problems import ContentError
 from kiosk.ops.production import is_production
 from kiosk.paths import use_private_umask
 
@@ -207,6 +207,8 @@ def cmd_admin_audit(args, cfg: KioskConfig) -> int:
 
 def cmd_content_validate(args, cfg: KioskConfig) -> int:
     path = Path(args.path) if args.path else cfg.paths.content_dir
+    from kiosk.content.format import read_content
+
     try:
         bundle = read_content(path)
     except ContentError as exc:
@@ -230,6 +232,8 @@ def cmd_content_lint(args, cfg: KioskConfig) -> int:
     """Every problem, one per line, with file, record and field: the linter's findings (free
     text that contradicts the data) and the format's own checks, which it needs first."""
     path = Path(args.path) if args.path else cfg.paths.content_dir
+    from kiosk.content.format import read_content
+
     try:
         bundle = read_content(path)
     except ContentError as exc:
@@ -253,6 +257,8 @@ def cmd_content_load(args, cfg: KioskConfig) -> int:
     from kiosk.content.store import apply_bundle
 
     path = Path(args.path) if args.path else cfg.paths.content_dir
+    from kiosk.content.format import read_content
+
     try:
         bundle = read_content(path)
     except ContentError as exc:

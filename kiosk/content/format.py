@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +36,15 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kiosk.closures import CLOSURE_KINDS
+from kiosk.content.layout import (  # noqa: F401  (folder_checksum: format's public name)
+    OPTIONAL_FILES,
+    RECORD_KINDS,
+    RecordKind,
+    folder_checksum,
+)
+from kiosk.content.layout import kind_files as _kind_files
 from kiosk.content.lint import lint_problems
+from kiosk.content.problems import ContentError, ContentProblem
 from kiosk.money import parse_amount
 from kiosk.texts import LANGS, LocalText, clean_text
 
@@ -75,28 +82,6 @@ _CLOSURE_FIELDS = frozenset(["code", "date", "until", "kind", "hours", "reason"]
 
 _MISSING = "required field is missing"
 Hours = list[tuple[int, dt.time, dt.time]]
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    file: str
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.record}" if self.record else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else \
-            f"{where}: {self.message}"
-
-
-class ContentError(ValueError):
-    """Content that cannot be loaded; `problems` lists each one."""
-
-    def __init__(self, problems: list[ContentProblem]):
-        self.problems = problems
-        head = f"{len(problems)} problem(s) in the content:"
-        super().__init__("\n".join([head, *("  " + str(p) for p in problems[:50])]))
 
 
 @dataclass
@@ -773,44 +758,8 @@ def _validate(model: type[_Part], data: Any, file: str, record: str
 
 # --- record kinds ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RecordKind:
-    """One kind of content record: where it lives in the folder and what identifies it."""
-
-    kind: str
-    file: str  # "procedures/" for the procedure files, one per category
-    key: str  # the YAML list under which the records sit
-    ident: str  # the identifying field in the YAML record
-    field: str  # the same identity in the parsed dict
-    label: str  # how problems name a record
-    bundle: str  # the ContentBundle list
-
-
-# In dependency order: a record only points at kinds listed before it.
-RECORD_KINDS: dict[str, RecordKind] = {k.kind: k for k in (
-    RecordKind("category", "categories.yaml", "categories", "code", "code", "category",
-               "categories"),
-    RecordKind("department", "departments.yaml", "departments", "code", "code", "department",
-               "departments"),
-    RecordKind("queue_category", "queue_categories.yaml", "queue_categories", "letter",
-               "letter", "queue category", "queue_categories"),
-    RecordKind("form", "forms.yaml", "forms", "code", "code", "form", "forms"),
-    RecordKind("rate", "rates.yaml", "rates", "code", "code", "rate", "rates"),
-    RecordKind("announcement", "announcements.yaml", "announcements", "code", "code",
-               "announcement", "announcements"),
-    RecordKind("procedure", "procedures/", "procedures", "symbol", "symbol", "procedure",
-               "procedures"),
-    # Matters other institutions handle: "not here, but there" (optional file).
-    RecordKind("elsewhere", "elsewhere.yaml", "elsewhere", "code", "code",
-               "not-handled-here entry", "elsewhere"),
-    # Everyday words and situations for search (optional file); identified by their first
-    # word. Their `matters` may name any record above (checked by read_content).
-    RecordKind("synonym", "synonyms.yaml", "synonyms", "words", "words", "synonym",
-               "synonyms"),
-    # Days the office is closed or open shorter (optional file).
-    RecordKind("closure", "closures.yaml", "closures", "code", "code", "closure", "closures"),
-)}
-OPTIONAL_FILES = frozenset({"synonyms.yaml", "closures.yaml", "elsewhere.yaml"})
+# RecordKind, RECORD_KINDS and OPTIONAL_FILES: kiosk/content/layout.py (a start reads the
+# folder's checksum from there without this module's models).
 
 RECORD_MODELS: dict[str, type[_Record]] = {
     "category": CategoryRecord, "department": DepartmentRecord,
@@ -988,14 +937,6 @@ def _read_meta(root: Path, problems: list[ContentProblem]) -> ContentMeta | None
     return meta
 
 
-def _checksum(root: Path, files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 @dataclass
 class _Seen:
     """A record read from a file, valid or not: for the checks across records."""
@@ -1007,13 +948,6 @@ class _Seen:
     data: Any
     parsed: dict | None
     problems: list[ContentProblem]
-
-
-def _kind_files(root: Path, spec: RecordKind) -> list[Path]:
-    if spec.kind == "procedure":
-        return sorted((root / "procedures").glob("*.yaml"))
-    path = root / spec.file
-    return [] if spec.file in OPTIONAL_FILES and not path.exists() else [path]
 
 
 def read_content(root: Path | str) -> ContentBundle:
@@ -1058,17 +992,6 @@ def read_content(root: Path | str) -> ContentBundle:
         raise ContentError(problems)
     bundle.checksum = folder_checksum(root)
     return bundle
-
-
-def folder_checksum(root: Path | str) -> str:
-    """What identifies a content folder's revision: the bytes of its files, in the order they
-    always had, the procedure files last. Reading it costs a fraction of validating the
-    folder, so a start can tell "already loaded" without parsing anything."""
-    root = Path(root)
-    files = [f for spec in RECORD_KINDS.values() for f in _kind_files(root, spec)]
-    procs = _kind_files(root, RECORD_KINDS["procedure"])
-    return _checksum(root, [root / "content.yaml", *(p for p in files if p not in procs),
-                            *procs])
 
 
 def _cross_record_problems(b: ContentBundle, seen: list[_Seen]) -> list[ContentProblem]:

@@ -6,19 +6,23 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import KioskConfig
-from kiosk.content.format import ContentBundle, folder_checksum, read_content
+from kiosk.content.layout import folder_checksum
 from kiosk.db import models as m
 from kiosk.db.closure_models import OfficeClosure
 from kiosk.db.search_models import ElsewhereMatter, SearchSynonym
 from kiosk.db.setup_lock import setup_lock
-from kiosk.search.index_update import reindex, reposition_procedures
-from kiosk.search.service import build_index, drop_index
+
+if TYPE_CHECKING:
+    from kiosk.content.format import ContentBundle
+
+# The search index modules and the content file models are imported where content is
+# written: a start that finds its content loaded already needs neither before its first frame.
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ def apply_bundle(Session_: sessionmaker[Session], bundle: ContentBundle, *,
     load. `in_transaction(session, revision_id)` runs just before the commit, for state that
     must change together with the content (the sync's position in the central database).
     """
+    from kiosk.search.service import build_index
+
     with Session_.begin() as s:
         rev = m.ContentRevision(
             label=bundle.revision, schema_version=bundle.schema_version,
@@ -118,6 +124,8 @@ def apply_changes(Session_: sessionmaker[Session], changes: ContentChanges, *,
     (id, checksum), as SearchService and ContentService's snapshot do. Unlike a whole new
     revision, the old content is not kept for a kiosk pinned to it: it reads the new one.
     Raises ChangesDoNotApply when the active revision is not the base (nothing written)."""
+    from kiosk.search.index_update import reindex, reposition_procedures
+
     b = changes.bundle
     unknown = changes.whole - WHOLE_LISTS
     if unknown:
@@ -219,6 +227,8 @@ def _insert_records(s: Session, rid: int, bundle: ContentBundle) -> None:
 
 
 def _delete_revisions(s: Session, ids: list[int]) -> None:
+    from kiosk.search.service import drop_index
+
     drop_index(s, ids)  # search rows of these revisions (no ORM relationship to cascade)
     # Child rows first: ON DELETE CASCADE is not relied on because SQLite enforces it only
     # with the foreign_keys pragma, which a hand-made connection may lack.
@@ -255,6 +265,8 @@ def _ensure_bundled_content(Session_: sessionmaker[Session],
                 return None
         except OSError:
             pass  # a file gone: read_content below says which
+    from kiosk.content.format import read_content
+
     bundle = read_content(config.paths.content_dir)
     if current is not None and current[1] == bundle.checksum:
         return None
