@@ -13,7 +13,6 @@ import time
 from kiosk import __version__
 from kiosk.i18n import N_
 from kiosk.messages import Message, msg
-from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP, ActionResult
 from kiosk.ops.health import PRINTER_STATES, printer_detail
 from screens.background import Generation, run_in_background
 from screens.base import KioskScreen, load_kv
@@ -160,9 +159,15 @@ class AdminScreen(KioskScreen):
                 self._arm = (name, time.monotonic())
                 self.refresh()
                 return
+            from kiosk.ops.admin import EXIT_RESTART, EXIT_TO_DESKTOP
+
             self.app.admin.audit(name, "ok")
             self.app.leave(EXIT_RESTART if name == "restart" else EXIT_TO_DESKTOP, name)
             return
+        # Here, not with the screen (made after the first frame on every start): the staff
+        # side's module brings the printing one, and python-escpos, Pillow and numpy with it.
+        from kiosk.ops.admin import ActionResult
+
         self._arm = None
         staff = self.app.core.staff
         run = {"print_test": staff.print_test_page,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.uix.screenmanager import Screen
 
 from kiosk.i18n import N_
+from kiosk.ops.memory import give_back_free_memory
 from kiosk.texts import LocalText
 from screens.reuse import SHARED_POOL, WidgetPool
 from screens.widgets import (
@@ -48,6 +50,10 @@ class KioskScreen(Screen):
 
     params: dict = {}
     reuse_widgets = False
+    # A screen residents seldom come back to (fees, forms, departments): once Back can no
+    # longer lead to it, its page is given back blank, so that its textures (the fees page
+    # alone held 18 MiB) do not stay in memory until the end of the visit.
+    let_go_when_left = False
 
     @property
     def app(self):
@@ -64,6 +70,7 @@ class KioskScreen(Screen):
         self._fallback_texts: set[str] = set()
         self.render(**params)
         self.app.audio.screen_changed()
+        self._let_go_others()
 
     def audio_intro(self) -> str:
         """What audio mode says on entering the screen: its title (override to say more)."""
@@ -124,8 +131,6 @@ class KioskScreen(Screen):
     def prepare(self, **params) -> None:
         """Build the page for `params` in a column off screen, in the next frames, so that
         the tap that asks for it only swaps it in (the next step of a guide)."""
-        from kivy.clock import Clock
-
         ev = getattr(self, "_prepare_ev", None)
         if ev is not None:
             ev.cancel()
@@ -184,26 +189,49 @@ class KioskScreen(Screen):
             return widget
         return self.pool.take(self.body.page, cls, action, **props)
 
-    def clear(self) -> None:
+    def clear(self, forget: bool = False) -> None:
         body = self.body
         if self.reuse_widgets:
-            self.pool.give_back(body.page)
+            self.pool.give_back(body.page, forget)
         body.clear_widgets()
         body.key = None
         if body is self.ids.scroll.body:
             self.ids.scroll.scroll_y = 1
             self.ids.scroll.halt()  # the last gesture's glide must not carry the new column off
 
-    def release(self) -> None:
-        """Forget what the screen shows, at the end of a visit: the next resident finds no
-        trace of it (its widgets, kept for the next visit, are blank, their textures gone)."""
-        self.clear()
+    def _let_go_others(self) -> None:
+        """Let go of the pages of the screens that let go when left and that Back can no
+        longer reach (not in the history), before this screen is drawn."""
+        trail = {name for name, _params in self.app.history}
+        gone = False
+        for screen in self.manager.screens:
+            if (getattr(screen, "let_go_when_left", False) and screen is not self
+                    and screen.name not in trail and screen.ids.scroll.body.children):
+                screen.let_go()
+                gone = True
+        if gone:
+            # The labels' canvases drop their textures at Builder's next sync, and the GL
+            # textures go a frame after that: now, they go with this frame, so that the
+            # memory is back when the screen is (and a figure read on Home counts it).
+            Builder.sync()
+            # What the heap freed goes back to the system too, once this screen is drawn
+            # (malloc_trim takes up to 10 ms: not on the tap's frame).
+            Clock.schedule_once(lambda _dt: give_back_free_memory(), 0.5)
+
+    def let_go(self) -> None:
+        """Give back the page (and a prepared one) blank: shown again, it is built anew."""
+        self.clear(forget=True)
         spare = getattr(self, "_spare", None)
         if spare is not None:
             if self.reuse_widgets:
-                self.pool.give_back(spare.page)
+                self.pool.give_back(spare.page, forget=True)
             spare.clear_widgets()
             spare.key = None
+
+    def release(self) -> None:
+        """Forget what the screen shows, at the end of a visit: the next resident finds no
+        trace of it (its widgets, kept for the next visit, are blank, their textures gone)."""
+        self.let_go()
         if self.reuse_widgets:
             self.pool.forget_texts()
 

@@ -7,6 +7,7 @@ from screens.widgets import TitleLabel
 
 class DepartmentScreen(KioskScreen):
     reuse_widgets = True  # refilled each time: "open now" changes with the minute
+    let_go_when_left = True
     def crumb(self, code: str) -> str:
         return code
 

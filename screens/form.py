@@ -6,6 +6,7 @@ from screens.widgets import TitleLabel
 
 class FormScreen(KioskScreen):
     reuse_widgets = True
+    let_go_when_left = True
 
     def crumb(self, code: str) -> str:
         return code

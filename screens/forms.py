@@ -6,6 +6,7 @@ from screens.widgets import TitleLabel
 
 class FormsScreen(KioskScreen):
     reuse_widgets = True
+    let_go_when_left = True
 
     def crumb(self) -> str:
         return self._("Forms")

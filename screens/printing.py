@@ -13,24 +13,20 @@ from __future__ import annotations
 
 import itertools
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import N_
-from kiosk.printing.layouts import spaced_code
-from kiosk.printing.service import (
-    ASK_MESSAGES,
-    FAULT_MESSAGES,
-    UNKNOWN_NOTE,
-    UNKNOWN_NOTE_ASK,
-    PrinterState,
-    PrintResult,
-)
 from screens import satisfaction
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import KLabel, PrimaryButton, QRCode, TitleLabel
+
+if TYPE_CHECKING:
+    # The printing modules bring python-escpos, Pillow and numpy (~16 MiB): imported where a
+    # job starts or ends, not with the guide, search and ticket screens that import this one.
+    from kiosk.printing.service import PrintResult
 
 log = logging.getLogger(__name__)
 _job_ids = itertools.count(1)
@@ -57,6 +53,8 @@ class PrintingScreen(KioskScreen):
         self._in_flight: dict[int, tuple[str, Any]] = {}  # job -> (what, ticket)
 
     def crumb(self, what: str, job: int, ticket=None, **_params) -> str:
+        from kiosk.printing.layouts import spaced_code
+
         return spaced_code(ticket.code) if ticket is not None else self._(WHAT.get(what, what))
 
     def render(self, what: str, job: int, **params) -> None:
@@ -102,6 +100,8 @@ class PrintingScreen(KioskScreen):
         else:
             self._fault(result)
             self.para(self._("Your ticket is valid. Remember your number:"), bold=True)
+        from kiosk.printing.layouts import spaced_code
+
         box = self.card()
         self.para(self._("Your number"), box, halign="center")
         # Its own rule: a size given to a KLabel here lost to the rule's body size.
@@ -186,6 +186,8 @@ class PrintingScreen(KioskScreen):
         else:
             raise ValueError(f"nothing to print for {what!r}")
 
+        from kiosk.printing.service import PrinterState
+
         def work() -> PrintResult:
             # The outcome is counted here, not on the UI thread: a stop that waits for this
             # job (kiosk_app.on_stop) must find it counted although the UI loop has ended.
@@ -233,6 +235,8 @@ class PrintingScreen(KioskScreen):
         work (the ticket stays valid and is shown); staff get an alert with the detail, as for
         any printer fault (kiosk.printing.service). Until the alert is delivered, and if it
         cannot be, the resident is asked to tell staff."""
+        from kiosk.printing.service import ASK_MESSAGES, FAULT_MESSAGES, PrinterState, PrintResult
+
         detail = f"{type(exc).__name__}: {exc}"[:300]
         alerts = self.app.core.alerts
 
@@ -259,6 +263,8 @@ def booked_line(ticket, tr) -> str:
 
 
 def _unknown_note(result: PrintResult) -> str:
+    from kiosk.printing.service import UNKNOWN_NOTE, UNKNOWN_NOTE_ASK
+
     return UNKNOWN_NOTE if result.staff_told else UNKNOWN_NOTE_ASK
 
 

@@ -18,11 +18,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 # Free widgets kept per kind, shared by every screen: about what the longest page needs (the
 # soak's memory stays flat: an unusually long page's extra widgets are dropped, not kept).
 FREE_LIMIT = 32
+# The properties that hold what a pooled widget says (a label, a tile, a tick row).
+TEXT_PROPS = ("text", "title", "subtitle", "detail", "state_text", "kind_text")
 
 
 def _pooled_release(widget) -> None:
@@ -66,12 +69,15 @@ class WidgetPool:
         page.append(widget)
         return widget
 
-    def give_back(self, page: list[Widget]) -> None:
-        """Detach every widget of `page` and keep it for the next page."""
+    def give_back(self, page: list[Widget], forget: bool = False) -> None:
+        """Detach every widget of `page` and keep it for the next page; with `forget`,
+        blank (its textures' memory goes: a page nobody is likely to see again)."""
         for w in page:
             if w.parent is not None:
                 w.parent.remove_widget(w)
         for w in page:
+            if forget:
+                _blank(w)
             if getattr(w, "holds_screen_widgets", False) and w.children:
                 w.clear_widgets()  # what a screen added without the pool (none is kept)
             w.pool_action = None
@@ -85,9 +91,20 @@ class WidgetPool:
         textures' memory goes)."""
         for free in self._free.values():
             for w in free:
-                for name in ("text", "title", "subtitle", "detail", "kind_text"):
-                    if getattr(w, name, ""):
-                        setattr(w, name, "")
+                _blank(w)
+
+
+def _blank(widget: Widget) -> None:
+    for name in TEXT_PROPS:
+        if getattr(widget, name, ""):
+            setattr(widget, name, "")
+    for w in widget.walk(restrict=True):
+        if isinstance(w, Label) and not w.text and w._label.texture is not None:
+            # Kivy drops a blanked label's texture but its core label keeps the last
+            # rendering (for reuse at the same size): without this a blank widget still
+            # held its pixels, and the end of a visit gave back no memory at all.
+            w._label.texture = None
+            w.texture_update()  # now, not next frame: the texture goes with this call
 
 
 SHARED_POOL = WidgetPool()  # one window per process: every screen takes from the same widgets
