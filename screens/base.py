@@ -12,6 +12,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.i18n import N_
 from kiosk.ops.memory import give_back_free_memory
 from kiosk.texts import LocalText
+from screens import text_textures
 from screens.reuse import SHARED_POOL, WidgetPool
 from screens.widgets import (
     Card,
@@ -214,6 +215,7 @@ class KioskScreen(Screen):
             # textures go a frame after that: now, they go with this frame, so that the
             # memory is back when the screen is (and a figure read on Home counts it).
             Builder.sync()
+            text_textures.trim()  # the shared copies of what those pages showed
             # What the heap freed goes back to the system too, once this screen is drawn
             # (malloc_trim takes up to 10 ms: not on the tap's frame).
             Clock.schedule_once(lambda _dt: give_back_free_memory(), 0.5)

@@ -33,7 +33,7 @@ from kiosk.ops.presence import SIGN_OF_LIFE_SECONDS, leave_hall, sign_of_life
 from kiosk.ops.probe import EXIT_AFTER_READY_ENV, READY_FILE_ENV, write_ready_file
 from kiosk.session import IdleState, IdleWatch, ResidentSession
 from kiosk.texts import LocalText
-from screens import theme, widgets  # noqa: F401  (registers the shared kv rules)
+from screens import text_textures, theme, widgets  # noqa: F401  (widgets: its kv rules)
 from screens.audio_mode import MODIFIERS, AudioMode
 from screens.background import run_in_background
 from screens.widgets import IdleWarning
@@ -392,8 +392,9 @@ class KioskApp(App):
         for screen in self.manager.screens:
             if screen.name != "home":
                 screen.release()
-        # What the visit freed goes back to the system once Home is on screen.
-        Clock.schedule_once(lambda _dt: give_back_free_memory(), 0.5)
+        # What the visit freed goes back to the system once Home is on screen (the shared
+        # copies of its texts' textures first).
+        Clock.schedule_once(lambda _dt: (text_textures.trim(), give_back_free_memory()), 0.5)
 
     # --- operations: admin gesture, lock-down, crash recovery, heartbeat --------------------
     _KV_PROPS = ("i18n", "lang", "breadcrumb", "pal", "font_scale", "low_reach", "audio_on",

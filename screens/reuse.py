@@ -99,10 +99,12 @@ def _blank(widget: Widget) -> None:
         if getattr(widget, name, ""):
             setattr(widget, name, "")
     for w in widget.walk(restrict=True):
-        if isinstance(w, Label) and not w.text and w._label.texture is not None:
+        if isinstance(w, Label) and not w.text and (w._label.texture is not None
+                                                    or w.texture is not None):
             # Kivy drops a blanked label's texture but its core label keeps the last
             # rendering (for reuse at the same size): without this a blank widget still
-            # held its pixels, and the end of a visit gave back no memory at all.
+            # held its pixels, and the end of a visit gave back no memory at all. (A label
+            # showing a shared texture, screens/text_textures.py, lets go of it here too.)
             w._label.texture = None
             w.texture_update()  # now, not next frame: the texture goes with this call
 

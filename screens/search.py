@@ -56,6 +56,8 @@ LAYOUTS = {
 class KeyButton(KButton):
     """One key: a letter, a digit, or a command (space, delete, clear)."""
 
+    shares_texture = True  # screens/text_textures.py: each language's keys rendered once
+
 
 class SearchKeyboard(BoxLayout):
     """Rows of big keys; `on_key` gets a character, "\b" (delete) or "\x18" (clear)."""

@@ -1,16 +1,21 @@
 """Text textures rendered once per text, style and size, and shared.
 
 A language switch, a palette change or a return to a kept page sets texts the kiosk has drawn
-before: tiles, buttons, the top bar, the keyboard's keys. Kivy lays out and renders every
-such text again (FreeType, then a texture upload, all in software here); a switch to English
-and back rendered ~45 textures each way. So a plain label whose text and style the kiosk
-has rendered already gets that texture back. The key is everything the renderer reads (the
-text and Kivy's own `options`: font, size, colour, width, alignment...), so a label at ×2 text
-or in high contrast never gets another style's texture.
+before: tiles, buttons, the top bar, the keyboard's keys. Kivy lays out and renders every such
+text again (FreeType, then a texture upload, all in software here); a switch to English and
+back rendered ~45 textures each way. So a label of the kinds that come back (`shares_texture`:
+buttons, headings, tiles, the breadcrumb, result titles) whose text and style the kiosk has
+rendered already gets that texture back. The key is everything the renderer reads (the text
+and Kivy's own `options`: font, size, colour, width, alignment...), so a label at ×2 text or
+in high contrast never gets another style's texture.
 
-Only short texts are kept (long ones are guide paragraphs, rarely shown twice in a row), and
-textures no label shows any more are kept up to BUDGET_BYTES, least recently used out first
-(one language's Home is ~8 MiB of textures: the other language's fits).
+Paragraphs render as Kivy has them: Kivy draws a label's next text of the same size into the
+texture it has (which a shared texture must never take), and a guide step is rarely shown
+twice in a row; sharing them too cost ~5 ms on every next step.
+
+Only short texts are kept, and textures no label shows any more are kept up to BUDGET_BYTES,
+least recently used out first (one language's Home is ~8 MiB of textures: the other
+language's fits).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections import OrderedDict
 from kivy.core.text import Label as CoreLabel
 from kivy.uix.label import Label
 
-MAX_TEXT = 400  # characters: tiles, buttons, headings, keys, Home's notices
+MAX_TEXT = 120  # characters: tiles, buttons, headings, keys (not paragraphs)
 BUDGET_BYTES = 8 * 1024 * 1024  # RGBA bytes of kept textures no label shows
 
 _original_update = Label.texture_update
@@ -56,6 +61,8 @@ def _key(label: Label) -> tuple | None:
 
 def texture_update(self: Label, *largs) -> None:
     # Named as Kivy's method: Kivy's clock keeps a weak method by its name.
+    if not getattr(self, "shares_texture", False):
+        return _original_update(self, *largs)
     key = _key(self)
     if key is None:
         return _original_update(self, *largs)
@@ -90,6 +97,12 @@ def _keep(key: tuple, texture, shortened: bool) -> None:
         _evict()
 
 
+def trim() -> None:
+    """Keep no more than the budget of textures no label holds: now, when pages have been
+    let go (a texture only becomes hidden then, and is counted only when one is added)."""
+    _evict()
+
+
 def _evict() -> None:
     """Drop the least recently used textures no label holds any more until those left
     fit the budget. A texture a label shows costs nothing more for being kept here too."""
@@ -105,9 +118,29 @@ def _evict() -> None:
     _hidden_bytes = total
 
 
+_FONT_ID_FIELDS = ("font_size", "font_name_r", "bold", "italic", "underline", "strikethrough")
+_font_ids: dict[tuple, str] = {}
+
+
+def _font_id(self) -> str:
+    """Kivy's SDL2 text names the font of every measured word by joining six options as
+    strings: ~500 words a guide step, a few ms of each tap. The same name, looked up."""
+    options = self.options
+    key = tuple(options[name] for name in _FONT_ID_FIELDS)
+    font_id = _font_ids.get(key)
+    if font_id is None:
+        font_id = _font_ids[key] = "|".join(str(value) for value in key)
+    return font_id
+
+
 def install() -> None:
-    """Share text textures in every Kivy Label of this process (once, at start)."""
+    """Share text textures in every Kivy Label of this process (once, at start), and name
+    fonts faster where Kivy's SDL2 text provider is the one in use."""
     Label.texture_update = texture_update
+    from kivy.core.text import text_sdl2
+
+    if CoreLabel is text_sdl2.LabelSDL2:
+        text_sdl2.LabelSDL2._get_font_id = _font_id
 
 
 def forget() -> None:

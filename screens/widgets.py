@@ -32,6 +32,12 @@ class Heading(KLabel):
     pass
 
 
+class ShortText(KLabel):
+    """A short text shown again and again (a tile's title, a search result's title)."""
+
+    shares_texture = True  # screens/text_textures.py: rendered once per text and style
+
+
 class TitleLabel(Heading):
     pass
 
@@ -46,6 +52,8 @@ class NoteLabel(KLabel):
 
 class PolishOnlyMark(Label):
     """A small "Only in Polish" tag under the one item whose text has no translation."""
+
+    shares_texture = True
 
 
 class KButton(Button):
@@ -104,6 +112,8 @@ class SwitchButton(KButton):
 class LanguageButton(KButton):
     """Switches the kiosk to `lang_code`; the current language is the light, bold one."""
 
+    shares_texture = True  # screens/text_textures.py: rendered once per text and style
+
     lang_code = StringProperty("pl")
 
     def audio_text(self) -> str:
@@ -126,6 +136,7 @@ class Breadcrumb(KLabel):
 
     crumbs = ListProperty([])
     SEPARATOR = "  ›  "
+    shares_texture = True
 
     def on_crumbs(self, *_args):
         self._fit()
