@@ -15,12 +15,19 @@ from pathlib import Path
 
 from kiosk.speech.cache import AudioCache, cache_key
 from kiosk.speech.engines import Engine, EngineError, EspeakEngine, make_engines
-from kiosk.speech.normalise import normalise
 
 log = logging.getLogger(__name__)
 
 SPEEDS = (0.8, 1.0, 1.25, 1.5, 2.0)
 VOLUMES = (0.25, 0.5, 0.75, 1.0)
+
+
+def _normalise(text: str, lang: str) -> str:
+    # Imported on the first text spoken (num2words and the grammar tables, ~55 ms): the
+    # window imports this module for its settings and must not wait for them.
+    from kiosk.speech.normalise import normalise
+
+    return normalise(text, lang)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Speech:
              preferred_only: bool = False) -> Clip:
         """Audio for `text`. `online`: offline engines are not the only ones asked on a miss.
         `preferred_only`: a hit counts only for the first usable engine (prerender)."""
-        spoken = normalise(text, lang)
+        spoken = _normalise(text, lang)
         if not spoken:
             raise EngineError("nothing to say")
         usable = [e for e in self.engines if (online or not e.online)
@@ -81,7 +88,7 @@ class Speech:
         raise EngineError("; ".join(errors) or "no speech engine")
 
     def keys_for(self, text: str, lang: str, speed: float = 1.0) -> set[str]:
-        spoken = normalise(text, lang)
+        spoken = _normalise(text, lang)
         return {self._key(e, spoken, lang, speed) for e in self.engines}
 
 
