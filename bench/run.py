@@ -127,6 +127,9 @@ def main() -> int:
         k, b = pct(kiosk["scroll_frames"], q), pct(bare["scroll_frames"], q)
         rows.append((f"frame while scrolling the longest guide page {label}",
                      f"{k * 1000:.1f} ms", f"{b * 1000:.1f} ms", f"{k / b:.2f}x"))
+    kp, bp = max(kiosk["gc_pauses"], default=0.0), max(bare["gc_pauses"], default=0.0)
+    rows.append(("longest cycle-collector pause during the taps", f"{kp * 1000:.1f} ms",
+                 f"{bp * 1000:.1f} ms", f"{kp / bp:.2f}x" if bp else "-"))
     rows.append(("RSS after visiting every screen", f"{kiosk['rss_kib'] / 1024:.0f} MiB",
                  f"{bare['rss_kib'] / 1024:.0f} MiB", f"{kiosk['rss_kib'] / bare['rss_kib']:.2f}x"))
     widths = [max(len(r[i]) for r in rows + [("measure", "kiosk", "bare Kivy", "ratio")])

@@ -119,7 +119,27 @@ def _start(app) -> FrameTimer:
         timer.loop.idle()  # the warm-up is handed to its worker thread
     while _busy() and time.monotonic() < deadline:
         timer.loop.idle()
+    for _ in range(5):
+        timer.loop.idle()  # what the warm-up hands back to the UI thread
     return timer
+
+
+class CollectorPauses:
+    """How long each pass of Python's cycle collector held the UI thread (seconds): a pass
+    stops everything, whichever tap it lands in."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.pauses: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append(time.perf_counter() - self._started)
 
 
 def _busy() -> bool:
@@ -135,6 +155,7 @@ def run_bare(data_dir: Path, rounds: int) -> dict:
 
     app = build_bare_app(data_dir)
     timer = _start(app)
+    collector = CollectorPauses()
     taps = []
     for _ in range(rounds):
         taps.append(timer.tap_until(_button(app.manager.current_screen, "go to next"), "next"))
@@ -142,7 +163,7 @@ def run_bare(data_dir: Path, rounds: int) -> dict:
     rss = rss_kib()  # before the scroll screen, which the bare app itself does not have
     scroll = _bare_scroll_screen(app)
     timer.loop.idle()
-    return {"taps": taps, "rss_kib": rss,
+    return {"taps": taps, "rss_kib": rss, "gc_pauses": collector.pauses,
             "scroll_frames": timer.scroll_frames(scroll, frames=rounds * 6)}
 
 
@@ -182,6 +203,7 @@ def run_kiosk(data_dir: Path, rounds: int) -> dict:
                   screen=ScreenConfig(fullscreen=False))
     app = build_app(cfg, open_core(cfg))
     timer = _start(app)
+    collector = CollectorPauses()
     content = app.core.content
     cat = content.categories()[0]
     proc = content.procedures_in(cat.code)[0]
@@ -194,6 +216,7 @@ def run_kiosk(data_dir: Path, rounds: int) -> dict:
         guide = app.manager.get_screen("guide")
         steps["guide_next_step"].append(timer.tap_until(guide.ids.next_button, "guide"))
     _more_taps(app, timer, rounds, steps)
+    pauses = list(collector.pauses)  # during the timed taps
     scroll = _longest_guide_page(app, content)
     # Visit every screen once, as a resident exploring the kiosk would.
     for cat in content.categories():
@@ -212,7 +235,7 @@ def run_kiosk(data_dir: Path, rounds: int) -> dict:
     timer.loop.idle()
     app.home()
     timer.loop.idle()
-    result = {"steps": steps, "rss_kib": rss_kib(),
+    result = {"steps": steps, "rss_kib": rss_kib(), "gc_pauses": pauses,
               "scroll_frames": timer.scroll_frames(scroll, frames=rounds * 6)}
     app.core.close()
     return result

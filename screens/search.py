@@ -126,6 +126,16 @@ class SearchScreen(KioskScreen):
         self.ids.keyboard.build(self.app.lang, self._, self.press)
         self._run()
 
+    def warm_up(self) -> None:
+        """The keyboard of the current language, the first page and the widgets of a page
+        of results, made in an idle frame after the start: the first visit and the first key
+        then only fill them (made on that tap, they took ~0.1 s each)."""
+        self.render("")  # the keyboard and the page an empty query shows
+        page: list = []
+        for _ in range(RESULTS):
+            self.pool.take(page, ResultRow, None, kind_text="", title="", detail="")
+        self.pool.give_back(page)
+
     def release(self) -> None:
         self._searches.drop()  # a search still running must not fill the screen again
         super().release()
