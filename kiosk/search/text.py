@@ -297,7 +297,9 @@ class Lexicon:
 _NOT_ALONE = ("adja", "pacta", "brev", "aglt")
 
 
-def _polish_forms(lemma: str) -> set[str]:
+@lru_cache(maxsize=20_000)
+def _polish_forms(lemma: str) -> frozenset[str]:
+    # Kept per process: every revision a process applies repeats most of its vocabulary.
     morf = polish()
     with POLISH_LOCK:
         generated = morf.generate(lemma)
@@ -323,7 +325,7 @@ def _polish_forms(lemma: str) -> set[str]:
             if tag.endswith(":nagl"):
                 endings = tuple(e for e in endings if e.startswith("by"))
         forms.update(form + e for e in endings)
-    return forms
+    return frozenset(forms)
 
 
 def _ukrainian_forms(parse: Any) -> set[str]:
@@ -355,7 +357,7 @@ def inflections(words: Iterable[str], known: Mapping[str, Iterable[str]] | None 
             # A lemma that does not fold to letters alone is never a query's (polish_lemmas).
             if lemma not in have["pl"] and len(lemma) <= MAX_LEMMA and fold(lemma).isalpha():
                 have["pl"].add(lemma)
-                out[("pl", lemma)] = _polish_forms(lemma)
+                out[("pl", lemma)] = set(_polish_forms(lemma))
     return {(family, lemma): _plain(lemma, forms) for (family, lemma), forms in out.items()}
 
 
