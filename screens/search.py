@@ -129,7 +129,10 @@ class SearchScreen(KioskScreen):
     def warm_up(self) -> None:
         """The keyboard of the current language, the first page and the widgets of a page
         of results, made in an idle frame after the start: the first visit and the first key
-        then only fill them (made on that tap, they took ~0.1 s each)."""
+        then only fill them (made on that tap, they took ~0.1 s each). Not once the screen
+        has been shown: a resident may be typing on it already."""
+        if self.ids.keyboard.children:
+            return
         self.render("")  # the keyboard and the page an empty query shows
         page: list = []
         for _ in range(RESULTS):
@@ -178,7 +181,9 @@ class SearchScreen(KioskScreen):
         if query == self.query:
             return
         self.query = query
-        # The query lives in the history entry: Back from a result comes back to it.
+        # The query lives in the history entry (Back from a result comes back to it) and in
+        # the screen's own params (a language switch shows the screen again with them).
+        self.params = {**getattr(self, "params", {}), "query": query}
         if self.app.history and self.app.history[-1][0] == "search":
             self.app.history[-1] = ("search", {"query": query})
         self._run()

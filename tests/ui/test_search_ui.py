@@ -80,6 +80,21 @@ def test_results_follow_each_key_and_delete(kiosk):
     kiosk.wait_until(lambda: "Najczęstsze sprawy" in kiosk.texts())
 
 
+def test_a_language_switch_keeps_what_was_typed(kiosk):
+    """Found looking at the screen: a tap on "English" while searching emptied the query
+    and its results (the screen was shown again with the query it was opened with)."""
+    kiosk.app.go("search")
+    kiosk.frames(3)
+    type_by_touch(kiosk, "dowod")
+    wait_for_result(kiosk, "Wydanie dowodu osobistego")
+    kiosk.tap("English")
+    wait_for_result(kiosk, "Issuing an ID card")
+    assert query_shown(kiosk) == "dowod"
+    kiosk.tap("Polski")
+    wait_for_result(kiosk, "Wydanie dowodu osobistego")
+    assert query_shown(kiosk) == "dowod"
+
+
 def test_ukrainian_layout_when_the_language_is_uk(kiosk):
     kiosk.app.go("search")
     kiosk.frames(3)
