@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from kiosk import SAMPLE_CONTENT_DIR
@@ -119,3 +120,27 @@ def test_an_incremental_sync_of_the_synonyms_makes_the_forms_of_their_words_find
     apply_changes(core.Session, _changed(core, None, None, synonyms))
     hits = SearchService(core.Session).search("przyjechałam ").hits
     assert hits and hits[0].ref == "DEL XII"
+
+
+def test_inflections_kept_between_processes_are_the_same_and_a_broken_file_costs_nothing(
+        tmp_path, monkeypatch):
+    """A sync or a content load is a process of its own: the words it has worked out are
+    kept in the cache folder for the next one, which must get exactly the same forms; a
+    file that cannot be read is worked out again."""
+    from kiosk.search import text
+
+    words = ["zgubiłem", "dowód", "паспорта", "meldunek", "przyjechać"]
+    path = tmp_path / "inflections.json"
+    monkeypatch.setattr(text, "_inflection_file", lambda: path)
+    monkeypatch.setattr(text._InflectionStore, "_instance", None)
+    fresh = text.inflections(words)
+    assert ("pl", "zgubić") in fresh and "zgubiłem" in fresh[("pl", "zgubić")]
+    assert path.exists()
+    monkeypatch.setattr(text._InflectionStore, "_instance", None)
+    monkeypatch.setattr(text, "_word_inflections", lambda word: pytest.fail(word))
+    assert text.inflections(words) == fresh  # read back, nothing worked out again
+    path.write_text("{not json")
+    monkeypatch.undo()
+    monkeypatch.setattr(text, "_inflection_file", lambda: path)
+    monkeypatch.setattr(text._InflectionStore, "_instance", None)
+    assert text.inflections(words) == fresh

@@ -22,11 +22,15 @@ synonyms are content (synonyms.yaml), not code. tests/test_search.py checks real
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from kiosk.morphology import POLISH_LOCK, polish, ukrainian
@@ -337,28 +341,96 @@ def _ukrainian_forms(parse: Any) -> set[str]:
 def inflections(words: Iterable[str], known: Mapping[str, Iterable[str]] | None = None
                 ) -> dict[tuple[str, str], set[str]]:
     """(family, lemma) → its inflected forms, for the lemmas of these words (as written,
-    lower case) that `known` (family → lemmas) does not hold yet. Loads the dictionaries:
-    for the process that applies content.
+    lower case) that `known` (family → lemmas) does not hold yet. Loads the dictionaries for
+    words not met before (_InflectionStore): for the process that applies content.
 
     Each lemma the dictionaries read a word as, its own included ("dowód" brings "dowodu",
     "dowodem"...): every Polish form morfeusz2 generates of it, with the personal endings of
     past forms; every form of each Ukrainian lexeme pymorphy3 reads the word in."""
     have = {f: set((known or {}).get(f, ())) for f in FAMILIES}
     out: dict[tuple[str, str], set[str]] = {}
+    store = _InflectionStore.get()
     for word in words:
-        if _is_cyrillic(word):
-            for p in _ukrainian_parses(word):
-                lemma = p.normal_form
-                if lemma not in have["uk"] and len(lemma) <= MAX_LEMMA:
-                    # Not marked as had yet: another word may bring another lexeme of it.
-                    out.setdefault(("uk", lemma), set()).update(_ukrainian_forms(p))
-            continue
-        for lemma in _polish_readings(word):
-            # A lemma that does not fold to letters alone is never a query's (polish_lemmas).
-            if lemma not in have["pl"] and len(lemma) <= MAX_LEMMA and fold(lemma).isalpha():
+        entries = store.entries(word)
+        for family, lemma, forms in entries:
+            if lemma in have[family]:
+                continue
+            if family == "pl":
                 have["pl"].add(lemma)
-                out[("pl", lemma)] = set(_polish_forms(lemma))
-    return {(family, lemma): _plain(lemma, forms) for (family, lemma), forms in out.items()}
+                out[("pl", lemma)] = set(forms)
+            else:  # not marked as had: another word may bring another lexeme of it
+                out.setdefault(("uk", lemma), set()).update(forms)
+    store.save()
+    return out
+
+
+def _word_inflections(word: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    if _is_cyrillic(word):
+        return [("uk", p.normal_form, tuple(sorted(_plain(p.normal_form, _ukrainian_forms(p)))))
+                for p in _ukrainian_parses(word) if len(p.normal_form) <= MAX_LEMMA]
+    # A lemma that does not fold to letters alone is never a query's (polish_lemmas).
+    return [("pl", lemma, tuple(sorted(_plain(lemma, set(_polish_forms(lemma))))))
+            for lemma in _polish_readings(word)
+            if len(lemma) <= MAX_LEMMA and fold(lemma).isalpha()]
+
+
+# Bumped when what a word's inflections are changes (the rules above), so that a kept file
+# from before is not read.
+_INFLECTION_RULES = 2
+
+
+class _InflectionStore:
+    """Each word's inflections as worked out once, kept in the cache folder between
+    processes: every sync and content load (each a process of its own) met most of its words
+    the night before, and generating their forms took ~1 s of a sample load. Keyed by the
+    dictionaries' versions; a file that cannot be read or written only costs the time."""
+
+    _instance: _InflectionStore | None = None
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.words: dict[str, list] = {}
+        self.added = False
+        if path is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.words = json.loads(path.read_text(encoding="utf-8"))
+
+    @classmethod
+    def get(cls) -> _InflectionStore:
+        if cls._instance is None:
+            cls._instance = cls(_inflection_file())
+        return cls._instance
+
+    def entries(self, word: str) -> list:
+        got = self.words.get(word)
+        if got is None:
+            got = self.words[word] = _word_inflections(word)
+            self.added = True
+        return got
+
+    def save(self) -> None:
+        if not self.added or self.path is None:
+            return
+        self.added = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.words, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)  # whole or not at all, whoever writes last
+        except OSError:
+            pass
+
+
+def _inflection_file() -> Path | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from kiosk.config import default_cache_dir
+
+    try:
+        versions = "-".join(version(p) for p in ("morfeusz2", "pymorphy3-dicts-uk"))
+    except PackageNotFoundError:
+        return None
+    return default_cache_dir() / f"inflections-{_INFLECTION_RULES}-{versions}.json"
 
 
 def _plain(lemma: str, forms: set[str]) -> set[str]:
