@@ -133,6 +133,8 @@ class SearchScreen(KioskScreen):
         has been shown: a resident may be typing on it already."""
         if self.ids.keyboard.children:
             return
+        # What show() sets before it renders (this screen has not been shown yet).
+        self.params, self._fallback_texts = {"query": ""}, set()
         self.render("")  # the keyboard and the page an empty query shows
         page: list = []
         for _ in range(RESULTS):

@@ -94,18 +94,14 @@ def _keep(key: tuple, texture, shortened: bool) -> None:
     _cache[key] = (texture, shortened)
     _hidden_bytes += texture.width * texture.height * 4  # hidden soon enough: count it now
     if _hidden_bytes > BUDGET_BYTES:
-        _evict()
+        trim()
 
 
 def trim() -> None:
-    """Keep no more than the budget of textures no label holds: now, when pages have been
-    let go (a texture only becomes hidden then, and is counted only when one is added)."""
-    _evict()
-
-
-def _evict() -> None:
-    """Drop the least recently used textures no label holds any more until those left
-    fit the budget. A texture a label shows costs nothing more for being kept here too."""
+    """Drop the least recently used textures no label holds any more until those left fit
+    the budget (a texture a label shows costs nothing more for being kept here too). Called
+    when one is added past the budget, and when pages have been let go: a texture becomes
+    hidden only then, and is counted only when added."""
     global _hidden_bytes
     hidden = [(k, tex.width * tex.height * 4) for k, (tex, _s) in _cache.items()
               if sys.getrefcount(tex) <= _ONLY_HERE]
