@@ -95,5 +95,14 @@ def upgrade(engine: Engine) -> None:
     from alembic import command  # ~0.1 s of imports (mako, pygments): only when needed
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # Python's sqlite3 runs DDL outside any transaction: a start killed between two
+            # CREATE TABLEs left tables no migration had recorded, and every later start
+            # stopped on "already exists". One explicit transaction makes the whole upgrade
+            # land or not; IMMEDIATE also makes a second process starting at the same time
+            # wait here and then find the work done.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if at_head(conn, "alembic_version", MIGRATIONS_DIR / "versions"):
+                return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
