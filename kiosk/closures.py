@@ -15,9 +15,13 @@ then shorter hours; `day_spans` gives a day's opening spans after it. Pure: no d
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import sys
+import types
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 
@@ -34,9 +38,23 @@ CLOSURE_KINDS = (CLOSED, SHORTER)  # what content may say
 TimeSpan = tuple[dt.time, dt.time]
 
 
+@lru_cache(maxsize=1)
+def _poland() -> type:
+    """The package's Poland, imported alone. `holidays.countries` imports all of its ~250
+    countries to hand out one (8 MiB that the kiosk held all day, 0.13 s on a worker); its
+    modules import only their own needs, so Poland's is imported under a bare package. A
+    process that imported the real package already gets the class from it."""
+    name = "holidays.countries"
+    if name not in sys.modules:
+        bare = types.ModuleType(name)
+        bare.__path__ = [str(Path(holidays.__file__).parent / "countries")]
+        sys.modules[name] = bare
+    return importlib.import_module(f"{name}.poland").Poland
+
+
 @lru_cache(maxsize=32)
 def _year(year: int, lang: str) -> dict[dt.date, str]:
-    return dict(holidays.Poland(years=year, language=_LANGS.get(lang, "pl")))
+    return dict(_poland()(years=year, language=_LANGS.get(lang, "pl")))
 
 
 def public_holiday(day: dt.date, lang: str = "pl") -> str | None:

@@ -216,9 +216,12 @@ class KioskScreen(Screen):
             # memory is back when the screen is (and a figure read on Home counts it).
             Builder.sync()
             text_textures.trim()  # the shared copies of what those pages showed
-            # What the heap freed goes back to the system too, once this screen is drawn
-            # (malloc_trim takes up to 10 ms: not on the tap's frame).
-            Clock.schedule_once(lambda _dt: give_back_free_memory(), 0.5)
+            # What the heap freed goes back to the system too, as soon as this screen is on
+            # the glass: Kivy deletes the GL textures in that frame's clock tick, and
+            # malloc_trim (~2 ms) then runs between frames, not before this one.
+            from kivy.core.window import Window
+
+            Window.bind(on_flip=_give_back_after_frame)
 
     def let_go(self) -> None:
         """Give back the page (and a prepared one) blank: shown again, it is built anew."""
@@ -321,3 +324,10 @@ class KioskScreen(Screen):
 def load_kv(module_file: str) -> None:
     """Load the .kv file that sits next to a screen module (one per screen)."""
     Builder.load_file(str(Path(module_file).with_suffix(".kv")))
+
+
+def _give_back_after_frame(*_args) -> None:
+    from kivy.core.window import Window
+
+    Window.unbind(on_flip=_give_back_after_frame)
+    give_back_free_memory()

@@ -129,14 +129,26 @@ def _font_id(self) -> str:
     return font_id
 
 
+def _render_end(self):
+    """Kivy's SDL2 text renders into an SDL surface, copies its pixels out for the texture,
+    and keeps the surface until the label renders again: every label held its text twice,
+    and a blank pooled label still held its last page's (the fees page left 17 MiB of them
+    behind). The texture has the pixels; the surface goes here."""
+    data = self._surface.get_data()
+    self._surface = None
+    return data
+
+
 def install() -> None:
-    """Share text textures in every Kivy Label of this process (once, at start), and name
-    fonts faster where Kivy's SDL2 text provider is the one in use."""
+    """Share text textures in every Kivy Label of this process (once, at start); where
+    Kivy's SDL2 text provider is the one in use, name fonts faster and let each rendered
+    text's pixels live in its texture only."""
     Label.texture_update = texture_update
     from kivy.core.text import text_sdl2
 
     if CoreLabel is text_sdl2.LabelSDL2:
         text_sdl2.LabelSDL2._get_font_id = _font_id
+        text_sdl2.LabelSDL2._render_end = _render_end
 
 
 def forget() -> None:

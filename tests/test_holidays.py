@@ -71,3 +71,19 @@ def test_usb_and_serial_printers_can_be_driven_from_a_fresh_install():
                         "assert Usb.is_usable() and Serial.is_usable()"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+def test_only_polands_holidays_are_loaded_and_named_in_each_language():
+    """The kiosk asks the holidays package for Poland alone: the package's country index
+    imports every country it knows (8 MiB held all day in the kiosk's window process)."""
+    probe = (
+        "import datetime, sys\n"
+        "from kiosk.closures import public_holiday\n"
+        "day = datetime.date(2026, 11, 11)\n"
+        "print([public_holiday(day, lang) for lang in ('pl', 'en', 'uk')])\n"
+        "print(sum(m.startswith('holidays.countries.') for m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.splitlines()
+    assert out[0] == str(["Narodowe Święto Niepodległości", "National Independence Day",
+                          "День незалежності"])
+    assert int(out[1]) == 1  # holidays.countries.poland

@@ -27,6 +27,9 @@ def test_fees_page_is_let_go_on_leaving_and_shown_again_in_the_current_language(
     # Nothing of the page is left drawn: its labels are blank and hold no pixels.
     assert not rates.ids.scroll.body.children
     assert all(not w.text and w.texture is None and w._label.texture is None for w in labels)
+    # Nor a copy of them: Kivy's SDL2 text kept each label's last rendering in an SDL
+    # surface beside its texture (17 MiB of fees-page pixels stayed after leaving it).
+    assert all(getattr(w._label, "_surface", None) is None for w in labels)
 
     kiosk.tap("English")
     app.set_font_scale(1.5)
