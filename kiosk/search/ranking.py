@@ -151,7 +151,12 @@ class Corpus:
         self.kind_order = np.zeros(0, dtype=np.int16)
         self.position = np.zeros(0, dtype=np.int32)
         self.title_len = np.zeros(0, dtype=np.int16)
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # Postings of every index word, one after another in `vocab` order: the records of
+        # vocab[k] are post_docs[post_start[k]:post_start[k + 1]], with their weights. (A pair
+        # of arrays per word held ~300 bytes of numpy objects for each of ~17,000 words.)
+        self.post_start = np.zeros(1, dtype=np.int32)
+        self.post_docs = np.zeros(0, dtype=np.int32)
+        self.post_weights = np.zeros(0, dtype=np.float32)
         self.symbol_docs: dict[str, np.ndarray] = {}
         self.by_ref: dict[str, np.ndarray] = {}
         self.procedures_by_ref: dict[str, np.ndarray] = {}
@@ -220,11 +225,15 @@ class Corpus:
         for mask in range(16):
             ws = [_WEIGHTS[f] for f in range(4) if mask >> f & 1]
             weight_of[mask] = max(ws) + SPREAD * (sum(ws) - max(ws)) if ws else 0.0
-        for w, docs in masks.items():
-            idx = np.fromiter(docs.keys(), dtype=np.int32, count=len(docs))
-            wt = np.fromiter((weight_of[b] for b in docs.values()), dtype=np.float32,
-                             count=len(docs))
-            c.postings[w] = (idx, wt)
+        c.vocab = sorted(masks)
+        lengths = np.fromiter((len(masks[w]) for w in c.vocab), dtype=np.int32,
+                              count=len(c.vocab))
+        c.post_start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+        total = int(c.post_start[-1])
+        c.post_docs = np.fromiter((i for w in c.vocab for i in masks[w]), dtype=np.int32,
+                                  count=total)
+        c.post_weights = np.fromiter((weight_of[b] for w in c.vocab for b in masks[w].values()),
+                                     dtype=np.float32, count=total)
         c.symbol_docs = {w: np.unique(np.array(v, dtype=np.int32))
                          for w, v in symbol_docs.items()}
         c.by_ref = {r: np.array(v, dtype=np.int32) for r, v in by_ref.items()}
@@ -236,7 +245,6 @@ class Corpus:
         if pairs:
             keyed = np.array(sorted(pairs), dtype=np.int64)
             c.pair_keys, c.pair_docs = keyed[:, 0], keyed[:, 1].astype(np.int32)
-        c.vocab = sorted(masks)
         for w in c.vocab:
             if w.isalpha():
                 c.by_length.setdefault(len(w), []).append(w)
@@ -270,8 +278,24 @@ class Corpus:
         hi = bisect_left(self.vocab, p + "\U0010ffff", lo)
         return lo, hi
 
+    def _word(self, w: str) -> int:
+        """The position of `w` in `vocab`, or -1."""
+        k = bisect_left(self.vocab, w)
+        return k if k < len(self.vocab) and self.vocab[k] == w else -1
+
+    def indexed(self, w: str) -> bool:
+        return self._word(w) >= 0
+
+    def posting(self, w: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The records that hold `w` (each once) and its weight in each, or None."""
+        k = self._word(w)
+        if k < 0:
+            return None
+        lo, hi = self.post_start[k], self.post_start[k + 1]
+        return self.post_docs[lo:hi], self.post_weights[lo:hi]
+
     def knows(self, exact: set[str] | frozenset[str], prefixes: Sequence[str]) -> bool:
-        if any(w in self.postings or w in self.phrase_words for w in exact):
+        if any(self.indexed(w) or w in self.phrase_words for w in exact):
             return True
         for p in prefixes:
             lo, hi = self._prefix_range(p)
@@ -309,9 +333,10 @@ class Corpus:
         if hi <= lo:
             return None
         vec = np.zeros(self.n, dtype=np.float32)
-        for w in self.vocab[lo:hi]:
-            idx, wt = self.postings[w]
-            _max_into(vec, idx, wt)
+        start, end = self.post_start[lo], self.post_start[hi]
+        # The words of the range follow one another: their postings are one slice, where a
+        # record may come once per word (maximum.at keeps the best of them).
+        np.maximum.at(vec, self.post_docs[start:end], self.post_weights[start:end])
         if len(self._prefix_cache) >= _PREFIX_CACHE:
             self._prefix_cache.clear()
         self._prefix_cache[p] = vec
@@ -324,11 +349,11 @@ class Corpus:
             if pv is not None:
                 np.maximum(vec, pv * Q_PREFIX, out=vec)
         for w in term.exact:
-            post = self.postings.get(w)
+            post = self.posting(w)
             if post is not None:
                 _max_into(vec, post[0], post[1])
         for w in term.fuzzy:
-            post = self.postings.get(w)
+            post = self.posting(w)
             if post is not None:
                 _max_into(vec, post[0], post[1] * Q_FUZZY)
         if term.symbol:
@@ -447,7 +472,7 @@ def _correct(corpus: Corpus, w: _Word) -> None:
     if corpus.knows(exact, [s, w.folded] if len(s) >= 4 else [w.folded]):
         return
     for cand in sorted(corpus.fuzzy(w.folded)):
-        if cand in corpus.phrase_words and cand not in corpus.postings:
+        if cand in corpus.phrase_words and not corpus.indexed(cand):
             w.raw = corpus.phrase_words[cand]
             w.folded = cand
             return
