@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:  # every command reads the exit codes below; only these functions need the ORM
+    from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.db.models import SyncReport
+    from kiosk.db.models import SyncReport
 
 # Exit codes of `kiosk sync` (and the outcome words in its report). 0-3 mean what they mean
 # for every `kiosk` command; 4 and 5 tell a systemd unit whether trying again soon may help.
@@ -121,6 +122,10 @@ def save_report(Session_: sessionmaker[Session], report: SyncReportView, *,
                 replace: int | None = None) -> SyncReportView:
     """Store a report (in place of the report `replace`, a provisional one of the same sync)
     and delete those older than `keep_days`."""
+    from sqlalchemy import delete
+
+    from kiosk.db.models import SyncReport
+
     now = now or report.finished_at
     with Session_.begin() as s:
         if replace is not None:
@@ -134,6 +139,10 @@ def save_report(Session_: sessionmaker[Session], report: SyncReportView, *,
 
 
 def recent_reports(Session_: sessionmaker[Session], n: int = 2) -> list[SyncReportView]:
+    from sqlalchemy import select
+
+    from kiosk.db.models import SyncReport
+
     with Session_() as s:
         rows = s.scalars(select(SyncReport).order_by(SyncReport.started_at.desc(),
                                                      SyncReport.id.desc()).limit(n)).all()
