@@ -127,20 +127,18 @@ def test_inflections_kept_between_processes_are_the_same_and_a_broken_file_costs
     """A sync or a content load is a process of its own: the words it has worked out are
     kept in the cache folder for the next one, which must get exactly the same forms; a
     file that cannot be read is worked out again."""
+    from kiosk.kept_results import KeptResults
     from kiosk.search import text
 
     words = ["zgubiłem", "dowód", "паспорта", "meldunek", "przyjechać"]
     path = tmp_path / "inflections.json"
-    monkeypatch.setattr(text, "_inflection_file", lambda: path)
-    monkeypatch.setattr(text._InflectionStore, "_instance", None)
+    monkeypatch.setattr(text, "_kept_inflections", KeptResults(path, text._word_inflections))
     fresh = text.inflections(words)
     assert ("pl", "zgubić") in fresh and "zgubiłem" in fresh[("pl", "zgubić")]
     assert path.exists()
-    monkeypatch.setattr(text._InflectionStore, "_instance", None)
-    monkeypatch.setattr(text, "_word_inflections", lambda word: pytest.fail(word))
-    assert text.inflections(words) == fresh  # read back, nothing worked out again
+    # The next process: everything read back, nothing worked out again.
+    monkeypatch.setattr(text, "_kept_inflections", KeptResults(path, pytest.fail))
+    assert text.inflections(words) == fresh
     path.write_text("{not json")
-    monkeypatch.undo()
-    monkeypatch.setattr(text, "_inflection_file", lambda: path)
-    monkeypatch.setattr(text._InflectionStore, "_instance", None)
+    monkeypatch.setattr(text, "_kept_inflections", KeptResults(path, text._word_inflections))
     assert text.inflections(words) == fresh

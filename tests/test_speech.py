@@ -157,3 +157,29 @@ def test_a_night_without_network_stops_asking_gtts_after_three_failures(tmp_path
         report = prerender_texts(texts, speech, online=True)
     assert report.rendered == {"espeak-ng": 10}
     assert sum("gtts could not speak" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_spoken_texts_kept_between_processes_give_the_same_coverage(speech, tmp_path,
+                                                                     monkeypatch):
+    """`kiosk status` and each sync are processes of their own: the spoken form of each text,
+    worked out once, is kept in the cache folder, and the next process counts the same clips
+    without the grammar work; a file that cannot be read is worked out again."""
+    from kiosk.kept_results import KeptResults
+    from kiosk.speech import prerender
+
+    texts = [("Opłata skarbowa: 17 zł, ul. Szkolna 28, pok. 12.", "pl"),
+             ("Fee: PLN 17, room 12.", "en"), ("Збір: 17 зл, кімната 12.", "uk")]
+    path = tmp_path / "spoken.json"
+    first = KeptResults(path, prerender._normalise_key)
+    monkeypatch.setattr(prerender, "_kept_spoken", lambda: first)
+    fresh = prerender.coverage(texts, speech)
+    assert fresh.wanted == 3 and path.exists()
+    again = KeptResults(path, pytest.fail)  # the next process: nothing worked out again
+    monkeypatch.setattr(prerender, "_kept_spoken", lambda: again)
+    assert prerender.coverage(texts, speech) == fresh
+    path.write_text("{not json", encoding="utf-8")
+    broken = KeptResults(path, prerender._normalise_key)
+    monkeypatch.setattr(prerender, "_kept_spoken", lambda: broken)
+    assert prerender.coverage(texts, speech) == fresh
+    assert [prerender._spoken(t, lang) for t, lang in texts] == [
+        prerender.normalise(t, lang) for t, lang in texts]

@@ -22,17 +22,14 @@ synonyms are content (synonyms.yaml), not code. tests/test_search.py checks real
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import re
 import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from kiosk.kept_results import KeptResults, kept_file
 from kiosk.morphology import POLISH_LOCK, polish, ukrainian
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -342,16 +339,16 @@ def inflections(words: Iterable[str], known: Mapping[str, Iterable[str]] | None 
                 ) -> dict[tuple[str, str], set[str]]:
     """(family, lemma) → its inflected forms, for the lemmas of these words (as written,
     lower case) that `known` (family → lemmas) does not hold yet. Loads the dictionaries for
-    words not met before (_InflectionStore): for the process that applies content.
+    words not met before (_inflection_store): for the process that applies content.
 
     Each lemma the dictionaries read a word as, its own included ("dowód" brings "dowodu",
     "dowodem"...): every Polish form morfeusz2 generates of it, with the personal endings of
     past forms; every form of each Ukrainian lexeme pymorphy3 reads the word in."""
     have = {f: set((known or {}).get(f, ())) for f in FAMILIES}
     out: dict[tuple[str, str], set[str]] = {}
-    store = _InflectionStore.get()
+    store = _inflection_store()
     for word in words:
-        entries = store.entries(word)
+        entries = store.get(word)
         for family, lemma, forms in entries:
             if lemma in have[family]:
                 continue
@@ -379,58 +376,24 @@ def _word_inflections(word: str) -> list[tuple[str, str, tuple[str, ...]]]:
 _INFLECTION_RULES = 2
 
 
-class _InflectionStore:
-    """Each word's inflections as worked out once, kept in the cache folder between
-    processes: every sync and content load (each a process of its own) met most of its words
-    the night before, and generating their forms took ~1 s of a sample load. Keyed by the
-    dictionaries' versions; a file that cannot be read or written only costs the time."""
+def _inflection_store() -> KeptResults:
+    """Each word's inflections as worked out once, kept between processes: every sync and
+    content load met most of its words the night before, and generating their forms took
+    ~1 s of a sample load. Keyed by the dictionaries' versions and the rules."""
+    global _kept_inflections
+    if _kept_inflections is None:
+        from importlib.metadata import PackageNotFoundError, version
 
-    _instance: _InflectionStore | None = None
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.words: dict[str, list] = {}
-        self.added = False
-        if path is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self.words = json.loads(path.read_text(encoding="utf-8"))
-
-    @classmethod
-    def get(cls) -> _InflectionStore:
-        if cls._instance is None:
-            cls._instance = cls(_inflection_file())
-        return cls._instance
-
-    def entries(self, word: str) -> list:
-        got = self.words.get(word)
-        if got is None:
-            got = self.words[word] = _word_inflections(word)
-            self.added = True
-        return got
-
-    def save(self) -> None:
-        if not self.added or self.path is None:
-            return
-        self.added = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.words, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)  # whole or not at all, whoever writes last
-        except OSError:
-            pass
+            versions = "-".join(version(p) for p in ("morfeusz2", "pymorphy3-dicts-uk"))
+            path = kept_file("inflections", str(_INFLECTION_RULES), versions)
+        except PackageNotFoundError:
+            path = None
+        _kept_inflections = KeptResults(path, _word_inflections)
+    return _kept_inflections
 
 
-def _inflection_file() -> Path | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from kiosk.config import default_cache_dir
-
-    try:
-        versions = "-".join(version(p) for p in ("morfeusz2", "pymorphy3-dicts-uk"))
-    except PackageNotFoundError:
-        return None
-    return default_cache_dir() / f"inflections-{_INFLECTION_RULES}-{versions}.json"
+_kept_inflections: KeptResults | None = None
 
 
 def _plain(lemma: str, forms: set[str]) -> set[str]:

@@ -15,7 +15,9 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+from kiosk.kept_results import KeptResults, kept_file, sources_digest
 from kiosk.progress import Progress
 from kiosk.speech.cache import AudioCache, cache_key
 from kiosk.speech.engines import EngineError
@@ -187,11 +189,30 @@ def revision_texts(session, revision_id: int | None = None,
     return out
 
 
-@lru_cache(maxsize=32_768)
 def _spoken(text: str, lang: str) -> str:
     # A sync asks for the clips of every text of a revision up to three times (what to
-    # render, what to keep, what is covered): the grammar work once per text.
+    # render, what to keep, what is covered), and `kiosk status` once more, each a process
+    # of its own: the grammar work once per text and per version of the normalisers
+    # (~0.5 s of every status for the sample, a dictionary load included).
+    return str(_kept_spoken().get(f"{lang}\x1f{text}"))
+
+
+def _normalise_key(key: str) -> str:
+    lang, text = key.split("\x1f", 1)
     return normalise(text, lang)
+
+
+@lru_cache(maxsize=1)
+def _kept_spoken() -> KeptResults:
+    from importlib.metadata import PackageNotFoundError, version
+
+    code = [*Path(__file__).parent.glob("*.py"), Path(__file__).parent.parent / "morphology.py"]
+    try:
+        versions = "-".join(version(p) for p in ("num2words", "morfeusz2", "pymorphy3-dicts-uk"))
+        path: Path | None = kept_file("spoken", sources_digest(code), versions)
+    except (PackageNotFoundError, OSError):
+        path = None
+    return KeptResults(path, _normalise_key)
 
 
 def clip_names(speech: Speech, text: str, lang: str, speed: float = 1.0) -> set[str]:
@@ -225,6 +246,7 @@ def coverage(texts: Iterable[tuple[str, str]], speech: Speech, speed: float = 1.
         names = frozenset(clip_names(speech, text, lang, speed))
         if names:
             clips.setdefault(names, (text, lang))
+    _kept_spoken().save()
     missing = [pair for names, pair in clips.items() if not names & present]
     return Coverage(len(clips), missing)
 
